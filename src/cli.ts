@@ -1,0 +1,78 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { lintCommand } from './commands/lint';
+import { publishCommand } from './commands/publish';
+import { testCommand } from './commands/test';
+import { EXIT, processIo, type ExitCode, type Io } from './io';
+import { FORMATS, type Format } from './render';
+import { VERSION } from './version';
+
+/**
+ * Wires commander to typed inputs and nothing else: each action hands a plain object to a command function,
+ * which returns an exit code (0 fine, 1 problems found or test failed, 2 usage or environment error).
+ * Only bin/stagepack.js exits the process.
+ */
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<ExitCode> {
+  let exitCode: ExitCode = EXIT.ok;
+  const program = new Command('stagepack')
+    .description('Lint, test and publish devcontainer templates whose dev container and production image share one base stage.')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError('(run stagepack --help for usage)');
+
+  program
+    .command('lint')
+    .description('Check templates and features before anything is built.')
+    .argument('[path...]', 'pack root (holding templates/ and features/), template folder or feature folder', [])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
+    .option('--list-rules', 'list the rules with their default severity and exit')
+    .action((paths: string[], options: { format: Format; listRules?: boolean }) => {
+      exitCode = lintCommand({ paths, format: options.format, listRules: Boolean(options.listRules) }, io);
+    });
+
+  program
+    .command('test')
+    .description('Test templates for real: dev container up and exec, app image build, run, health, HTTP, stop.')
+    .argument('[template...]', 'template id (in this pack) or path to a template folder; none means the whole pack', [])
+    .option('--junit <file>', 'write a JUnit XML report')
+    .option('--keep', 'keep containers, images and workspaces for debugging (prints how to remove them)')
+    .option('--app <folder>', 'sample application to test with, instead of the fixture matching the template')
+    .addOption(new Option('--health-timeout <seconds>', 'how long the app may take to become healthy').default(60).argParser(positiveNumber))
+    .action(async (templates: string[], options: { junit?: string; keep?: boolean; app?: string; healthTimeout: number }) => {
+      exitCode = await testCommand(
+        { templates, junit: options.junit, keep: Boolean(options.keep), app: options.app, healthTimeoutSeconds: options.healthTimeout },
+        io,
+      );
+    });
+
+  program
+    .command('publish')
+    .description('Publish the pack\'s templates and features to an OCI registry with the Dev Containers CLI.')
+    .option('-r, --registry <host>', 'registry host[:port]; default: a local registry on localhost that stagepack starts')
+    .option('-n, --namespace <ns>', 'namespace for templates (features go to <ns>-features)', 'stagepack/templates')
+    .option('--features-namespace <ns>', 'namespace for features (must differ from the templates namespace)')
+    .argument('[path]', 'pack root', '.')
+    .action(async (packPath: string, options: { registry?: string; namespace: string; featuresNamespace?: string }) => {
+      exitCode = await publishCommand(
+        { packPath, registry: options.registry, namespace: options.namespace, featuresNamespace: options.featuresNamespace },
+        io,
+      );
+    });
+
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with code 0; a usage mistake with commander's message already printed.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    throw error;
+  }
+  return exitCode;
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number of seconds');
+  return n;
+}

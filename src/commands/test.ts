@@ -1,0 +1,128 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { EngineError, engineLog } from '../engine';
+import { ensureDocker } from '../engine/docker';
+import { ensurePackageIndex, tempDir, type PackageIndex } from '../engine/package-index';
+import { startEphemeralRegistry, type Registry } from '../engine/registry';
+import { EXIT, type ExitCode, type Io } from '../io';
+import { getPath } from '../jsonc';
+import { discoverTargets, loadTarget, type TargetRef } from '../pack';
+import { stopLiveProcesses } from '../proc';
+import { junitXml, summaryTable, type TemplateRun } from '../testing/steps';
+import { testTemplate } from '../testing/template-test';
+import { PACKAGE_ROOT } from '../version';
+
+export interface TestInput {
+  /** Template ids (in the pack) or paths to template folders; empty means every template of the pack. */
+  templates: string[];
+  junit?: string;
+  keep: boolean;
+  /** A sample application folder to use instead of the fixture that matches the template. */
+  app?: string;
+  healthTimeoutSeconds: number;
+}
+
+/** Sample applications by framework; a template's keywords say which framework it serves. */
+export const FIXTURE_APPS = path.join(PACKAGE_ROOT, 'test', 'fixtures', 'apps');
+const FRAMEWORKS = ['django', 'fastapi', 'streamlit', 'flask'] as const;
+
+export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
+  const resolved = resolveTemplates(input.templates, io.cwd);
+  if (!resolved.ok) {
+    io.stderr(`stagepack test: ${resolved.message}\n`);
+    return EXIT.usage;
+  }
+  const apps = new Map<TargetRef, string>();
+  for (const template of resolved.templates) {
+    const app = input.app ? path.resolve(io.cwd, input.app) : fixtureAppFor(template);
+    if (!app || !fs.existsSync(app)) {
+      io.stderr(`stagepack test: no sample application for ${template.displayDir}: ${input.app ? `${input.app} does not exist` : `its keywords name none of ${FRAMEWORKS.join(', ')} with a folder in ${FIXTURE_APPS}`}. Pass one with --app FOLDER.\n`);
+      return EXIT.usage;
+    }
+    apps.set(template, app);
+  }
+
+  const log = engineLog(io.stderr);
+  const runRoot = tempDir('stagepack-test-');
+  let registry: Registry | undefined;
+  let index: PackageIndex | undefined;
+  const runs: TemplateRun[] = [];
+  const onInterrupt = () => {
+    io.stderr('\nstagepack test: interrupted; stopping what is running and removing what this run created\n');
+    stopLiveProcesses();
+  };
+  process.once('SIGINT', onInterrupt);
+  try {
+    const engine = await ensureDocker(log);
+    registry = await startEphemeralRegistry(log, path.join(runRoot, 'registry'));
+    index = await ensurePackageIndex(log, runRoot);
+    for (const template of resolved.templates) {
+      const workDir = fs.mkdtempSync(path.join(runRoot, `${template.folderName}-`));
+      io.stderr(`\n${template.folderName}: testing ${template.displayDir} with the sample app ${path.relative(io.cwd, apps.get(template) ?? '') || '.'}\n`);
+      runs.push(
+        await testTemplate(template, {
+          engine,
+          index,
+          registry,
+          log,
+          write: io.stderr,
+          workDir,
+          appDir: apps.get(template) ?? '',
+          keep: input.keep,
+          healthTimeoutMs: input.healthTimeoutSeconds * 1000,
+          namespace: 'stagepack-test/templates',
+        }),
+      );
+    }
+  } catch (error) {
+    if (error instanceof EngineError) {
+      io.stderr(`stagepack test: ${error.message}\nfix: ${error.hint}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+    await index?.close();
+    await registry?.stop();
+    if (!input.keep) fs.rmSync(runRoot, { recursive: true, force: true });
+  }
+
+  io.stdout(`\n${summaryTable(runs)}`);
+  if (input.junit) fs.writeFileSync(path.resolve(io.cwd, input.junit), junitXml(runs));
+  const failed = runs.filter((r) => r.steps.some((s) => s.status === 'fail'));
+  for (const run of failed) {
+    const step = run.steps.find((s) => s.status === 'fail');
+    io.stdout(`FAILED ${run.template}: step "${step?.title}"${step?.logFile && input.keep ? ` (log: ${step.logFile})` : ''}\n`);
+  }
+  io.stdout(`${runs.length - failed.length} passed, ${failed.length} failed\n`);
+  return failed.length ? EXIT.problems : EXIT.ok;
+}
+
+type Resolution = { ok: true; templates: TargetRef[] } | { ok: false; message: string };
+
+/**
+ * Arguments are template ids in the pack (the working directory's templates/ when it is a pack, else
+ * stagepack's own) or paths to template folders. No argument: every template of that pack.
+ */
+export function resolveTemplates(args: readonly string[], cwd: string): Resolution {
+  const packRoot = fs.existsSync(path.join(cwd, 'templates')) ? cwd : PACKAGE_ROOT;
+  const inputs = args.length ? args : [packRoot];
+  const templates: TargetRef[] = [];
+  for (const arg of inputs) {
+    const byId = path.join(packRoot, 'templates', arg);
+    const isId = /^[\w.-]+$/.test(arg) && fs.existsSync(byId) && !fs.existsSync(path.resolve(cwd, arg, 'devcontainer-template.json'));
+    const discovery = discoverTargets([isId ? byId : arg], cwd);
+    if (!discovery.ok) return { ok: false, message: `${arg}: not a template id of ${path.join(packRoot, 'templates')} nor a template folder` };
+    const found = discovery.targets.filter((t) => t.kind === 'template');
+    if (!found.length) return { ok: false, message: `${arg}: holds no templates` };
+    templates.push(...found);
+  }
+  return { ok: true, templates };
+}
+
+function fixtureAppFor(template: TargetRef): string | undefined {
+  const keywords = getPath(loadTarget(template).metadata?.doc.value, ['keywords']);
+  const words = Array.isArray(keywords) ? keywords.map((k) => String(k).toLowerCase()) : [];
+  const framework = FRAMEWORKS.find((f) => words.includes(f) || template.folderName.includes(f));
+  return framework ? path.join(FIXTURE_APPS, framework) : undefined;
+}

@@ -1,0 +1,42 @@
+import type { MessageData, Position, Severity } from '../diagnostics';
+import type { LoadedTarget, LoadedTemplate, SourceFile, TargetKind } from '../pack';
+
+/**
+ * A lint rule, in the shape typescript-eslint uses: a stable kebab-case id equal to its file name, a one-line
+ * imperative description, a default severity, and messages keyed by camelCase ids with `{{placeholders}}`.
+ * A rule never formats text and never decides the final severity; it reports what it found, where.
+ */
+export interface RuleMeta<MessageIds extends string> {
+  /** One line, imperative: what the author should do. Shown by --list-rules, SARIF and docs/rules.md. */
+  description: string;
+  severity: Severity;
+  appliesTo: readonly TargetKind[];
+  messages: Record<MessageIds, string>;
+}
+
+export interface Report<MessageIds extends string> {
+  messageId: MessageIds;
+  data?: MessageData;
+  /** The file the problem is in; the target's folder when it is about a missing file. */
+  file: SourceFile | { displayPath: string };
+  position?: Position;
+}
+
+export interface RuleContext<MessageIds extends string> {
+  report(report: Report<MessageIds>): void;
+}
+
+export interface Rule<MessageIds extends string = string> {
+  id: string;
+  meta: RuleMeta<MessageIds>;
+  check(target: LoadedTarget, context: RuleContext<MessageIds>): void;
+}
+
+/** Identity function that keeps a rule's message ids typed (as ESLint's `createRule`). */
+export function defineRule<MessageIds extends string>(rule: Rule<MessageIds>): Rule<MessageIds> {
+  return rule;
+}
+
+export function isTemplate(target: LoadedTarget): target is LoadedTemplate {
+  return target.kind === 'template';
+}

@@ -1,0 +1,118 @@
+import { countBySeverity, type Diagnostic, type Severity } from './diagnostics';
+import { LineIndex } from './text-position';
+
+/**
+ * The one place diagnostics become text. Three formats:
+ * - `text`: `file:line:col  severity  message  rule-id`, the offending line with a caret, and a summary;
+ * - `json`: the array of diagnostics (ruleId, severity, message, file, line, column, ...);
+ * - `sarif`: SARIF 2.1.0 as GitHub code scanning accepts it.
+ */
+
+export const FORMATS = ['text', 'json', 'sarif'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface RuleDescription {
+  id: string;
+  description: string;
+  severity: Severity;
+}
+
+export interface RenderOptions {
+  color: boolean;
+  /** Returns the text of a file (for the caret line), or undefined when it cannot be shown. */
+  readSource: (file: string) => string | undefined;
+  rules: readonly RuleDescription[];
+  toolVersion: string;
+}
+
+export function render(format: Format, diagnostics: readonly Diagnostic[], options: RenderOptions): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(diagnostics.map(toJson), null, 2)}\n`;
+    case 'sarif':
+      return `${JSON.stringify(toSarif(diagnostics, options), null, 2)}\n`;
+    case 'text':
+      return renderText(diagnostics, options);
+  }
+}
+
+function toJson(d: Diagnostic): Diagnostic {
+  // A fixed key order keeps the JSON readable and diff-friendly.
+  const { ruleId, severity, message, file, line, column, messageId } = d;
+  return { ruleId, severity, message, file, ...(line !== undefined ? { line, column } : {}), messageId } as Diagnostic;
+}
+
+const ANSI = { red: '\u001b[31m', yellow: '\u001b[33m', cyan: '\u001b[36m', dim: '\u001b[2m', bold: '\u001b[1m', reset: '\u001b[0m' };
+const SEVERITY_COLOR: Record<Severity, string> = { error: ANSI.red, warning: ANSI.yellow, info: ANSI.cyan };
+
+function renderText(diagnostics: readonly Diagnostic[], options: RenderOptions): string {
+  const paint = (color: string, text: string) => (options.color ? `${color}${text}${ANSI.reset}` : text);
+  const sources = new Map<string, LineIndex | undefined>();
+  const lines: string[] = [];
+  for (const d of diagnostics) {
+    const where = d.line !== undefined ? `${d.file}:${d.line}:${d.column ?? 1}` : d.file;
+    lines.push(`${paint(ANSI.bold, where)}  ${paint(SEVERITY_COLOR[d.severity], d.severity)}  ${d.message}  ${paint(ANSI.dim, d.ruleId)}`);
+    if (d.line === undefined) continue;
+    if (!sources.has(d.file)) {
+      const text = options.readSource(d.file);
+      sources.set(d.file, text === undefined ? undefined : new LineIndex(text));
+    }
+    const source = sources.get(d.file);
+    const lineText = source?.lineText(d.line);
+    if (lineText === undefined || lineText.trim() === '') continue;
+    const gutter = `${d.line} | `;
+    lines.push(paint(ANSI.dim, `    ${gutter}`) + lineText.replace(/\t/g, ' '));
+    lines.push(`    ${' '.repeat(gutter.length + Math.max(0, (d.column ?? 1) - 1))}${paint(SEVERITY_COLOR[d.severity], '^')}`);
+  }
+  const counts = countBySeverity(diagnostics);
+  if (diagnostics.length === 0) lines.push('No problems found.');
+  else {
+    lines.push('');
+    lines.push(`${counts.error} error(s), ${counts.warning} warning(s), ${counts.info} info.`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
+
+function toSarif(diagnostics: readonly Diagnostic[], options: RenderOptions): object {
+  const ruleIndex = new Map(options.rules.map((r, i) => [r.id, i]));
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'stagepack',
+            version: options.toolVersion,
+            informationUri: 'https://github.com/stagepack/stagepack',
+            rules: options.rules.map((r) => ({
+              id: r.id,
+              name: r.id,
+              shortDescription: { text: r.description },
+              fullDescription: { text: r.description },
+              help: { text: `${r.description} See docs/rules.md#${r.id}.` },
+              defaultConfiguration: { level: SARIF_LEVEL[r.severity] },
+            })),
+          },
+        },
+        results: diagnostics.map((d) => ({
+          ruleId: d.ruleId,
+          ...(ruleIndex.has(d.ruleId) ? { ruleIndex: ruleIndex.get(d.ruleId) } : {}),
+          level: SARIF_LEVEL[d.severity],
+          message: { text: d.message },
+          locations: [
+            {
+              physicalLocation: {
+                // SARIF wants URIs: forward slashes, relative to the checkout.
+                artifactLocation: { uri: d.file.split('\\').join('/') },
+                ...(d.line !== undefined ? { region: { startLine: d.line, startColumn: d.column ?? 1 } } : {}),
+              },
+            },
+          ],
+        })),
+      },
+    ],
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * Steps of a template test: each has an id, a status with its evidence, a duration and, when it ran a
+ * program, the log to read. Printing and reporting (summary table, JUnit) work from these records only.
+ */
+
+export type StepStatus = 'pass' | 'fail' | 'skip';
+
+export interface StepRecord {
+  id: string;
+  title: string;
+  status: StepStatus;
+  durationMs: number;
+  /** What was found: the evidence of a pass, the reason of a skip, the problem and fix of a failure. */
+  detail: string;
+  logFile?: string;
+}
+
+export interface TemplateRun {
+  template: string;
+  /** Options applied, as given to `devcontainer templates apply -a`. */
+  options: Record<string, string>;
+  steps: StepRecord[];
+}
+
+/** Thrown inside a step to fail it with a message (and optionally a log); anything else thrown is a bug. */
+export class StepFailure extends Error {
+  constructor(
+    message: string,
+    readonly logFile?: string,
+  ) {
+    super(message);
+    this.name = 'StepFailure';
+  }
+}
+
+/** Thrown inside a step to skip it, with the reason; later steps that need it are skipped too. */
+export class StepSkip extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StepSkip';
+  }
+}
+
+export interface StepOutcome {
+  detail: string;
+  logFile?: string;
+}
+
+export class StepRecorder {
+  readonly steps: StepRecord[] = [];
+  private failed = false;
+
+  constructor(
+    private readonly label: string,
+    private readonly write: (text: string) => void,
+  ) {}
+
+  get hasFailed(): boolean {
+    return this.failed;
+  }
+
+  /**
+   * Runs a step unless an earlier one failed (then it is recorded as skipped, naming the failure). Always
+   * returns; the caller checks `hasFailed`.
+   */
+  async step(id: string, title: string, body: () => Promise<StepOutcome | string>, options: { always?: boolean } = {}): Promise<void> {
+    if (this.failed && !options.always) {
+      this.steps.push({ id, title, status: 'skip', durationMs: 0, detail: 'not run: an earlier step failed' });
+      return;
+    }
+    const started = Date.now();
+    this.write(`  ${this.label}  ${title} ...\n`);
+    let record: StepRecord;
+    try {
+      const outcome = await body();
+      const { detail, logFile } = typeof outcome === 'string' ? { detail: outcome, logFile: undefined } : outcome;
+      record = { id, title, status: 'pass', durationMs: Date.now() - started, detail, logFile };
+    } catch (error) {
+      if (error instanceof StepSkip) {
+        record = { id, title, status: 'skip', durationMs: Date.now() - started, detail: error.message };
+      } else if (error instanceof StepFailure) {
+        record = { id, title, status: 'fail', durationMs: Date.now() - started, detail: error.message, logFile: error.logFile };
+        this.failed = true;
+      } else {
+        throw error;
+      }
+    }
+    this.steps.push(record);
+    const mark = { pass: 'ok  ', fail: 'FAIL', skip: 'skip' }[record.status];
+    this.write(`  ${this.label}  ${mark} ${title} (${seconds(record.durationMs)})${record.detail ? `: ${firstLine(record.detail)}` : ''}\n`);
+    if (record.status === 'fail') {
+      this.write(indent(record.detail.split('\n').slice(1).join('\n')));
+      if (record.logFile) this.write(`        log: ${record.logFile}\n`);
+    }
+  }
+}
+
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0];
+}
+
+function indent(text: string): string {
+  return text.trim() ? `${text.split('\n').map((l) => `        ${l}`).join('\n')}\n` : '';
+}
+
+/** The summary table printed at the end of `stagepack test`. */
+export function summaryTable(runs: readonly TemplateRun[]): string {
+  const rows = runs.flatMap((run) => run.steps.map((s) => [run.template, s.title, s.status.toUpperCase(), seconds(s.durationMs)]));
+  const header = ['template', 'step', 'result', 'time'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 3 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** JUnit XML: one testsuite per template run, one testcase per step; skips and failures with their text. */
+export function junitXml(runs: readonly TemplateRun[]): string {
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  const suites = runs.map((run) => {
+    const failures = run.steps.filter((s) => s.status === 'fail').length;
+    const skipped = run.steps.filter((s) => s.status === 'skip').length;
+    const time = run.steps.reduce((t, s) => t + s.durationMs, 0) / 1000;
+    const cases = run.steps.map((s) => {
+      const open = `    <testcase classname="stagepack.${esc(run.template)}" name="${esc(s.title)}" time="${(s.durationMs / 1000).toFixed(3)}"`;
+      if (s.status === 'pass') return `${open}>\n      <system-out>${esc(s.detail)}</system-out>\n    </testcase>`;
+      if (s.status === 'skip') return `${open}>\n      <skipped message="${esc(s.detail)}"/>\n    </testcase>`;
+      const body = `${s.detail}${s.logFile ? `\nlog: ${s.logFile}` : ''}`;
+      return `${open}>\n      <failure message="${esc(s.detail.split('\n')[0])}">${esc(body)}</failure>\n    </testcase>`;
+    });
+    return `  <testsuite name="${esc(run.template)}" tests="${run.steps.length}" failures="${failures}" skipped="${skipped}" time="${time.toFixed(3)}">\n${cases.join('\n')}\n  </testsuite>`;
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="stagepack test">\n${suites.join('\n')}\n</testsuites>\n`;
+}

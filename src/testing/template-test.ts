@@ -1,0 +1,357 @@
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as path from 'node:path';
+import { devcontainer, lastJsonLine } from '../devcontainer-cli';
+import { externalBaseImages, parseDockerfile } from '../dockerfile';
+import { ensureBaseImages, isStandIn } from '../engine/base-images';
+import { docker, sleep, type Docker } from '../engine/docker';
+import { EngineError, type EngineLog } from '../engine/log';
+import type { PackageIndex } from '../engine/package-index';
+import type { Registry } from '../engine/registry';
+import { getPath, isRecord, parseJsonc } from '../jsonc';
+import { countBySeverity } from '../diagnostics';
+import { lintTargets } from '../lint/lint';
+import { loadTarget, templateOptions, type TargetRef } from '../pack';
+import { ok, tail, type RunResult } from '../proc';
+import { stageFolder } from '../stage';
+import { defaultOptionValues } from '../template-options';
+import { StepFailure, StepRecorder, type TemplateRun } from './steps';
+
+/**
+ * The end-to-end test of one template, as a user meets it: published to a registry, applied onto a sample
+ * application, opened as a dev container, its smoke test run inside, then its production image built, run,
+ * healthy, answering, stopped. Every container, image and folder it creates is recorded here and removed by
+ * id at the end (unless --keep).
+ */
+
+export interface TemplateTestContext {
+  engine: Docker;
+  index: PackageIndex;
+  registry: Registry;
+  log: EngineLog;
+  write: (text: string) => void;
+  /** Folder for this template's workspace and logs. */
+  workDir: string;
+  /** Sample application to apply the template onto. */
+  appDir: string;
+  keep: boolean;
+  healthTimeoutMs: number;
+  /** Namespace in the (temporary) registry. */
+  namespace: string;
+}
+
+/** The script the dev container runs, relative to the workspace. */
+export const DEV_TEST_SCRIPT = '.devcontainer/test.sh';
+
+interface Created {
+  containers: string[];
+  images: string[];
+  devImageReference?: string;
+}
+
+export async function testTemplate(template: TargetRef, context: TemplateTestContext): Promise<TemplateRun> {
+  const loaded = loadTarget(template);
+  const options = defaultOptionValues(templateOptions(loaded));
+  const recorder = new StepRecorder(template.folderName, context.write);
+  const run: TemplateRun = { template: template.folderName, options, steps: recorder.steps };
+  const logs = path.join(context.workDir, 'logs');
+  fs.mkdirSync(logs, { recursive: true });
+  const logFile = (name: string) => path.join(logs, `${name}.log`);
+  // The workspace folder name ends up in the dev container's image name (vsc-<name>-<hash>): unique per run.
+  const workspace = path.join(context.workDir, `${template.folderName}-${path.basename(context.workDir).split('-').pop()}`);
+  const created: Created = { containers: [], images: [] };
+  const idLabel = `org.stagepack.test-run=${path.basename(context.workDir)}`;
+  let reference = '';
+  let overrideConfig = '';
+  let appImage = '';
+  let appContainer = '';
+  let hostPort = 0;
+
+  await recorder.step('lint', 'lint the template', async () => {
+    const diagnostics = lintTargets([template]);
+    const counts = countBySeverity(diagnostics);
+    if (counts.error) {
+      const lines = diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line ?? 1}:${d.column ?? 1} ${d.message} (${d.ruleId})`);
+      throw new StepFailure(`${counts.error} lint error(s); a template that does not lint is not built\n${lines.join('\n')}`);
+    }
+    return `no errors, ${counts.warning} warning(s)`;
+  });
+
+  await recorder.step('publish', 'publish to the local registry', async () => {
+    const collection = path.join(context.workDir, 'collection');
+    fs.rmSync(collection, { recursive: true, force: true });
+    stageFolder(template.absDir, path.join(collection, template.folderName));
+    const result = await devcontainer(undefined, ['templates', 'publish', '--registry', context.registry.host, '--namespace', context.namespace, '--log-level', 'info', collection], {
+      logFile: logFile('publish'),
+      timeoutMs: 120_000,
+    });
+    const summary = lastJsonLine(result.stdout);
+    const entry = getPath(summary, [template.folderName]);
+    const version = getPath(entry, ['version']);
+    if (!ok(result) || typeof version !== 'string') throw failure('devcontainer templates publish failed', result, logFile('publish'));
+    reference = `${context.registry.host}/${context.namespace}/${template.folderName}:${version}`;
+    return { detail: reference, logFile: logFile('publish') };
+  });
+
+  await recorder.step('apply', 'apply onto the sample app', async () => {
+    fs.cpSync(context.appDir, workspace, { recursive: true, verbatimSymlinks: true });
+    const result = await devcontainer(undefined, ['templates', 'apply', '--template-id', reference, '--template-args', JSON.stringify(options), '--workspace-folder', workspace, '--log-level', 'info'], {
+      logFile: logFile('apply'),
+      timeoutMs: 120_000,
+    });
+    if (!ok(result)) throw failure('devcontainer templates apply failed', result, logFile('apply'));
+    for (const required of ['.devcontainer/devcontainer.json', DEV_TEST_SCRIPT]) {
+      if (!fs.existsSync(path.join(workspace, required))) throw new StepFailure(`the applied workspace has no ${required}`, logFile('apply'));
+    }
+    const leftovers = findPlaceholderLeftovers(workspace);
+    if (leftovers.length) throw new StepFailure(`placeholders left unsubstituted after apply:\n${leftovers.join('\n')}`, logFile('apply'));
+    return { detail: `options ${JSON.stringify(options)} into ${workspace}`, logFile: logFile('apply') };
+  });
+
+  await recorder.step('base-images', 'make the base images available', async () => {
+    const config = readDevcontainerConfig(workspace);
+    const dockerfile = path.resolve(workspace, '.devcontainer', stringAt(config, ['build', 'dockerfile']) ?? '../Dockerfile');
+    const args = getPath(config, ['build', 'args']);
+    const buildArgs = isRecord(args) ? Object.fromEntries(Object.entries(args).map(([k, v]) => [k, String(v)])) : {};
+    const images = externalBaseImages(parseDockerfile(fs.readFileSync(dockerfile, 'utf8')), buildArgs);
+    try {
+      await ensureBaseImages(context.engine, context.log, images);
+    } catch (error) {
+      if (error instanceof EngineError) throw new StepFailure(`${error.message}\nfix: ${error.hint}`);
+      throw error;
+    }
+    const standIns = [];
+    for (const image of images) if (await isStandIn(context.engine, image)) standIns.push(image);
+    return standIns.length ? `${images.join(', ')} (stand-in built from Debian packages: ${standIns.join(', ')})` : images.join(', ');
+  });
+
+  await recorder.step('dev-up', 'devcontainer up (development target)', async () => {
+    overrideConfig = writeOverrideConfig(workspace, context.workDir, context.index.buildOptions);
+    const result = await devcontainer(context.engine, [
+      'up', '--workspace-folder', workspace, '--override-config', overrideConfig, '--docker-path', context.engine.client,
+      '--id-label', idLabel, '--log-level', 'info',
+    ], { logFile: logFile('devcontainer-up'), timeoutMs: 900_000 });
+    const outcome = lastJsonLine(result.stdout);
+    const containerId = outcome?.containerId;
+    if (typeof containerId === 'string') created.containers.push(containerId);
+    await recordDevImages(context.engine, workspace, typeof containerId === 'string' ? containerId : undefined, created);
+    if (!ok(result) || outcome?.outcome !== 'success' || typeof containerId !== 'string') throw failure('devcontainer up failed', result, logFile('devcontainer-up'));
+    return { detail: `container ${containerId.slice(0, 12)} as ${String(outcome.remoteUser)} in ${String(outcome.remoteWorkspaceFolder)}`, logFile: logFile('devcontainer-up') };
+  });
+
+  await recorder.step('dev-exec', `devcontainer exec ${DEV_TEST_SCRIPT}`, async () => {
+    const result = await devcontainer(context.engine, [
+      'exec', '--workspace-folder', workspace, '--override-config', overrideConfig, '--docker-path', context.engine.client,
+      '--id-label', idLabel, 'bash', DEV_TEST_SCRIPT,
+    ], { logFile: logFile('devcontainer-exec'), timeoutMs: 600_000 });
+    const checks = result.stdout.split('\n').filter((l) => /^(not )?ok - /.test(l));
+    if (!ok(result)) throw failure(`${DEV_TEST_SCRIPT} failed in the dev container`, result, logFile('devcontainer-exec'));
+    return { detail: `${checks.length} checks passed: ${checks.map((c) => c.replace(/^ok - /, '')).join('; ')}`, logFile: logFile('devcontainer-exec') };
+  });
+
+  await recorder.step('app-build', 'build the app target (BuildKit)', async () => {
+    const iidFile = path.join(context.workDir, 'app.iid');
+    const result = await docker(context.engine, ['build', '--target', 'app', '--iidfile', iidFile, '--progress', 'plain', ...context.index.buildOptions, workspace], {
+      logFile: logFile('app-build'),
+      timeoutMs: 900_000,
+    });
+    if (fs.existsSync(iidFile)) {
+      appImage = fs.readFileSync(iidFile, 'utf8').trim();
+      created.images.push(appImage);
+    }
+    if (!ok(result) || !appImage) throw failure('docker build --target app failed', result, logFile('app-build'));
+    const size = await docker(context.engine, ['image', 'inspect', '--format', '{{.Size}}', appImage]);
+    return { detail: `${appImage.replace('sha256:', '').slice(0, 12)}, ${(Number(size.stdout.trim()) / 1e6).toFixed(1)} MB`, logFile: logFile('app-build') };
+  });
+
+  await recorder.step('app-run', 'run the app image', async () => {
+    const exposed = await docker(context.engine, ['image', 'inspect', '--format', '{{json .Config.ExposedPorts}}', appImage]);
+    const port = Object.keys(safeJson(exposed.stdout) ?? {}).map((p) => /^(\d+)\/tcp$/.exec(p)?.[1]).find(Boolean);
+    if (!port) throw new StepFailure('the app image EXPOSEs no TCP port; add `EXPOSE <port>` to the app stage');
+    const result = await docker(context.engine, ['run', '--detach', '--publish', `127.0.0.1::${port}`, appImage], { logFile: logFile('app-run') });
+    appContainer = result.stdout.trim();
+    if (appContainer) created.containers.push(appContainer);
+    if (!ok(result) || !appContainer) throw failure('docker run failed', result, logFile('app-run'));
+    const mapped = await docker(context.engine, ['port', appContainer, `${port}/tcp`]);
+    hostPort = Number(/:(\d+)\s*$/m.exec(mapped.stdout)?.[1]);
+    if (!hostPort) throw new StepFailure(`could not find the host port published for ${port}/tcp:\n${mapped.stdout}${mapped.stderr}`);
+    return `container ${appContainer.slice(0, 12)}, port ${port} published on 127.0.0.1:${hostPort}`;
+  });
+
+  await recorder.step('app-healthy', 'wait until Docker reports the app healthy', async () => {
+    const started = Date.now();
+    let last = '';
+    while (Date.now() - started < context.healthTimeoutMs) {
+      const state = safeJson((await docker(context.engine, ['inspect', '--format', '{{json .State}}', appContainer])).stdout);
+      const health = getPath(state, ['Health', 'Status']);
+      if (getPath(state, ['Status']) === 'exited') {
+        const logsResult = await docker(context.engine, ['logs', '--tail', '30', appContainer]);
+        throw new StepFailure(`the app exited with code ${String(getPath(state, ['ExitCode']))} before becoming healthy:\n${tail(logsResult, 30)}`);
+      }
+      if (health === undefined) throw new StepFailure('the app image has no HEALTHCHECK, so Docker cannot tell when it is ready; add one to the app stage');
+      if (health === 'healthy') return `healthy after ${((Date.now() - started) / 1000).toFixed(1)} s`;
+      const probes = getPath(state, ['Health', 'Log']);
+      const lastProbe = Array.isArray(probes) ? probes[probes.length - 1] : undefined;
+      last = `${String(health)}${lastProbe ? `; last probe exit ${String(getPath(lastProbe, ['ExitCode']))}: ${String(getPath(lastProbe, ['Output'])).trim().split('\n').slice(-2).join(' ')}` : ''}`;
+      if (health === 'unhealthy') break;
+      await sleep(500);
+    }
+    const logsResult = await docker(context.engine, ['logs', '--tail', '20', appContainer]);
+    throw new StepFailure(
+      `the app did not become healthy within ${context.healthTimeoutMs / 1000} s (${last})\n` +
+        'fix: make the HEALTHCHECK path answer 2xx when the app is ready (healthCheckPath option), or raise --health-timeout\n' +
+        `app log:\n${tail(logsResult, 20)}`,
+    );
+  });
+
+  await recorder.step('app-http', 'the app answers HTTP on loopback', async () => {
+    const response = await httpGet(`http://127.0.0.1:${hostPort}/`);
+    if (response.status >= 500) throw new StepFailure(`GET / answered ${response.status}: ${response.body.slice(0, 200)}`);
+    return `GET http://127.0.0.1:${hostPort}/ -> ${response.status} ${response.body.trim().slice(0, 80)}`;
+  });
+
+  await recorder.step('app-user', 'the app runs as a non-root user', async () => {
+    const config = await docker(context.engine, ['inspect', '--format', '{{.Config.User}}', appContainer]);
+    const result = await docker(context.engine, ['exec', appContainer, 'sh', '-c', 'grep -H "^Uid:" /proc/[0-9]*/status']);
+    if (!ok(result)) throw failure('could not read the processes\' users inside the app container', result);
+    const uids = [...result.stdout.matchAll(/^\/proc\/(\d+)\/status:Uid:\s+(\d+)/gm)].map((m) => ({ pid: m[1], uid: Number(m[2]) }));
+    const root = uids.filter((p) => p.uid === 0);
+    if (!uids.length || root.length) {
+      throw new StepFailure(`processes running as root: ${root.map((p) => `pid ${p.pid}`).join(', ') || 'none found'} (USER "${config.stdout.trim()}")\nfix: end the app stage with USER <uid>:<gid> of a non-root user`);
+    }
+    return `USER ${config.stdout.trim()}; ${uids.length} process(es), uids ${[...new Set(uids.map((p) => p.uid))].join(', ')}`;
+  });
+
+  await recorder.step('app-stop', 'docker stop ends the app cleanly', async () => {
+    const started = Date.now();
+    const result = await docker(context.engine, ['stop', '--time', '10', appContainer]);
+    const elapsed = Date.now() - started;
+    if (!ok(result)) throw failure('docker stop failed', result);
+    const exitCode = Number((await docker(context.engine, ['inspect', '--format', '{{.State.ExitCode}}', appContainer])).stdout.trim());
+    if (exitCode !== 0 && exitCode !== 143) {
+      throw new StepFailure(`the app exited with code ${exitCode} after ${(elapsed / 1000).toFixed(1)} s (137 means it ignored SIGTERM and was killed)\nfix: start the server in exec form (CMD ["gunicorn", ...]) so it receives SIGTERM as PID 1`);
+    }
+    return `stopped in ${(elapsed / 1000).toFixed(1)} s, exit code ${exitCode}`;
+  });
+
+  await recorder.step('cleanup', context.keep ? 'keep everything (--keep)' : 'remove what the test created', async () => {
+    if (context.keep) {
+      const commands = [
+        created.containers.length ? `docker rm -f ${created.containers.join(' ')}` : '',
+        created.images.length ? `docker rmi ${created.images.join(' ')}` : '',
+        `rm -rf ${context.workDir}`,
+      ].filter(Boolean);
+      return `kept; remove later with: ${commands.join(' && ')}`;
+    }
+    return cleanUp(context, created);
+  }, { always: true });
+
+  return run;
+}
+
+/** Removes, by id, exactly the containers and images this run recorded, then its folder. */
+async function cleanUp(context: TemplateTestContext, created: Created): Promise<string> {
+  const problems: string[] = [];
+  if (created.containers.length) {
+    const result = await docker(context.engine, ['rm', '--force', '--volumes', ...created.containers]);
+    if (!ok(result)) problems.push(`docker rm: ${tail(result, 3)}`);
+  }
+  if (created.images.length) {
+    const result = await docker(context.engine, ['rmi', '--force', ...new Set(created.images)]);
+    if (!ok(result) && !/No such image/.test(result.stderr)) problems.push(`docker rmi: ${tail(result, 3)}`);
+  }
+  fs.rmSync(context.workDir, { recursive: true, force: true });
+  if (problems.length) throw new StepFailure(`could not remove everything:\n${problems.join('\n')}`);
+  return `removed ${created.containers.length} container(s), ${new Set(created.images).size} image(s) and ${context.workDir}`;
+}
+
+/**
+ * The dev container's images: the one the container runs and every tag the CLI gave while building it
+ * (`vsc-<workspace folder name>-<hash>[-uid]`). The workspace name is unique to this run, so the filter can
+ * only match images this run built.
+ */
+async function recordDevImages(engine: Docker, workspace: string, containerId: string | undefined, created: Created): Promise<void> {
+  if (containerId) {
+    const image = await docker(engine, ['inspect', '--format', '{{.Image}}', containerId]);
+    if (ok(image) && image.stdout.trim()) created.images.push(image.stdout.trim());
+  }
+  const name = path.basename(workspace).toLowerCase().replace(/[^a-z0-9._-]/g, '');
+  const listed = await docker(engine, ['images', '--no-trunc', '--format', '{{.ID}} {{.Repository}}', '--filter', `reference=vsc-${name}-*`]);
+  for (const line of listed.stdout.trim().split('\n').filter(Boolean)) {
+    const [id, repository] = line.split(' ');
+    if (repository.startsWith(`vsc-${name}-`)) created.images.push(id);
+  }
+}
+
+/**
+ * The applied devcontainer.json with what this machine needs added, written outside the workspace and
+ * passed as --override-config, so the user's files stay exactly as the template made them: absolute
+ * dockerfile/context paths, and the package index build options (host network + pip.conf secret) when PyPI
+ * is out of reach. The CLI passes `build.options` to `docker build` verbatim.
+ */
+export function writeOverrideConfig(workspace: string, workDir: string, buildOptions: readonly string[]): string {
+  const configPath = path.join(workspace, '.devcontainer', 'devcontainer.json');
+  const config = readDevcontainerConfig(workspace);
+  const build = isRecord(config.build) ? { ...config.build } : {};
+  const configDir = path.dirname(configPath);
+  build.dockerfile = path.resolve(configDir, typeof build.dockerfile === 'string' ? build.dockerfile : 'Dockerfile');
+  build.context = path.resolve(configDir, typeof build.context === 'string' ? build.context : '.');
+  const existing = Array.isArray(build.options) ? build.options.map(String) : [];
+  build.options = [...existing, ...buildOptions];
+  const override = path.join(workDir, 'override', 'devcontainer.json');
+  fs.mkdirSync(path.dirname(override), { recursive: true });
+  fs.writeFileSync(override, `${JSON.stringify({ ...config, build }, null, 2)}\n`);
+  return override;
+}
+
+function readDevcontainerConfig(workspace: string): Record<string, unknown> {
+  const configPath = path.join(workspace, '.devcontainer', 'devcontainer.json');
+  const doc = parseJsonc(fs.readFileSync(configPath, 'utf8'));
+  if (doc.errors.length || !isRecord(doc.value)) {
+    throw new StepFailure(`${configPath}:${doc.errors[0]?.position.line ?? 1}:${doc.errors[0]?.position.column ?? 1}: the applied devcontainer.json is not valid JSONC (${doc.errors[0]?.code ?? 'not an object'}); a substituted option value probably broke it`);
+  }
+  return doc.value;
+}
+
+function stringAt(value: unknown, jsonPath: string[]): string | undefined {
+  const found = getPath(value, jsonPath);
+  return typeof found === 'string' ? found : undefined;
+}
+
+function findPlaceholderLeftovers(dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    const text = fs.readFileSync(file, 'utf8');
+    if (text.includes('${templateOption:')) found.push(path.relative(dir, file));
+  }
+  return found;
+}
+
+function failure(message: string, result: RunResult, logFile?: string): StepFailure {
+  const why = result.timedOut ? 'timed out' : result.spawnError ? `could not start: ${result.spawnError}` : `exit code ${result.code ?? result.signal}`;
+  return new StepFailure(`${message} (${why})\n${tail(result, 12)}`, logFile);
+}
+
+function safeJson(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return isRecord(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function httpGet(url: string, timeoutMs = 5000): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, { timeout: timeoutMs }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => { body += chunk; });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    request.on('error', (error) => reject(new StepFailure(`GET ${url} failed: ${error.message}`)));
+  });
+}
