@@ -9,6 +9,8 @@ import type { LoadedTarget, LoadedTemplate, SourceFile, TargetKind } from '../pa
 export interface RuleMeta<MessageIds extends string> {
   /** One line, imperative: what the author should do. Shown by --list-rules, SARIF and docs/rules.md. */
   description: string;
+  /** Why the rule exists: what breaks, for whom, and the spec or CLI behaviour behind it (docs/rules.md). */
+  rationale: string;
   severity: Severity;
   appliesTo: readonly TargetKind[];
   messages: Record<MessageIds, string>;

@@ -3,15 +3,12 @@ import { valuePositionOf } from '../../jsonc';
 import { resolveBuildPaths } from '../../pack';
 import { defineRule, isTemplate } from '../rule';
 
-/**
- * `build.dockerfile` and `build.context` are relative to the folder of devcontainer.json. A path that does not
- * exist fails `devcontainer up`; a path that leaves the template folder works on the author's machine and
- * breaks for every user, because only the template folder is published.
- */
 export default defineRule({
   id: 'build-paths-resolve',
   meta: {
     description: 'Point build.dockerfile and build.context at a file and folder inside the template.',
+    rationale:
+      '`build.dockerfile` and `build.context` are relative to the folder of devcontainer.json. A path that does not exist fails `devcontainer up`; a path that leaves the template folder works on the author\'s machine and breaks for every user, because only the template folder is published.',
     severity: 'error',
     appliesTo: ['template'],
     messages: {

@@ -2,15 +2,12 @@ import { findStage } from '../../dockerfile';
 import { getPath, positionOf, valuePositionOf } from '../../jsonc';
 import { defineRule, isTemplate } from '../rule';
 
-/**
- * Without `build.target` the Dev Containers CLI builds the last stage of the Dockerfile, which in a shared-base
- * template is usually the production image: the dev container would open without git or dev tools. A target
- * that names no stage fails the build.
- */
 export default defineRule({
   id: 'build-target-exists',
   meta: {
     description: 'Open the dev container on an existing stage with build.target (normally "development").',
+    rationale:
+      'Without `build.target` the Dev Containers CLI builds the last stage of the Dockerfile, which in a shared-base template is usually the production image: the dev container would open without git or dev tools. A target that names no stage fails the build.',
     severity: 'error',
     appliesTo: ['template'],
     messages: {

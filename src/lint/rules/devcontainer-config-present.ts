@@ -1,14 +1,11 @@
 import { defineRule, isTemplate } from '../rule';
 
-/**
- * A template is applied into a workspace; "Reopen in Container" and `devcontainer up` then look for
- * `.devcontainer/devcontainer.json` (or `.devcontainer.json`). Without it the template gives the user nothing
- * to open.
- */
 export default defineRule({
   id: 'devcontainer-config-present',
   meta: {
     description: 'Ship a .devcontainer/devcontainer.json in every template.',
+    rationale:
+      'A template is applied into a workspace; \"Reopen in Container\" and `devcontainer up` then look for `.devcontainer/devcontainer.json` (or `.devcontainer.json`). Without it the template gives the user nothing to open.',
     severity: 'error',
     appliesTo: ['template'],
     messages: {

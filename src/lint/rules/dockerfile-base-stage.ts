@@ -1,14 +1,12 @@
 import { findStage } from '../../dockerfile';
 import { defineRule, isTemplate } from '../rule';
 
-/**
- * The contract of every stagepack template: one `base` stage that the dev container and the production image
- * both build on, so the laptop and production cannot drift.
- */
 export default defineRule({
   id: 'dockerfile-base-stage',
   meta: {
     description: 'Declare a stage named base that development and app both build on.',
+    rationale:
+      'The contract of every stagepack template: one `base` stage that the dev container and the production image both build on, so the laptop and production cannot drift.',
     severity: 'error',
     appliesTo: ['template'],
     messages: {

@@ -1,15 +1,12 @@
 import { defineRule, isTemplate } from '../rule';
 import type { JsoncFile } from '../../pack';
 
-/**
- * devcontainer.json, devcontainer-template.json and devcontainer-feature.json are JSON with comments. A
- * syntax error makes the Dev Containers CLI refuse the file (or, for metadata, refuse to publish), so it is
- * reported with the exact line and column the parser stopped at.
- */
 export default defineRule({
   id: 'jsonc-syntax',
   meta: {
     description: 'Keep devcontainer and metadata JSON files parseable (JSON with comments).',
+    rationale:
+      'devcontainer.json, devcontainer-template.json and devcontainer-feature.json are JSON with comments. A syntax error makes the Dev Containers CLI refuse the file (or, for metadata, refuse to publish), so it is reported with the exact line and column the parser stopped at.',
     severity: 'error',
     appliesTo: ['template', 'feature'],
     messages: {

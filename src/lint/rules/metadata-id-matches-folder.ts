@@ -1,14 +1,12 @@
 import { getPath, valuePositionOf } from '../../jsonc';
 import { defineRule } from '../rule';
 
-/**
- * The spec requires a template's or feature's folder name to equal its id. Publishing a mismatch fails with
- * an obscure missing-blob error (devcontainers/action#133), and `templates apply -t .../ID` finds nothing.
- */
 export default defineRule({
   id: 'metadata-id-matches-folder',
   meta: {
     description: 'Name the folder exactly as the id in the metadata.',
+    rationale:
+      'The spec requires a template\'s or feature\'s folder name to equal its id. Publishing a mismatch fails with an obscure missing-blob error (devcontainers/action#133), and `templates apply -t .../ID` finds nothing.',
     severity: 'error',
     appliesTo: ['template', 'feature'],
     messages: {

@@ -9,6 +9,8 @@ export default defineRule({
   id: 'metadata-required',
   meta: {
     description: 'Give every template and feature a metadata file with a string id, version and name.',
+    rationale:
+      'devcontainer-template.json and devcontainer-feature.json are how the CLI, VS Code and Codespaces know an item: `devcontainer templates publish` and `features publish` refuse one without id, version and name, and the pickers show the name.',
     severity: 'error',
     appliesTo: ['template', 'feature'],
     messages: {

@@ -5,14 +5,12 @@ import { defineRule } from '../rule';
 const SEMVER =
   /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
 
-/**
- * Publishing derives the tags `1`, `1.2`, `1.2.3` and `latest` from the version; anything but MAJOR.MINOR.PATCH
- * gives wrong or no tags, and users pinning `:1` never see the release.
- */
 export default defineRule({
   id: 'metadata-version-semver',
   meta: {
     description: 'Version templates and features as MAJOR.MINOR.PATCH (semver).',
+    rationale:
+      'Publishing derives the tags `1`, `1.2`, `1.2.3` and `latest` from the version; anything but MAJOR.MINOR.PATCH gives wrong or no tags, and users pinning `:1` never see the release.',
     severity: 'error',
     appliesTo: ['template', 'feature'],
     messages: {

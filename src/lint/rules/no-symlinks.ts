@@ -1,14 +1,11 @@
 import { defineRule } from '../rule';
 
-/**
- * A published template or feature must carry only regular files from its own folder. A symbolic link can
- * point anywhere (`../../.ssh/id_rsa`); stagepack publish refuses to pack one, and lint says so first.
- * Binary, oversized and unreadable files are reported too, since they are not template text.
- */
 export default defineRule({
   id: 'no-symlinks',
   meta: {
     description: 'Keep templates and features to regular text files: no symbolic links or special files.',
+    rationale:
+      'A published template or feature must carry only regular files from its own folder. A symbolic link can point anywhere (`../../.ssh/id_rsa`); stagepack publish refuses to pack one, and lint says so first. Binary, oversized and unreadable files are reported too, since they are not template text.',
     severity: 'error',
     appliesTo: ['template', 'feature'],
     messages: {

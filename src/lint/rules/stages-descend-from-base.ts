@@ -4,14 +4,12 @@ import { defineRule, isTemplate } from '../rule';
 /** The two stages users build: `development` (the dev container) and `app` (the production image). */
 const REQUIRED_STAGES = ['development', 'app'] as const;
 
-/**
- * `development` and `app` must both come from `base` (directly or through `builder`), or the dev container
- * and production silently run on different systems, the drift this pack exists to prevent.
- */
 export default defineRule({
   id: 'stages-descend-from-base',
   meta: {
     description: 'Build the development and app stages FROM base (directly or through another stage).',
+    rationale:
+      '`development` and `app` must both come from `base` (directly or through `builder`), or the dev container and production silently run on different systems, the drift this pack exists to prevent.',
     severity: 'error',
     appliesTo: ['template'],
     messages: {

@@ -3,14 +3,12 @@ import { findPlaceholders, NEAR_PLACEHOLDER_PATTERN, PLACEHOLDER_PATTERN } from 
 import { appliedFiles } from '../applied-files';
 import { defineRule } from '../rule';
 
-/**
- * `devcontainer templates apply` replaces an undeclared `${templateOption:x}` with an empty string, without a
- * word, and never replaces one whose name is not `\w+` (a hyphen): either way the user gets a broken file.
- */
 export default defineRule({
   id: 'template-option-declared',
   meta: {
     description: 'Declare every ${templateOption:name} a template file uses.',
+    rationale:
+      '`devcontainer templates apply` replaces an undeclared `${templateOption:x}` with an empty string, without a word, and never replaces one whose name is not `\\w+` (a hyphen): either way the user gets a broken file.',
     severity: 'error',
     appliesTo: ['template'],
     messages: {

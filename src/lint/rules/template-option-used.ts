@@ -4,14 +4,12 @@ import { findPlaceholders } from '../../template-options';
 import { appliedFiles } from '../applied-files';
 import { defineRule } from '../rule';
 
-/**
- * An option no applied file uses is offered to every user in VS Code's template picker and then does nothing.
- * README.md, NOTES.md and the metadata do not count: apply never copies them.
- */
 export default defineRule({
   id: 'template-option-used',
   meta: {
     description: 'Use every declared option in at least one applied file.',
+    rationale:
+      'An option no applied file uses is offered to every user in VS Code\'s template picker and then does nothing. README.md, NOTES.md and the metadata do not count: apply never copies them.',
     severity: 'warning',
     appliesTo: ['template'],
     messages: {

@@ -1,0 +1,31 @@
+import type { Rule } from './rule';
+
+/**
+ * docs/rules.md, generated from the rules' own metadata so that the reference cannot drift from the code
+ * (a test compares the file with this output; `UPDATE_SNAPSHOTS=1 npm test` rewrites it).
+ */
+export function rulesMarkdown(rules: readonly Rule[]): string {
+  const lines = [
+    '# stagepack lint rules',
+    '',
+    '<!-- Generated from src/lint/rules/*.ts by test/unit/rules-registry.test.ts; do not edit by hand. -->',
+    '',
+    '`stagepack lint --list-rules` prints the same list. Severity is the default: **error** will break a user,',
+    '**warning** is bad practice, **info** is advice. Lint exits 1 when any error remains.',
+    '',
+    '| Rule | Severity | Applies to | What to do |',
+    '| --- | --- | --- | --- |',
+    ...rules.map((r) => `| [\`${r.id}\`](#${r.id}) | ${r.meta.severity} | ${r.meta.appliesTo.join(', ')} | ${escapeCell(r.meta.description)} |`),
+    '',
+  ];
+  for (const rule of rules) {
+    lines.push(`## ${rule.id}`, '', `${rule.meta.description}`, '', `**Why:** ${rule.meta.rationale}`, '', `Default severity: ${rule.meta.severity}. Source: [\`src/lint/rules/${rule.id}.ts\`](../src/lint/rules/${rule.id}.ts).`, '', 'Messages:', '');
+    for (const [id, text] of Object.entries(rule.meta.messages)) lines.push(`- \`${id}\`: ${String(text).replace(/\{\{(\w+)\}\}/g, '*$1*')}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|');
+}
