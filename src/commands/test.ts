@@ -112,7 +112,10 @@ export function resolveTemplates(args: readonly string[], cwd: string): Resoluti
     const byId = path.join(packRoot, 'templates', arg);
     const isId = /^[\w.-]+$/.test(arg) && fs.existsSync(byId) && !fs.existsSync(path.resolve(cwd, arg, 'devcontainer-template.json'));
     const discovery = discoverTargets([isId ? byId : arg], cwd);
-    if (!discovery.ok) return { ok: false, message: `${arg}: not a template id of ${path.join(packRoot, 'templates')} nor a template folder` };
+    if (!discovery.ok) {
+      const templatesDir = path.relative(cwd, path.join(packRoot, 'templates')) || '.';
+      return { ok: false, message: `${arg}: neither a template id in ${templatesDir}/ nor a template folder` };
+    }
     const found = discovery.targets.filter((t) => t.kind === 'template');
     if (!found.length) return { ok: false, message: `${arg}: holds no templates` };
     templates.push(...found);

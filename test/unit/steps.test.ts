@@ -1,0 +1,53 @@
+import * as assert from 'node:assert/strict';
+import { junitXml, StepFailure, StepRecorder, StepSkip, summaryTable, type TemplateRun } from '../../src/testing/steps';
+
+describe('test steps and reports', () => {
+  it('records passes, skips and failures, and skips what follows a failure unless it must always run', async () => {
+    let out = '';
+    const recorder = new StepRecorder('t', (text) => { out += text; });
+    await recorder.step('a', 'first', async () => 'fine');
+    await recorder.step('b', 'second', async () => { throw new StepSkip('no uwsgi wheel in the mirror'); });
+    await recorder.step('c', 'third', async () => { throw new StepFailure('broke\nfix: do this', '/tmp/c.log'); });
+    await recorder.step('d', 'fourth', async () => 'never');
+    await recorder.step('e', 'cleanup', async () => 'cleaned', { always: true });
+    assert.deepEqual(recorder.steps.map((s) => [s.id, s.status]), [['a', 'pass'], ['b', 'skip'], ['c', 'fail'], ['d', 'skip'], ['e', 'pass']]);
+    assert.equal(recorder.steps[3].detail, 'not run: an earlier step failed');
+    assert.equal(recorder.hasFailed, true);
+    assert.match(out, /t {2}FAIL third \(\d+\.\d s\): broke\n {8}fix: do this\n {8}log: \/tmp\/c\.log\n/);
+    assert.match(out, /skip second .*no uwsgi wheel/);
+  });
+
+  it('does not swallow programming errors', async () => {
+    const recorder = new StepRecorder('t', () => undefined);
+    await assert.rejects(recorder.step('a', 'bug', async () => { throw new TypeError('undefined is not a function'); }), TypeError);
+  });
+
+  const runs: TemplateRun[] = [
+    {
+      template: 'flask-gunicorn',
+      options: {},
+      steps: [
+        { id: 'a', title: 'build <app>', status: 'pass', durationMs: 1500, detail: 'ok & done' },
+        { id: 'b', title: 'health', status: 'fail', durationMs: 30000, detail: 'unhealthy "503"', logFile: '/tmp/x.log' },
+        { id: 'c', title: 'stop', status: 'skip', durationMs: 0, detail: 'not run' },
+      ],
+    },
+  ];
+
+  it('prints a summary table with times', () => {
+    const table = summaryTable(runs).split('\n');
+    assert.equal(table[0], 'template        step         result    time');
+    assert.equal(table[1], '--------------  -----------  ------  ------');
+    assert.equal(table[2], 'flask-gunicorn  build <app>  PASS     1.5 s');
+    assert.equal(table[3], 'flask-gunicorn  health       FAIL    30.0 s');
+  });
+
+  it('writes JUnit XML with escaped text, failures and skips', () => {
+    const xml = junitXml(runs);
+    assert.match(xml, /<testsuite name="flask-gunicorn" tests="3" failures="1" skipped="1" time="31\.500">/);
+    assert.match(xml, /<testcase classname="stagepack\.flask-gunicorn" name="build &lt;app&gt;" time="1\.500">/);
+    assert.match(xml, /<failure message="unhealthy &quot;503&quot;">unhealthy &quot;503&quot;\nlog: \/tmp\/x\.log<\/failure>/);
+    assert.match(xml, /<skipped message="not run"\/>/);
+    assert.match(xml, /<system-out>ok &amp; done<\/system-out>/);
+  });
+});
