@@ -16,6 +16,12 @@ import { stateDir } from './state';
 
 export const DEFAULT_REGISTRY_PORT = 5000;
 
+/** STAGEPACK_REGISTRY_PORT moves the default registry (for a machine where 5000 is taken, and for tests). */
+export function defaultRegistryPort(env: NodeJS.ProcessEnv = process.env): number {
+  const port = Number(env.STAGEPACK_REGISTRY_PORT);
+  return Number.isInteger(port) && port > 0 && port < 65536 ? port : DEFAULT_REGISTRY_PORT;
+}
+
 export interface Registry {
   /** `localhost:PORT`, as given to `devcontainer ... publish -r` and used in references. */
   host: string;
@@ -44,7 +50,7 @@ export function probeRegistry(port: number): Promise<'registry' | 'other' | 'clo
  * persistent one (storage in the state folder) that outlives stagepack, so `devcontainer templates apply`
  * can read from it afterwards.
  */
-export async function ensureDefaultRegistry(log: EngineLog, port = DEFAULT_REGISTRY_PORT): Promise<Registry> {
+export async function ensureDefaultRegistry(log: EngineLog, port = defaultRegistryPort()): Promise<Registry> {
   const state = await probeRegistry(port);
   const host = `localhost:${port}`;
   if (state === 'registry') {
@@ -60,7 +66,8 @@ export async function ensureDefaultRegistry(log: EngineLog, port = DEFAULT_REGIS
   const storage = path.join(stateDir(), 'registry');
   const pid = await startRegistry(log, port, storage, true);
   log.step(`Started an OCI registry on ${host} (pid ${pid}, storage ${storage}); it keeps running after stagepack exits`);
-  return { host, port, stop: async () => undefined };
+  // It outlives this command on purpose (users apply from it afterwards); pid says it was ours.
+  return { host, port, pid, stop: async () => undefined };
 }
 
 /**

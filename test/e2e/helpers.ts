@@ -1,0 +1,51 @@
+import { ensureBaseImages } from '../../src/engine/base-images';
+import { docker, ensureDocker, type Docker } from '../../src/engine/docker';
+import { engineLog } from '../../src/engine/log';
+import { bufferIo } from '../../src/io';
+import { PACKAGE_ROOT } from '../../src/version';
+
+/**
+ * End-to-end tests use the real parts: the Docker engine (started by the engine module if none answers),
+ * BuildKit, a real distribution registry and the real Dev Containers CLI. These helpers make the engine
+ * and the base images ready once, so each test's own work (and the inventory it compares) is its own.
+ */
+let ready: Promise<Docker> | undefined;
+
+export function engineForTests(): Promise<Docker> {
+  ready ??= (async () => {
+    const log = engineLog((text) => process.stderr.write(`      ${text}`));
+    const engine = await ensureDocker(log);
+    await ensureBaseImages(engine, log, ['python:3.11-slim-bookworm']);
+    return engine;
+  })();
+  return ready;
+}
+
+export interface Inventory {
+  containers: string[];
+  images: string[];
+}
+
+/** Every container and image id on the engine, to prove a command left nothing behind. */
+export async function inventory(engine: Docker): Promise<Inventory> {
+  const containers = await docker(engine, ['ps', '--all', '--quiet', '--no-trunc']);
+  const images = await docker(engine, ['images', '--all', '--quiet', '--no-trunc']);
+  const ids = (text: string) => [...new Set(text.split('\n').map((l) => l.trim()).filter(Boolean))].sort();
+  return { containers: ids(containers.stdout), images: ids(images.stdout) };
+}
+
+/** Buffers the command's output for assertions and echoes its progress (stderr) into the test log. */
+export function echoingIo(cwd = PACKAGE_ROOT) {
+  const io = bufferIo(cwd, process.env);
+  const capture = io.stderr;
+  return {
+    ...io,
+    stderr: (text: string) => {
+      capture(text);
+      process.stderr.write(text.replace(/^(?=.)/gm, '      '));
+    },
+  };
+}
+
+/** Minutes, for mocha timeouts of tests that build images. */
+export const minutes = (n: number) => n * 60_000;

@@ -1,0 +1,120 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../src/cli';
+import { devcontainer } from '../../src/devcontainer-cli';
+import { engineLog } from '../../src/engine/log';
+import { freePort, probeRegistry, startEphemeralRegistry, type Registry } from '../../src/engine/registry';
+import { NOT_APPLIED } from '../../src/lint/applied-files';
+import { ok } from '../../src/proc';
+import { applyOptions } from '../../src/template-options';
+import { PACKAGE_ROOT } from '../../src/version';
+import { echoingIo, minutes } from './helpers';
+
+const TEMPLATE = path.join(PACKAGE_ROOT, 'templates', 'flask-gunicorn');
+const DEFAULTS = { pythonVersion: '3.11', port: '8000', workers: '2', wsgiApp: 'app:app', healthCheckPath: '/healthz' };
+
+function catalog(port: number): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path: '/v2/_catalog' }, (response) => {
+      let body = '';
+      response.on('data', (c: Buffer) => { body += c.toString(); });
+      response.on('end', () => resolve((JSON.parse(body) as { repositories: string[] }).repositories));
+    }).on('error', reject);
+  });
+}
+
+function filesOf(dir: string): string[] {
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
+}
+
+/** Applies a reference into a fresh folder with the real CLI and compares it with the template's files. */
+async function applyAndCompare(reference: string, work: string): Promise<void> {
+  const target = fs.mkdtempSync(path.join(work, 'applied-'));
+  const result = await devcontainer(undefined, ['templates', 'apply', '--template-id', reference, '--workspace-folder', target]);
+  assert.ok(ok(result), result.stderr);
+  const expected = filesOf(TEMPLATE).filter((f) => !NOT_APPLIED.has(f));
+  assert.deepEqual(filesOf(target), expected);
+  for (const file of expected) {
+    assert.equal(fs.readFileSync(path.join(target, file), 'utf8'), applyOptions(fs.readFileSync(path.join(TEMPLATE, file), 'utf8'), DEFAULTS), `${file} differs`);
+  }
+  assert.equal(fs.statSync(path.join(target, '.devcontainer', 'test.sh')).mode & 0o111, 0o111, 'test.sh lost its executable bits');
+}
+
+describe('stagepack publish (end to end, real registry and Dev Containers CLI)', function () {
+  this.timeout(minutes(5));
+  let work: string;
+  beforeEach(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'stagepack-publish-e2e-'));
+  });
+  afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  it('with no flags, starts the default local registry, publishes, and apply reproduces the template', async () => {
+    // The default registry, moved to a free port and a private state folder so the test owns what it starts.
+    const port = await freePort();
+    const env = { ...process.env, STAGEPACK_REGISTRY_PORT: String(port), STAGEPACK_STATE_DIR: path.join(work, 'state') };
+    const saved = { port: process.env.STAGEPACK_REGISTRY_PORT, state: process.env.STAGEPACK_STATE_DIR };
+    Object.assign(process.env, { STAGEPACK_REGISTRY_PORT: env.STAGEPACK_REGISTRY_PORT, STAGEPACK_STATE_DIR: env.STAGEPACK_STATE_DIR });
+    const pidFile = path.join(work, 'state', `registry-${port}.pid`);
+    try {
+      const io = echoingIo();
+      const code = await main(['node', 'stagepack', 'publish'], io);
+      assert.equal(code, 0, io.err());
+      assert.match(io.err(), new RegExp(`Started an OCI registry on localhost:${port}`));
+      assert.match(io.out(), new RegExp(`published template flask-gunicorn 1\\.0\\.0 -> localhost:${port}/stagepack/templates/flask-gunicorn \\(tags: 1, 1\\.0, 1\\.0\\.0, latest\\)`));
+      assert.match(io.out(), new RegExp(`devcontainer templates apply -t localhost:${port}/stagepack/templates/flask-gunicorn:1 -w`));
+      assert.equal(await probeRegistry(port), 'registry', 'the default registry must keep running after publish');
+      await applyAndCompare(`localhost:${port}/stagepack/templates/flask-gunicorn:1`, work);
+
+      const again = echoingIo();
+      assert.equal(await main(['node', 'stagepack', 'publish'], again), 0);
+      assert.match(again.err(), new RegExp(`OCI registry answers on localhost:${port}`));
+      assert.match(again.out(), /none new: version already present/);
+    } finally {
+      Object.assign(process.env, { STAGEPACK_REGISTRY_PORT: saved.port, STAGEPACK_STATE_DIR: saved.state });
+      if (saved.port === undefined) delete process.env.STAGEPACK_REGISTRY_PORT;
+      if (saved.state === undefined) delete process.env.STAGEPACK_STATE_DIR;
+      if (fs.existsSync(pidFile)) process.kill(Number(fs.readFileSync(pidFile, 'utf8')), 'SIGTERM');
+    }
+  });
+
+  describe('to a given registry', () => {
+    let registry: Registry;
+    beforeEach(async () => {
+      registry = await startEphemeralRegistry(engineLog(() => undefined), path.join(work, 'registry'));
+    });
+    afterEach(async () => registry.stop());
+
+    it('publishes to --registry and --namespace, and apply reproduces the template', async () => {
+      const io = echoingIo();
+      const code = await main(['node', 'stagepack', 'publish', '--registry', registry.host, '--namespace', 'acme/devcontainers'], io);
+      assert.equal(code, 0, io.err());
+      assert.deepEqual(await catalog(registry.port), ['acme/devcontainers', 'acme/devcontainers/flask-gunicorn']);
+      await applyAndCompare(`${registry.host}/acme/devcontainers/flask-gunicorn:1.0.0`, work);
+    });
+
+    it('publishes nothing when the pack has a lint error, and says what to do', async () => {
+      const pack = path.join(work, 'pack');
+      fs.cpSync(path.join(PACKAGE_ROOT, 'templates'), path.join(pack, 'templates'), { recursive: true });
+      fs.cpSync(TEMPLATE, path.join(pack, 'templates', 'second'), { recursive: true });
+      const io = echoingIo(work);
+      const code = await main(['node', 'stagepack', 'publish', '--registry', registry.host, 'pack'], io);
+      assert.equal(code, 1);
+      assert.match(io.err(), /pack\/templates\/second\/devcontainer-template\.json:2:9 {2}error {2}The id "flask-gunicorn" differs from the folder name "second"/);
+      assert.match(io.err(), /nothing was published; fix the errors above/);
+      assert.deepEqual(await catalog(registry.port), []);
+    });
+
+    it('refuses a template holding a symbolic link, before anything is pushed', async () => {
+      const pack = path.join(work, 'pack');
+      fs.cpSync(TEMPLATE, path.join(pack, 'templates', 'flask-gunicorn'), { recursive: true });
+      fs.symlinkSync('/etc/passwd', path.join(pack, 'templates', 'flask-gunicorn', 'passwd'));
+      const io = echoingIo(work);
+      assert.equal(await main(['node', 'stagepack', 'publish', '--registry', registry.host, 'pack'], io), 1);
+      assert.match(io.err(), /passwd is a symbolic link \(to \/etc\/passwd\)/);
+      assert.deepEqual(await catalog(registry.port), []);
+    });
+  });
+});

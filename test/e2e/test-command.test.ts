@@ -1,0 +1,66 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../src/cli';
+import type { Docker } from '../../src/engine/docker';
+import { echoingIo, engineForTests, inventory, minutes, type Inventory } from './helpers';
+
+/**
+ * `stagepack test` on the shipped template, for real: the JUnit report is the evidence of each step, and
+ * the engine's inventory before and after proves that everything the run created was removed.
+ */
+describe('stagepack test (end to end, real engine, registry and Dev Containers CLI)', function () {
+  this.timeout(minutes(25));
+  let engine: Docker;
+  let baseline: Inventory;
+  let reports: string;
+
+  before(async () => {
+    engine = await engineForTests();
+    reports = fs.mkdtempSync(path.join(os.tmpdir(), 'stagepack-e2e-'));
+  });
+  after(() => fs.rmSync(reports, { recursive: true, force: true }));
+  beforeEach(async () => {
+    baseline = await inventory(engine);
+  });
+
+  function testcase(xml: string, name: string): string {
+    const start = xml.indexOf(`name="${name}"`);
+    assert.ok(start >= 0, `no testcase "${name}" in the JUnit report`);
+    return xml.slice(start, xml.indexOf('</testcase>', start));
+  }
+
+  it('passes flask-gunicorn: dev container up and exec, app healthy, answering, non-root, stopped, nothing left', async () => {
+    const junit = path.join(reports, 'flask.xml');
+    const io = echoingIo();
+    const code = await main(['node', 'stagepack', 'test', 'flask-gunicorn', '--junit', junit], io);
+    assert.equal(code, 0, io.out());
+    assert.match(io.out(), /^1 passed, 0 failed$/m);
+    const xml = fs.readFileSync(junit, 'utf8');
+    assert.match(xml, /<testsuite name="flask-gunicorn" tests="13" failures="0" skipped="0"/);
+    assert.match(testcase(xml, 'devcontainer up (development target)'), /as dev in \/workspaces\//);
+    assert.match(testcase(xml, 'devcontainer exec .devcontainer/test.sh'), /8 checks passed: runs as the non-root user/);
+    assert.match(testcase(xml, 'wait until Docker reports the app healthy'), /healthy after \d+\.\d s/);
+    assert.match(testcase(xml, 'the app answers HTTP on loopback'), /-&gt; 200 \{&quot;app&quot;:&quot;sample-flask&quot;,&quot;python&quot;:&quot;3\.11\.\d+&quot;,&quot;uid&quot;:10001\}/);
+    assert.match(testcase(xml, 'the app runs as a non-root user'), /USER 10001:10001; \d+ process\(es\), uids 10001</);
+    assert.match(testcase(xml, 'docker stop ends the app cleanly'), /exit code (0|143)/);
+    assert.match(testcase(xml, 'remove what the test created'), /removed 2 container\(s\), [1-9] image\(s\)/);
+    assert.deepEqual(await inventory(engine), baseline, 'the run left containers or images behind');
+  });
+
+  it('fails, naming the health step, when the app never becomes healthy, and still cleans up', async () => {
+    const junit = path.join(reports, 'unhealthy.xml');
+    const io = echoingIo();
+    const code = await main(['node', 'stagepack', 'test', 'flask-gunicorn', '--app', 'test/fixtures/apps/flask-unhealthy', '--health-timeout', '45', '--junit', junit], io);
+    assert.equal(code, 1);
+    assert.match(io.out(), /^FAILED flask-gunicorn: step "wait until Docker reports the app healthy"$/m);
+    assert.match(io.out(), /^0 passed, 1 failed$/m);
+    assert.match(io.err(), /FAIL wait until Docker reports the app healthy .*did not become healthy within 45 s \(unhealthy; last probe exit 1: .*503/);
+    const xml = fs.readFileSync(junit, 'utf8');
+    assert.match(testcase(xml, 'wait until Docker reports the app healthy'), /<failure message="the app did not become healthy/);
+    assert.match(testcase(xml, 'the app answers HTTP on loopback'), /<skipped message="not run: an earlier step failed"\/>/);
+    assert.match(testcase(xml, 'remove what the test created'), /removed 2 container\(s\)/);
+    assert.deepEqual(await inventory(engine), baseline, 'the failed run left containers or images behind');
+  });
+});
