@@ -97,7 +97,11 @@ export async function publishCommand(input: PublishInput, io: Io): Promise<ExitC
       published.push(...describe(kind, items, summary, `${registry.host}/${namespace}`));
     }
     for (const item of published) {
-      io.stdout(`published ${item.kind} ${item.id} ${item.version} -> ${item.reference} (tags: ${item.tags.join(', ') || 'none new: version already present'})\n`);
+      io.stdout(
+        item.tags.length
+          ? `published ${item.kind} ${item.id} ${item.version} -> ${item.reference} (tags: ${item.tags.join(', ')})\n`
+          : `unchanged ${item.kind} ${item.id} ${item.version} at ${item.reference}: this version is already in the registry and the CLI never overwrites one; bump "version" to publish changes\n`,
+      );
     }
     const firstTemplate = published.find((p) => p.kind === 'template');
     if (firstTemplate) {

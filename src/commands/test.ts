@@ -4,6 +4,7 @@ import { EngineError, engineLog } from '../engine';
 import { ensureDocker } from '../engine/docker';
 import { ensurePackageIndex, tempDir, type PackageIndex } from '../engine/package-index';
 import { startEphemeralRegistry, type Registry } from '../engine/registry';
+import { stateDir } from '../engine/state';
 import { EXIT, type ExitCode, type Io } from '../io';
 import { getPath } from '../jsonc';
 import { discoverTargets, loadTarget, type TargetRef } from '../pack';
@@ -44,11 +45,14 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
 
   const log = engineLog(io.stderr);
   const runRoot = tempDir('stagepack-test-');
+  const logRoot = path.join(stateDir(), 'test-logs', path.basename(runRoot));
+  let interrupted = false;
   let registry: Registry | undefined;
   let index: PackageIndex | undefined;
   const runs: TemplateRun[] = [];
   const onInterrupt = () => {
     io.stderr('\nstagepack test: interrupted; stopping what is running and removing what this run created\n');
+    interrupted = true;
     stopLiveProcesses();
   };
   process.once('SIGINT', onInterrupt);
@@ -57,6 +61,7 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
     registry = await startEphemeralRegistry(log, path.join(runRoot, 'registry'));
     index = await ensurePackageIndex(log, runRoot);
     for (const template of resolved.templates) {
+      if (interrupted) break;
       const workDir = fs.mkdtempSync(path.join(runRoot, `${template.folderName}-`));
       io.stderr(`\n${template.folderName}: testing ${template.displayDir} with the sample app ${path.relative(io.cwd, apps.get(template) ?? '') || '.'}\n`);
       runs.push(
@@ -67,6 +72,7 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
           log,
           write: io.stderr,
           workDir,
+          logDir: path.join(logRoot, template.folderName),
           appDir: apps.get(template) ?? '',
           keep: input.keep,
           healthTimeoutMs: input.healthTimeoutSeconds * 1000,
@@ -85,6 +91,7 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
     await index?.close();
     await registry?.stop();
     if (!input.keep) fs.rmSync(runRoot, { recursive: true, force: true });
+    removeIfEmpty(logRoot);
   }
 
   io.stdout(`\n${summaryTable(runs)}`);
@@ -92,9 +99,13 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
   const failed = runs.filter((r) => r.steps.some((s) => s.status === 'fail'));
   for (const run of failed) {
     const step = run.steps.find((s) => s.status === 'fail');
-    io.stdout(`FAILED ${run.template}: step "${step?.title}"${step?.logFile && input.keep ? ` (log: ${step.logFile})` : ''}\n`);
+    io.stdout(`FAILED ${run.template}: step "${step?.title}"${step?.logFile ? ` (log: ${step.logFile})` : ''}\n`);
   }
   io.stdout(`${runs.length - failed.length} passed, ${failed.length} failed\n`);
+  if (interrupted) {
+    io.stderr('stagepack test: interrupted before every template was tested\n');
+    return EXIT.problems;
+  }
   return failed.length ? EXIT.problems : EXIT.ok;
 }
 
@@ -121,6 +132,14 @@ export function resolveTemplates(args: readonly string[], cwd: string): Resoluti
     templates.push(...found);
   }
   return { ok: true, templates };
+}
+
+function removeIfEmpty(dir: string): void {
+  try {
+    if (fs.readdirSync(dir).length === 0) fs.rmdirSync(dir);
+  } catch {
+    // not there: nothing to remove
+  }
 }
 
 function fixtureAppFor(template: TargetRef): string | undefined {

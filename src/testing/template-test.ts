@@ -30,8 +30,10 @@ export interface TemplateTestContext {
   registry: Registry;
   log: EngineLog;
   write: (text: string) => void;
-  /** Folder for this template's workspace and logs. */
+  /** Folder for this template's workspace, removed at the end unless --keep. */
   workDir: string;
+  /** Folder for this template's logs: outside workDir, kept when a step fails so its log can be read. */
+  logDir: string;
   /** Sample application to apply the template onto. */
   appDir: string;
   keep: boolean;
@@ -54,9 +56,8 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
   const options = defaultOptionValues(templateOptions(loaded));
   const recorder = new StepRecorder(template.folderName, context.write);
   const run: TemplateRun = { template: template.folderName, options, steps: recorder.steps };
-  const logs = path.join(context.workDir, 'logs');
-  fs.mkdirSync(logs, { recursive: true });
-  const logFile = (name: string) => path.join(logs, `${name}.log`);
+  fs.mkdirSync(context.logDir, { recursive: true });
+  const logFile = (name: string) => path.join(context.logDir, `${name}.log`);
   // The workspace folder name ends up in the dev container's image name (vsc-<name>-<hash>): unique per run.
   const workspace = path.join(context.workDir, `${template.folderName}-${path.basename(context.workDir).split('-').pop()}`);
   const created: Created = { containers: [], images: [] };
@@ -185,8 +186,8 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
       const state = safeJson((await docker(context.engine, ['inspect', '--format', '{{json .State}}', appContainer])).stdout);
       const health = getPath(state, ['Health', 'Status']);
       if (getPath(state, ['Status']) === 'exited') {
-        const logsResult = await docker(context.engine, ['logs', '--tail', '30', appContainer]);
-        throw new StepFailure(`the app exited with code ${String(getPath(state, ['ExitCode']))} before becoming healthy:\n${tail(logsResult, 30)}`);
+        const logsResult = await docker(context.engine, ['logs', appContainer], { logFile: logFile('app') });
+        throw new StepFailure(`the app exited with code ${String(getPath(state, ['ExitCode']))} before becoming healthy:\n${tail(logsResult, 20)}`, logFile('app'));
       }
       if (health === undefined) throw new StepFailure('the app image has no HEALTHCHECK, so Docker cannot tell when it is ready; add one to the app stage');
       if (health === 'healthy') return `healthy after ${((Date.now() - started) / 1000).toFixed(1)} s`;
@@ -196,11 +197,12 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
       if (health === 'unhealthy') break;
       await sleep(500);
     }
-    const logsResult = await docker(context.engine, ['logs', '--tail', '20', appContainer]);
+    const logsResult = await docker(context.engine, ['logs', appContainer], { logFile: logFile('app') });
     throw new StepFailure(
       `the app did not become healthy within ${context.healthTimeoutMs / 1000} s (${last})\n` +
         'fix: make the HEALTHCHECK path answer 2xx when the app is ready (healthCheckPath option), or raise --health-timeout\n' +
-        `app log:\n${tail(logsResult, 20)}`,
+        `app log:\n${tail(logsResult, 12)}`,
+      logFile('app'),
     );
   });
 
@@ -238,14 +240,16 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
     if (context.keep) {
       const commands = [
         created.containers.length ? `docker rm -f ${created.containers.join(' ')}` : '',
-        created.images.length ? `docker rmi ${created.images.join(' ')}` : '',
+        created.images.length ? `docker rmi ${[...new Set(created.images)].join(' ')}` : '',
         `rm -rf ${context.workDir}`,
       ].filter(Boolean);
-      return `kept; remove later with: ${commands.join(' && ')}`;
+      return `kept; logs in ${context.logDir}; remove later with: ${commands.join(' && ')}`;
     }
     return cleanUp(context, created);
   }, { always: true });
 
+  // Logs of a passing run are noise; those of a failing one are what the user reads next.
+  if (!recorder.hasFailed && !context.keep) fs.rmSync(context.logDir, { recursive: true, force: true });
   return run;
 }
 

@@ -71,7 +71,7 @@ describe('stagepack publish (end to end, real registry and Dev Containers CLI)',
       const again = echoingIo();
       assert.equal(await main(['node', 'stagepack', 'publish'], again), 0);
       assert.match(again.err(), new RegExp(`OCI registry answers on localhost:${port}`));
-      assert.match(again.out(), /none new: version already present/);
+      assert.match(again.out(), /^unchanged template flask-gunicorn 1\.0\.0 at localhost:\d+\/stagepack\/templates\/flask-gunicorn: this version is already in the registry/m);
     } finally {
       Object.assign(process.env, { STAGEPACK_REGISTRY_PORT: saved.port, STAGEPACK_STATE_DIR: saved.state });
       if (saved.port === undefined) delete process.env.STAGEPACK_REGISTRY_PORT;

@@ -54,7 +54,11 @@ describe('stagepack test (end to end, real engine, registry and Dev Containers C
     const io = echoingIo();
     const code = await main(['node', 'stagepack', 'test', 'flask-gunicorn', '--app', 'test/fixtures/apps/flask-unhealthy', '--health-timeout', '45', '--junit', junit], io);
     assert.equal(code, 1);
-    assert.match(io.out(), /^FAILED flask-gunicorn: step "wait until Docker reports the app healthy"$/m);
+    const failed = /^FAILED flask-gunicorn: step "wait until Docker reports the app healthy" \(log: (.+)\)$/m.exec(io.out());
+    assert.ok(failed, io.out());
+    // The log named survives the cleanup, and holds the app's own output.
+    assert.match(fs.readFileSync(failed[1], 'utf8'), /\$ \S+ logs [0-9a-f]{64}\n/);
+    fs.rmSync(path.dirname(path.dirname(failed[1])), { recursive: true, force: true });
     assert.match(io.out(), /^0 passed, 1 failed$/m);
     assert.match(io.err(), /FAIL wait until Docker reports the app healthy .*did not become healthy within 45 s \(unhealthy; last probe exit 1: .*503/);
     const xml = fs.readFileSync(junit, 'utf8');
