@@ -1,10 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDockerfile, type DockerfileModel } from './dockerfile';
-import { getPath, parseJsonc, type JsoncDocument } from './jsonc';
+import { getPath, isRecord, parseJsonc, type JsoncDocument } from './jsonc';
 import { LineIndex } from './text-position';
 import { applyOptions, defaultOptionValues, type TemplateOptionSpec } from './template-options';
-import { isRecord } from './jsonc';
 
 /**
  * Finding templates and features on disk and loading them into the read-only models that lint rules and the

@@ -86,7 +86,6 @@ function toSarif(diagnostics: readonly Diagnostic[], options: RenderOptions): ob
           driver: {
             name: 'stagepack',
             version: options.toolVersion,
-            informationUri: 'https://github.com/stagepack/stagepack',
             rules: options.rules.map((r) => ({
               id: r.id,
               name: r.id,
