@@ -1,7 +1,4 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { lintCommand } from './commands/lint';
-import { publishCommand } from './commands/publish';
-import { testCommand } from './commands/test';
 import { EXIT, processIo, type ExitCode, type Io } from './io';
 import { FORMATS, type Format } from './render';
 import { VERSION } from './version';
@@ -26,8 +23,11 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .argument('[path...]', 'pack root (holding templates/ and features/), template folder or feature folder', [])
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
     .option('--list-rules', 'list the rules with their default severity and exit')
-    .action((paths: string[], options: { format: Format; listRules?: boolean }) => {
-      exitCode = lintCommand({ paths, format: options.format, listRules: Boolean(options.listRules) }, io);
+    .addOption(new Option('--max-warnings <n>', 'exit 1 when there are more than n warnings').argParser(count))
+    .action(async (paths: string[], options: { format: Format; listRules?: boolean; maxWarnings?: number }) => {
+      // Commands are loaded when run: `lint` on every save should not pay for the engine and test code.
+      const { lintCommand } = require('./commands/lint') as typeof import('./commands/lint');
+      exitCode = await lintCommand({ paths, format: options.format, listRules: Boolean(options.listRules), maxWarnings: options.maxWarnings }, io);
     });
 
   program
@@ -39,6 +39,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .option('--app <folder>', 'sample application to test with, instead of the fixture matching the template')
     .addOption(new Option('--health-timeout <seconds>', 'how long the app may take to become healthy').default(60).argParser(positiveNumber))
     .action(async (templates: string[], options: { junit?: string; keep?: boolean; app?: string; healthTimeout: number }) => {
+      const { testCommand } = require('./commands/test') as typeof import('./commands/test');
       exitCode = await testCommand(
         { templates, junit: options.junit, keep: Boolean(options.keep), app: options.app, healthTimeoutSeconds: options.healthTimeout },
         io,
@@ -53,6 +54,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .option('--features-namespace <ns>', 'namespace for features (must differ from the templates namespace)')
     .argument('[path]', 'pack root', '.')
     .action(async (packPath: string, options: { registry?: string; namespace: string; featuresNamespace?: string }) => {
+      const { publishCommand } = require('./commands/publish') as typeof import('./commands/publish');
       exitCode = await publishCommand(
         { packPath, registry: options.registry, namespace: options.namespace, featuresNamespace: options.featuresNamespace },
         io,
@@ -69,6 +71,12 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     throw error;
   }
   return exitCode;
+}
+
+function count(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number, 0 or more');
+  return n;
 }
 
 function positiveNumber(value: string): number {

@@ -6,6 +6,8 @@
 
 export const SEVERITIES = ['error', 'warning', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
+/** What a config file may set a rule to. */
+export type RuleSetting = Severity | 'off';
 
 /** 1-based line and column, as editors, SARIF and `file:line:col` links count them. */
 export interface Position {
@@ -24,6 +26,8 @@ export interface Diagnostic {
   column?: number;
   endLine?: number;
   endColumn?: number;
+  /** For a template: the option value under which the problem appears, when not with the defaults. */
+  variant?: string;
 }
 
 export type MessageData = Record<string, string | number>;

@@ -1,11 +1,44 @@
-import { DockerfileParser, type Dockerfile, type Instruction } from 'dockerfile-ast';
+import { DockerfileParser, type Instruction as AstInstruction } from 'dockerfile-ast';
 import type { Position } from './diagnostics';
+import { applyOptions } from './template-options';
 
 /**
- * The stage graph of a multi-stage Dockerfile, the one structure most of our Dockerfile rules and the test
- * runner reason about. Built on dockerfile-ast (the parser behind the Dockerfile language server), whose
- * ranges are 0-based; everything here is 1-based like our diagnostics.
+ * A Dockerfile as our rules and the test runner read it: plain instructions (keyword, arguments, flags,
+ * ARG/ENV properties, all with 1-based positions in the file) grouped into the stage graph.
+ *
+ * dockerfile-ast (the parser behind the Dockerfile language server) parses the text once; everything after
+ * that works on this small model. A template's option variants are made by substituting values into the
+ * model's strings (`substituteDockerfile`), which keeps the positions of the template's own file and costs
+ * no second parse: lint checks a dozen variants of every template.
  */
+
+export interface Flag {
+  /** `mount`, `from`, `chown`, `interval`... */
+  name: string;
+  value: string;
+  /** `--mount=type=cache,target=/x` -> { type: 'cache', target: '/x' }. */
+  options: Record<string, string>;
+  position: Position;
+}
+
+export interface Property {
+  /** ARG and ENV: `NAME=value` (value undefined for a bare `ARG NAME`). */
+  name: string;
+  value?: string;
+  position: Position;
+}
+
+export interface Instruction {
+  keyword: string;
+  /** The arguments without flags, continuation lines joined as written. */
+  args: string;
+  flags: Flag[];
+  properties: Property[];
+  position: Position;
+  endLine: number;
+  /** FROM only: where `AS name` writes the name. */
+  stageNamePosition?: Position;
+}
 
 export interface Stage {
   /** Position in the file, 0-based, in FROM order. */
@@ -19,44 +52,113 @@ export interface Stage {
   fromPosition: Position;
   /** Where the stage name is written (or the FROM, when unnamed). */
   namePosition: Position;
+  /** The FROM instruction first, then the stage's own instructions. */
   instructions: Instruction[];
 }
 
 export interface DockerfileModel {
-  ast: Dockerfile;
+  /** Every instruction, including ARGs before the first FROM. */
+  instructions: Instruction[];
   stages: Stage[];
-}
-
-export function parseDockerfile(text: string): DockerfileModel {
-  const ast = DockerfileParser.parse(text);
-  const stages: Stage[] = [];
-  let current: Stage | undefined;
-  for (const instruction of ast.getInstructions()) {
-    if (instruction.getKeyword() === 'FROM') {
-      const from = ast.getFROMs().find((f) => f.getRange().start.line === instruction.getRange().start.line);
-      const image = from?.getImage() ?? '';
-      const nameRange = from?.getBuildStageRange() ?? instruction.getRange();
-      const imageName = (from?.getImageName() ?? image).toLowerCase();
-      const parent = stages.find((s) => s.name !== undefined && s.name === imageName && !image.includes(':'));
-      current = {
-        index: stages.length,
-        name: from?.getBuildStage()?.toLowerCase() ?? undefined,
-        from: image,
-        parent: parent?.index,
-        fromPosition: toPosition(instruction.getRange().start),
-        namePosition: toPosition(nameRange.start),
-        instructions: [instruction],
-      };
-      stages.push(current);
-    } else if (current) {
-      current.instructions.push(instruction);
-    }
-  }
-  return { ast, stages };
 }
 
 export function toPosition(p: { line: number; character: number }): Position {
   return { line: p.line + 1, column: p.character + 1 };
+}
+
+export function parseDockerfile(text: string): DockerfileModel {
+  const ast = DockerfileParser.parse(text);
+  return withStages(ast.getInstructions().map(fromAst));
+}
+
+function fromAst(instruction: AstInstruction): Instruction {
+  const keyword = instruction.getKeyword();
+  const withFlags = instruction as AstInstruction & { getFlags?: () => { getName(): string; getValue(): string | null; getRange(): { start: { line: number; character: number } } }[] };
+  const flags: Flag[] = (typeof withFlags.getFlags === 'function' ? withFlags.getFlags() : []).map((flag) => {
+    const value = flag.getValue() ?? '';
+    return { name: flag.getName(), value, options: flagOptions(value), position: toPosition(flag.getRange().start) };
+  });
+  const withProperties = instruction as AstInstruction & { getProperties?: () => { getName(): string; getValue(): string | null; getNameRange(): { start: { line: number; character: number } } }[] };
+  const properties: Property[] = (keyword === 'ARG' || keyword === 'ENV') && typeof withProperties.getProperties === 'function'
+    ? withProperties.getProperties().map((p) => ({ name: p.getName(), value: p.getValue() ?? undefined, position: toPosition(p.getNameRange().start) }))
+    : [];
+  const range = instruction.getRange();
+  const withStage = instruction as AstInstruction & { getBuildStageRange?: () => { start: { line: number; character: number } } | null };
+  const stageRange = keyword === 'FROM' && typeof withStage.getBuildStageRange === 'function' ? withStage.getBuildStageRange() : null;
+  return {
+    keyword,
+    args: argumentsWithoutFlags(instruction, flags.length),
+    flags,
+    properties,
+    position: toPosition(range.start),
+    endLine: range.end.line + 1,
+    ...(stageRange ? { stageNamePosition: toPosition(stageRange.start) } : {}),
+  };
+}
+
+/** dockerfile-ast includes flags in getArgumentsContent() for some keywords; strip leading `--x=y` words. */
+function argumentsWithoutFlags(instruction: AstInstruction, flagCount: number): string {
+  let args = instruction.getArgumentsContent() ?? '';
+  if (flagCount > 0) {
+    for (let i = 0; i < flagCount; i++) args = args.replace(/^\s*--\S+(\s*\\\n)?\s*/, '');
+  }
+  return args;
+}
+
+function flagOptions(value: string): Record<string, string> {
+  const options: Record<string, string> = {};
+  if (!value.includes('=')) return options;
+  for (const part of value.split(',')) {
+    const [key, ...rest] = part.split('=');
+    options[key.trim()] = rest.join('=').trim();
+  }
+  return options;
+}
+
+/** Groups instructions into stages and links each stage to the earlier stage it is built FROM. */
+function withStages(instructions: Instruction[]): DockerfileModel {
+  const stages: Stage[] = [];
+  for (const instruction of instructions) {
+    if (instruction.keyword === 'FROM') {
+      const words = instruction.args.trim().split(/\s+/).filter(Boolean);
+      const asIndex = words.findIndex((w) => w.toLowerCase() === 'as');
+      const from = words[0] ?? '';
+      const name = asIndex > 0 ? words[asIndex + 1]?.toLowerCase() : undefined;
+      // A stage reference has no tag, digest or registry; `FROM python:3.11 AS python` is an image.
+      const parent = /[:@/]/.test(from) ? undefined : stages.find((s) => s.name === from.toLowerCase());
+      stages.push({
+        index: stages.length,
+        name,
+        from,
+        parent: parent?.index,
+        fromPosition: instruction.position,
+        namePosition: instruction.stageNamePosition ?? instruction.position,
+        instructions: [instruction],
+      });
+    } else if (stages.length) {
+      stages[stages.length - 1].instructions.push(instruction);
+    }
+  }
+  return { instructions, stages };
+}
+
+/**
+ * The model with option values substituted the way `devcontainer templates apply` does, positions kept.
+ * Returns undefined when a value could change the structure (a line break, or a stage name or FROM built
+ * from a placeholder): the caller then parses the substituted text instead.
+ */
+export function substituteDockerfile(model: DockerfileModel, values: Readonly<Record<string, string>>): DockerfileModel | undefined {
+  if (Object.values(values).some((v) => /[\n\r\\]/.test(v))) return undefined;
+  const sub = (text: string) => applyOptions(text, values);
+  const instructions = model.instructions.map((i): Instruction => ({
+    ...i,
+    args: sub(i.args),
+    flags: i.flags.map((f) => ({ ...f, value: sub(f.value), options: Object.fromEntries(Object.entries(f.options).map(([k, v]) => [k, sub(v)])) })),
+    properties: i.properties.map((p) => ({ ...p, name: sub(p.name), value: p.value === undefined ? undefined : sub(p.value) })),
+  }));
+  const substituted = withStages(instructions);
+  const sameShape = substituted.stages.length === model.stages.length && substituted.stages.every((s, i) => s.name === model.stages[i].name && s.parent === model.stages[i].parent);
+  return sameShape ? substituted : undefined;
 }
 
 export function findStage(model: DockerfileModel, name: string): Stage | undefined {
@@ -82,24 +184,37 @@ export function descendsFrom(model: DockerfileModel, stage: Stage, ancestorName:
   return ancestry(model, stage).some((s) => s.name === wanted);
 }
 
+/** ARG instructions before the first FROM: the only ones FROM lines can use. */
+export function initialArgs(model: DockerfileModel): Property[] {
+  const args: Property[] = [];
+  for (const instruction of model.instructions) {
+    if (instruction.keyword === 'FROM') break;
+    if (instruction.keyword === 'ARG') args.push(...instruction.properties);
+  }
+  return args;
+}
+
 /**
- * The external images a Dockerfile starts from, with ARG defaults declared before the first FROM expanded
- * (`ARG PYTHON_VERSION=3.11` + `FROM python:${PYTHON_VERSION}-slim`), build args overriding them. Stage
- * references are left out. Used to make sure every base image exists before a build.
+ * Each stage that starts from an image (not from another stage), with the ARG defaults declared before the
+ * first FROM expanded (`ARG PYTHON_VERSION=3.11` + `FROM python:${PYTHON_VERSION}-slim`), build args first,
+ * as BuildKit resolves them. A variable with no value is left as written.
  */
-export function externalBaseImages(model: DockerfileModel, buildArgs: Readonly<Record<string, string>> = {}): string[] {
+export function expandedFrom(model: DockerfileModel, buildArgs: Readonly<Record<string, string>> = {}): { stage: Stage; image: string }[] {
   const globals: Record<string, string> = {};
-  for (const arg of model.ast.getInitialARGs()) {
-    const property = arg.getProperty();
-    const name = property?.getName();
-    if (!name) continue;
-    globals[name] = buildArgs[name] ?? property?.getValue() ?? '';
-  }
-  const images = new Set<string>();
-  for (const stage of model.stages) {
-    if (stage.parent !== undefined) continue;
-    const expanded = stage.from.replace(/\$\{(\w+)(?::[-+][^}]*)?}|\$(\w+)/g, (_w, braced: string, bare: string) => globals[braced ?? bare] ?? '');
-    if (expanded && expanded.toLowerCase() !== 'scratch') images.add(expanded);
-  }
-  return [...images];
+  for (const arg of initialArgs(model)) globals[arg.name] = buildArgs[arg.name] ?? arg.value ?? '';
+  return model.stages
+    .filter((stage) => stage.parent === undefined)
+    .map((stage) => ({
+      stage,
+      image: stage.from.replace(/\$\{(\w+)(?::-([^}]*))?}|\$(\w+)/g, (whole, braced?: string, fallback?: string, bare?: string) => {
+        const value = globals[braced ?? bare ?? ''];
+        return value !== undefined && value !== '' ? value : fallback ?? whole;
+      }),
+    }));
+}
+
+/** The external images a Dockerfile starts from (scratch left out): what must exist before a build. */
+export function externalBaseImages(model: DockerfileModel, buildArgs: Readonly<Record<string, string>> = {}): string[] {
+  const images = expandedFrom(model, buildArgs).map((e) => e.image).filter((image) => image && image.toLowerCase() !== 'scratch');
+  return [...new Set(images)];
 }

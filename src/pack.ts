@@ -1,9 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseDockerfile, type DockerfileModel } from './dockerfile';
+import { parseCompose, type ComposeModel, type ComposeService } from './compose';
+import { parseDockerfile, substituteDockerfile, type DockerfileModel } from './dockerfile';
 import { getPath, isRecord, parseJsonc, type JsoncDocument } from './jsonc';
 import { LineIndex } from './text-position';
-import { applyOptions, defaultOptionValues, type TemplateOptionSpec } from './template-options';
+import { applyOptions, applyOptionsMapped, defaultOptionValues, type TemplateOptionSpec } from './template-options';
+import type { Position } from './diagnostics';
 
 /**
  * Finding templates and features on disk and loading them into the read-only models that lint rules and the
@@ -58,6 +60,8 @@ export interface LoadedTarget extends TargetRef {
 export interface LoadedTemplate extends LoadedTarget {
   kind: 'template';
   devcontainer?: JsoncFile;
+  /** For a compose-based dev container: the compose file holding the dev container's service. */
+  compose?: { file: SourceFile; model: ComposeModel; service?: ComposeService };
   /** Set when devcontainer.json names a Dockerfile that exists (or the root Dockerfile is there). */
   dockerfile?: { file: SourceFile; model: DockerfileModel };
 }
@@ -133,6 +137,16 @@ export function loadTarget(target: TargetRef): LoadedTarget | LoadedTemplate {
   const files: SourceFile[] = [];
   const skipped: SkippedFile[] = [];
   walk(target, '', files, skipped);
+  return buildModel(target, files, skipped);
+}
+
+/** The model rules see, from files already read (the template's own, or their applied texts). */
+export function buildModel(
+  target: TargetRef,
+  files: SourceFile[],
+  skipped: SkippedFile[],
+  dockerfileModel: (file: SourceFile) => DockerfileModel = (file) => cachedDockerfile(file.text),
+): LoadedTarget | LoadedTemplate {
   const byRel = new Map(files.map((f) => [f.relPath, f]));
   const metadataName = target.kind === 'template' ? TEMPLATE_METADATA : FEATURE_METADATA;
   const metadata = asJsonc(byRel.get(metadataName));
@@ -140,10 +154,85 @@ export function loadTarget(target: TargetRef): LoadedTarget | LoadedTemplate {
 
   const devcontainer = asJsonc(byRel.get('.devcontainer/devcontainer.json') ?? byRel.get('.devcontainer.json'));
   const template: LoadedTemplate = { ...target, kind: 'template', metadata, files, skipped, devcontainer };
-  const dockerfilePath = resolveBuildPaths(template)?.dockerfile.relPath ?? 'Dockerfile';
+  let dockerfilePath = resolveBuildPaths(template)?.dockerfile.relPath ?? 'Dockerfile';
+  const composeFiles = resolveComposeFiles(template).map((c) => (c.relPath !== undefined ? byRel.get(c.relPath) : undefined)).filter((f): f is SourceFile => f !== undefined);
+  const serviceName = getPath(devcontainer?.doc.value, ['service']);
+  for (const file of composeFiles) {
+    const model = cachedCompose(file.text);
+    const service = model.services.find((s) => s.name === serviceName);
+    if (!template.compose || service) template.compose = { file, model, service };
+    if (service?.build) {
+      const fromCompose = path.relative(target.absDir, path.resolve(path.dirname(file.absPath), service.build.context, service.build.dockerfile));
+      if (!fromCompose.startsWith('..')) dockerfilePath = fromCompose.split(path.sep).join('/');
+    }
+  }
   const dockerfile = byRel.get(dockerfilePath);
-  if (dockerfile) template.dockerfile = { file: dockerfile, model: parseDockerfile(dockerfile.text) };
+  if (dockerfile) template.dockerfile = { file: dockerfile, model: dockerfileModel(dockerfile) };
   return template;
+}
+
+/**
+ * Parsed Dockerfiles by text. Lint parses the same Dockerfile once per option variant, and many variants
+ * leave it unchanged; a corpus of similar templates shares them too.
+ */
+const dockerfileCache = new Map<string, DockerfileModel>();
+
+function cachedDockerfile(text: string): DockerfileModel {
+  let model = dockerfileCache.get(text);
+  if (!model) {
+    if (dockerfileCache.size > 500) dockerfileCache.clear();
+    model = parseDockerfile(text);
+    dockerfileCache.set(text, model);
+  }
+  return model;
+}
+
+/** An applied file: its text after substitution, and how to find a position of it in the template's file. */
+export interface AppliedFile extends SourceFile {
+  toSourcePosition(position: Position): Position;
+}
+
+export interface AppliedTemplate {
+  template: LoadedTemplate;
+  /** Only the files whose text changed, by relPath. */
+  mapped: Map<string, AppliedFile>;
+}
+
+/**
+ * The template as `devcontainer templates apply` would write it with these option values: every applied file
+ * substituted (metadata, README.md and NOTES.md are not applied and stay as they are).
+ */
+export function appliedTemplate(template: LoadedTemplate, values: Readonly<Record<string, string>>, notApplied: ReadonlySet<string>): AppliedTemplate {
+  const mapped = new Map<string, AppliedFile>();
+  const files = template.files.map((file): SourceFile => {
+    if (notApplied.has(file.relPath)) return file;
+    const applied = applyOptionsMapped(file.text, values);
+    if (!applied.changed) return file;
+    // Line indexes are built only if a rule asks for a position in this file.
+    let lines: LineIndex | undefined;
+    const appliedFile: AppliedFile = {
+      ...file,
+      text: applied.text,
+      get lines() {
+        lines ??= new LineIndex(applied.text);
+        return lines;
+      },
+      toSourcePosition(position) {
+        return file.lines.positionAt(applied.toSource(this.lines.offsetAt(position)));
+      },
+    };
+    mapped.set(file.relPath, appliedFile);
+    return appliedFile;
+  });
+  // The Dockerfile is not parsed again: option values are substituted into the parsed model, whose
+  // positions are the template file's own, so that file needs no mapping back.
+  const raw = template.dockerfile;
+  const model = buildModel(template, files, template.skipped, (file) => {
+    const substituted = raw && raw.file.relPath === file.relPath ? substituteDockerfile(raw.model, values) : undefined;
+    if (substituted) mapped.delete(file.relPath);
+    return substituted ?? cachedDockerfile(file.text);
+  });
+  return { template: model as LoadedTemplate, mapped };
 }
 
 function walk(target: TargetRef, rel: string, files: SourceFile[], skipped: SkippedFile[]): void {
@@ -192,8 +281,30 @@ function readText(absPath: string, displayPath: string, relPath: string): Source
   }
 }
 
+/** Parsed JSONC by text: option variants leave metadata and most devcontainer.json files unchanged. */
+const jsoncCache = new Map<string, JsoncDocument>();
+
 function asJsonc(file: SourceFile | undefined): JsoncFile | undefined {
-  return file ? { ...file, doc: parseJsonc(file.text) } : undefined;
+  if (!file) return undefined;
+  let doc = jsoncCache.get(file.text);
+  if (!doc) {
+    if (jsoncCache.size > 500) jsoncCache.clear();
+    doc = parseJsonc(file.text);
+    jsoncCache.set(file.text, doc);
+  }
+  return { ...file, doc };
+}
+
+const composeCache = new Map<string, ComposeModel>();
+
+function cachedCompose(text: string): ComposeModel {
+  let model = composeCache.get(text);
+  if (!model) {
+    if (composeCache.size > 200) composeCache.clear();
+    model = parseCompose(text);
+    composeCache.set(text, model);
+  }
+  return model;
 }
 
 function errorText(error: unknown): string {
@@ -207,6 +318,23 @@ export function templateOptions(template: LoadedTarget): Record<string, Template
   const result: Record<string, TemplateOptionSpec> = {};
   for (const [name, spec] of Object.entries(options)) if (isRecord(spec)) result[name] = spec;
   return result;
+}
+
+/** The compose files devcontainer.json names (`dockerComposeFile`, a string or a list), resolved like build paths. */
+export function resolveComposeFiles(template: LoadedTemplate): ResolvedBuildPath[] {
+  const config = template.devcontainer;
+  const value = getPath(config?.doc.value, ['dockerComposeFile']);
+  if (!config || value === undefined) return [];
+  const written = Array.isArray(value) ? value : [value];
+  return written.filter((w): w is string => typeof w === 'string').map((w, i) => resolveInTemplate(template, config.absPath, w, Array.isArray(value) ? ['dockerComposeFile', String(i)] : ['dockerComposeFile']));
+}
+
+function resolveInTemplate(template: LoadedTemplate, configPath: string, written: string, jsonPath: string[]): ResolvedBuildPath {
+  const defaults = defaultOptionValues(templateOptions(template));
+  const absPath = path.resolve(path.dirname(configPath), applyOptions(written, defaults));
+  const rel = path.relative(template.absDir, absPath);
+  const inside = rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  return { written, relPath: inside ? rel.split(path.sep).join('/') : undefined, absPath, jsonPath };
 }
 
 export interface ResolvedBuildPath {
@@ -230,14 +358,7 @@ export function resolveBuildPaths(template: LoadedTemplate): { dockerfile: Resol
   const dockerfile = getPath(build, ['dockerfile']);
   if (typeof dockerfile !== 'string') return undefined;
   const context = getPath(build, ['context']);
-  const defaults = defaultOptionValues(templateOptions(template));
-  const configDir = path.dirname(config.absPath);
-  const resolve = (written: string, jsonPath: string[]): ResolvedBuildPath => {
-    const absPath = path.resolve(configDir, applyOptions(written, defaults));
-    const rel = path.relative(template.absDir, absPath);
-    const inside = rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-    return { written, relPath: inside ? rel.split(path.sep).join('/') : undefined, absPath, jsonPath };
-  };
+  const resolve = (written: string, jsonPath: string[]) => resolveInTemplate(template, config.absPath, written, jsonPath);
   return {
     dockerfile: resolve(dockerfile, ['build', 'dockerfile']),
     context: resolve(typeof context === 'string' ? context : '.', ['build', 'context']),

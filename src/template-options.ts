@@ -55,3 +55,72 @@ export function defaultOptionValues(options: Readonly<Record<string, TemplateOpt
   }
   return values;
 }
+
+export interface AppliedText {
+  text: string;
+  /** Maps an offset in the applied text back to the offset in the template's own text. */
+  toSource(offset: number): number;
+  changed: boolean;
+}
+
+/**
+ * applyOptions, remembering where each replacement happened, so a diagnostic found in the applied text can
+ * be shown at the matching place of the template file (an offset inside a substituted value maps to the
+ * start of its placeholder).
+ */
+export function applyOptionsMapped(text: string, values: Readonly<Record<string, string | boolean | undefined>>): AppliedText {
+  // [appliedStart, sourceStart, appliedLength of the replacement, sourceLength of the placeholder]
+  const replacements: [number, number, number, number][] = [];
+  let out = '';
+  let last = 0;
+  for (const match of text.matchAll(PLACEHOLDER_PATTERN)) {
+    const start = match.index ?? 0;
+    out += text.slice(last, start);
+    const value = values[match[1]];
+    const replacement = value ? String(value) : '';
+    replacements.push([out.length, start, replacement.length, match[0].length]);
+    out += replacement;
+    last = start + match[0].length;
+  }
+  out += text.slice(last);
+  return {
+    text: out,
+    changed: replacements.length > 0,
+    toSource(offset: number): number {
+      let shift = 0;
+      for (const [appliedStart, sourceStart, appliedLength, sourceLength] of replacements) {
+        if (offset < appliedStart) break;
+        if (offset < appliedStart + appliedLength) return sourceStart;
+        shift = sourceStart + sourceLength - (appliedStart + appliedLength);
+      }
+      return offset + shift;
+    },
+  };
+}
+
+export interface OptionVariant {
+  /** The values applied: every option at its default, but for at most one. */
+  values: Record<string, string>;
+  /** The option that differs from its default (undefined for the defaults themselves). */
+  option?: string;
+  value?: string;
+}
+
+/**
+ * What lint checks a template with: the defaults, then each proposal or enum value of each option, one
+ * option at a time (not the full product, which grows too fast). Boolean options also try their other value.
+ */
+export function optionVariants(options: Readonly<Record<string, TemplateOptionSpec>>): OptionVariant[] {
+  const defaults = defaultOptionValues(options);
+  const variants: OptionVariant[] = [{ values: defaults }];
+  for (const [name, spec] of Object.entries(options)) {
+    const candidates = new Set<string>();
+    for (const list of [spec.proposals, spec.enum]) if (Array.isArray(list)) for (const v of list) candidates.add(String(v));
+    if (spec.type === 'boolean') ['true', 'false'].forEach((v) => candidates.add(v));
+    for (const value of candidates) {
+      if (value === defaults[name]) continue;
+      variants.push({ values: { ...defaults, [name]: value }, option: name, value });
+    }
+  }
+  return variants;
+}

@@ -26,6 +26,11 @@ export class LineIndex {
     return { line: low + 1, column: clamped - this.lineStarts[low] + 1 };
   }
 
+  offsetAt(position: Position): number {
+    const start = this.lineStarts[position.line - 1] ?? this.text.length;
+    return Math.min(start + position.column - 1, this.text.length);
+  }
+
   /** The text of a 1-based line, without its line break. */
   lineText(line: number): string {
     const start = this.lineStarts[line - 1];

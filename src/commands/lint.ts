@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { countBySeverity } from '../diagnostics';
 import { EXIT, type ExitCode, type Io } from '../io';
-import { lintTargets } from '../lint/lint';
+import { ConfigError } from '../lint/config';
+import { lintTargetsParallel } from '../lint/lint';
 import { rules } from '../lint/rules';
 import { discoverTargets } from '../pack';
 import { render, type Format } from '../render';
@@ -12,9 +13,11 @@ export interface LintInput {
   paths: string[];
   format: Format;
   listRules: boolean;
+  /** Fail (exit 1) when there are more warnings than this. */
+  maxWarnings?: number;
 }
 
-export function lintCommand(input: LintInput, io: Io): ExitCode {
+export async function lintCommand(input: LintInput, io: Io): Promise<ExitCode> {
   if (input.listRules) {
     const width = Math.max(...rules.map((r) => r.id.length));
     for (const rule of rules) io.stdout(`${rule.id.padEnd(width)}  ${rule.meta.severity.padEnd(7)}  ${rule.meta.description}\n`);
@@ -25,7 +28,16 @@ export function lintCommand(input: LintInput, io: Io): ExitCode {
     io.stderr(`stagepack lint: ${discovery.message}\n`);
     return EXIT.usage;
   }
-  const diagnostics = lintTargets(discovery.targets);
+  let diagnostics;
+  try {
+    diagnostics = await lintTargetsParallel(discovery.targets);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.stderr(`stagepack lint: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
   io.stdout(
     render(input.format, diagnostics, {
       color: io.color,
@@ -41,5 +53,11 @@ export function lintCommand(input: LintInput, io: Io): ExitCode {
     }),
   );
   if (input.format === 'text' && discovery.targets.length === 0) io.stderr('stagepack lint: no templates or features found\n');
-  return countBySeverity(diagnostics).error > 0 ? EXIT.problems : EXIT.ok;
+  const counts = countBySeverity(diagnostics);
+  if (counts.error > 0) return EXIT.problems;
+  if (input.maxWarnings !== undefined && counts.warning > input.maxWarnings) {
+    io.stderr(`stagepack lint: ${counts.warning} warning(s), more than --max-warnings ${input.maxWarnings}\n`);
+    return EXIT.problems;
+  }
+  return EXIT.ok;
 }

@@ -1,32 +1,152 @@
-import { compareDiagnostics, formatMessage, type Diagnostic } from '../diagnostics';
-import { loadTarget, type LoadedTarget, type TargetRef } from '../pack';
-import type { Rule } from './rule';
+import { compareDiagnostics, formatMessage, type Diagnostic, type MessageData, type Position } from '../diagnostics';
+import { appliedTemplate, loadTarget, templateOptions, type AppliedFile, type LoadedTarget, type LoadedTemplate, type TargetRef } from '../pack';
+import { optionVariants } from '../template-options';
+import { NOT_APPLIED } from './applied-files';
+import * as os from 'node:os';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { ConfigError, configFor, type LintConfig } from './config';
+import { isTemplate, type Rule } from './rule';
 import { rules as allRules } from './rules';
+import suppressionComments from './rules/suppression-comments';
+import { parseSuppressions, type Suppression } from './suppressions';
 
-/** Runs every applicable rule on every target and returns the diagnostics in a stable order. */
+/**
+ * Runs the rules on targets:
+ * 1. `source` rules on each template or feature as written;
+ * 2. for a template, `applied` rules on what `devcontainer templates apply` writes with the default options,
+ *    then with each proposal or enum value of each option, one at a time. A diagnostic found only under a
+ *    variant names it (`With port="8080": ...`); positions in substituted files are mapped back to the
+ *    template's own text, so the caret lands where the author edits;
+ * 3. inline suppressions, then the severities of the nearest stagepack.json (a rule may be "off").
+ */
 export function lintTargets(targets: readonly TargetRef[], rules: readonly Rule[] = allRules): Diagnostic[] {
+  const known = new Set(allRules.map((r) => r.id));
   const diagnostics: Diagnostic[] = [];
-  for (const ref of targets) diagnostics.push(...lintLoaded(loadTarget(ref), rules));
+  for (const ref of targets) diagnostics.push(...lintLoaded(loadTarget(ref), rules, configFor(ref.absDir, known)));
   return diagnostics.sort(compareDiagnostics);
 }
 
-export function lintLoaded(target: LoadedTarget, rules: readonly Rule[] = allRules): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
-  for (const rule of rules) {
-    if (!rule.meta.appliesTo.includes(target.kind)) continue;
-    rule.check(target, {
-      report({ messageId, data, file, position }) {
-        const template = rule.meta.messages[messageId];
-        diagnostics.push({
-          ruleId: rule.id,
-          severity: rule.meta.severity,
-          messageId,
-          message: formatMessage(template, data),
-          file: file.displayPath,
-          ...(position ? { line: position.line, column: position.column } : {}),
-        });
-      },
-    });
+export function lintLoaded(target: LoadedTarget, rules: readonly Rule[] = allRules, config: LintConfig = { rules: {} }): Diagnostic[] {
+  const applicable = rules.filter((r) => r.meta.appliesTo.includes(target.kind) && config.rules[r.id] !== 'off');
+  const found: Diagnostic[] = [];
+  const source = isTemplate(target) ? applicable.filter((r) => r.meta.scope === 'source') : applicable;
+  for (const rule of source) runRule(rule, target, found);
+  if (isTemplate(target)) found.push(...lintVariants(target, applicable.filter((r) => r.meta.scope === 'applied')));
+  return applyPolicy(target, found, rules, config);
+}
+
+function lintVariants(template: LoadedTemplate, rules: readonly Rule[]): Diagnostic[] {
+  if (!rules.length) return [];
+  const result: Diagnostic[] = [];
+  const seen = new Set<string>();
+  const seenTexts = new Set<string>();
+  for (const variant of optionVariants(templateOptions(template))) {
+    const { template: applied, mapped } = appliedTemplate(template, variant.values, NOT_APPLIED);
+    // Variants that change nothing the rules read (only a test script, say) need no second look.
+    const fingerprint = [...mapped.values()].map((f) => f.text).join('\u0000') + substitutedDockerfile(applied);
+    if (seenTexts.has(fingerprint)) continue;
+    seenTexts.add(fingerprint);
+    const found: Diagnostic[] = [];
+    for (const rule of rules) runRule(rule, applied, found, mapped);
+    for (const d of found) {
+      const key = `${d.ruleId}\u0000${d.messageId}\u0000${d.file}\u0000${d.line}\u0000${d.column}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (variant.option === undefined) result.push(d);
+      else {
+        const label = `${variant.option}=${JSON.stringify(variant.value)}`;
+        result.push({ ...d, message: `With ${label}: ${d.message}`, variant: label });
+      }
+    }
   }
-  return diagnostics;
+  return result;
+}
+
+/** The substituted Dockerfile is not in `mapped` (it keeps source positions); fingerprint its arguments. */
+function substitutedDockerfile(template: LoadedTemplate): string {
+  return template.dockerfile?.model.instructions.map((i) => i.args).join('\n') ?? '';
+}
+
+function runRule(rule: Rule, target: LoadedTarget, out: Diagnostic[], mapped?: ReadonlyMap<string, AppliedFile>): void {
+  rule.check(target, {
+    report({ messageId, data, file, position }) {
+      const appliedFile = 'relPath' in file ? mapped?.get(file.relPath) : undefined;
+      const where = position && appliedFile ? appliedFile.toSourcePosition(position) : position;
+      out.push(diagnostic(rule, messageId, data, file.displayPath, where));
+    },
+  });
+}
+
+function diagnostic(rule: Rule, messageId: string, data: MessageData | undefined, file: string, position: Position | undefined): Diagnostic {
+  return {
+    ruleId: rule.id,
+    severity: rule.meta.severity,
+    messageId,
+    message: formatMessage(rule.meta.messages[messageId], data),
+    file,
+    ...(position ? { line: position.line, column: position.column } : {}),
+  };
+}
+
+/** Inline suppressions and configured severities, applied once after every rule ran (as publint does). */
+function applyPolicy(target: LoadedTarget, found: Diagnostic[], rules: readonly Rule[], config: LintConfig): Diagnostic[] {
+  const suppressions: Suppression[] = target.files.flatMap(parseSuppressions);
+  const known = new Set(allRules.map((r) => r.id));
+  const kept = found.filter((d) => {
+    const match = suppressions.find((s) => s.file.displayPath === d.file && d.line !== undefined && d.line >= s.from && d.line <= s.to && s.ruleIds.includes(d.ruleId));
+    if (match) match.used = true;
+    return !match;
+  });
+  const reportsSuppressions = rules.includes(suppressionComments) && config.rules[suppressionComments.id] !== 'off';
+  if (reportsSuppressions) {
+    for (const s of suppressions) {
+      const ids = s.ruleIds.join(', ') || '(no rule)';
+      if (!s.reason) kept.push(diagnostic(suppressionComments, 'missingReason', { ids }, s.file.displayPath, s.position));
+      for (const id of s.ruleIds.filter((i) => !known.has(i))) kept.push(diagnostic(suppressionComments, 'unknownRule', { id }, s.file.displayPath, s.position));
+      // Only judged "unused" when every rule it names ran: a rule turned off or not run suppresses nothing.
+      const allRan = s.ruleIds.every((id) => rules.some((r) => r.id === id) && config.rules[id] !== 'off');
+      if (!s.used && allRan && s.ruleIds.length) kept.push(diagnostic(suppressionComments, 'unused', { ids, line: s.from }, s.file.displayPath, s.position));
+    }
+  }
+  return kept.map((d) => {
+    const setting = config.rules[d.ruleId];
+    return setting && setting !== 'off' ? { ...d, severity: setting } : d;
+  });
+}
+
+/** Below this many targets, starting workers costs more than it saves. */
+const PARALLEL_THRESHOLD = 48;
+
+/**
+ * lintTargets spread over worker threads (one per core, at most four) for large sets of targets, such as
+ * an organisation's whole collection; each worker lints a contiguous slice and returns plain diagnostics.
+ */
+export async function lintTargetsParallel(targets: readonly TargetRef[]): Promise<Diagnostic[]> {
+  const workers = Math.min(4, os.availableParallelism(), Math.ceil(targets.length / PARALLEL_THRESHOLD));
+  if (workers <= 1) return lintTargets(targets);
+  const size = Math.ceil(targets.length / workers);
+  const slices = Array.from({ length: workers }, (_, i) => targets.slice(i * size, (i + 1) * size));
+  const results = await Promise.all(
+    slices.map(
+      (slice) =>
+        new Promise<Diagnostic[]>((resolve, reject) => {
+          const worker = new Worker(__filename, { workerData: { stagepackLint: slice } });
+          worker.once('message', (message: { diagnostics?: Diagnostic[]; configError?: string; error?: string }) => {
+            if (message.configError !== undefined) reject(new ConfigError(message.configError));
+            else if (message.error !== undefined) reject(new Error(message.error));
+            else resolve(message.diagnostics ?? []);
+          });
+          worker.once('error', reject);
+        }),
+    ),
+  );
+  return results.flat().sort(compareDiagnostics);
+}
+
+if (!isMainThread && parentPort && (workerData as { stagepackLint?: TargetRef[] } | undefined)?.stagepackLint) {
+  try {
+    parentPort.postMessage({ diagnostics: lintTargets((workerData as { stagepackLint: TargetRef[] }).stagepackLint) });
+  } catch (error) {
+    parentPort.postMessage(error instanceof ConfigError ? { configError: error.message } : { error: error instanceof Error ? error.message : String(error) });
+  }
 }

@@ -13,6 +13,12 @@ export interface RuleMeta<MessageIds extends string> {
   rationale: string;
   severity: Severity;
   appliesTo: readonly TargetKind[];
+  /**
+   * `source`: the rule reads the template as written (placeholders, file kinds, metadata).
+   * `applied`: the rule reads what `devcontainer templates apply` produces, and runs once with the default
+   * options and once per proposal or enum value of each option. Features have no variants: both run once.
+   */
+  scope: 'source' | 'applied';
   messages: Record<MessageIds, string>;
 }
 

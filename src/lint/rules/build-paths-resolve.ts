@@ -10,6 +10,7 @@ export default defineRule({
     rationale:
       '`build.dockerfile` and `build.context` are relative to the folder of devcontainer.json. A path that does not exist fails `devcontainer up`; a path that leaves the template folder works on the author\'s machine and breaks for every user, because only the template folder is published.',
     severity: 'error',
+    scope: 'applied',
     appliesTo: ['template'],
     messages: {
       outside: '"{{field}}": "{{written}}" leaves the template folder; only the template is published, so users will not have it. Use a path inside the template (relative to .devcontainer/).',

@@ -9,6 +9,7 @@ export default defineRule({
     rationale:
       'Without `build.target` the Dev Containers CLI builds the last stage of the Dockerfile, which in a shared-base template is usually the production image: the dev container would open without git or dev tools. A target that names no stage fails the build.',
     severity: 'error',
+    scope: 'applied',
     appliesTo: ['template'],
     messages: {
       noBuild: 'devcontainer.json has no "build" section, so the dev container would not share the Dockerfile\'s base stage. Add "build": {"dockerfile": "../Dockerfile", "context": "..", "target": "development"}.',

@@ -8,6 +8,7 @@ export default defineRule({
     rationale:
       'The contract of every stagepack template: one `base` stage that the dev container and the production image both build on, so the laptop and production cannot drift.',
     severity: 'error',
+    scope: 'applied',
     appliesTo: ['template'],
     messages: {
       noDockerfile: '{{folder}} has no Dockerfile. Add one at the template root with the stages base, builder, development and app.',

@@ -8,6 +8,7 @@ export default defineRule({
     rationale:
       'The spec requires a template\'s or feature\'s folder name to equal its id. Publishing a mismatch fails with an obscure missing-blob error (devcontainers/action#133), and `templates apply -t .../ID` finds nothing.',
     severity: 'error',
+    scope: 'source',
     appliesTo: ['template', 'feature'],
     messages: {
       mismatch: 'The id "{{id}}" differs from the folder name "{{folder}}". Rename the folder to "{{id}}" or set "id": "{{folder}}"; publishing a mismatch fails.',

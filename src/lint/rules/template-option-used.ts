@@ -11,6 +11,7 @@ export default defineRule({
     rationale:
       'An option no applied file uses is offered to every user in VS Code\'s template picker and then does nothing. README.md, NOTES.md and the metadata do not count: apply never copies them.',
     severity: 'warning',
+    scope: 'source',
     appliesTo: ['template'],
     messages: {
       unused: 'Option "{{name}}" is declared but no applied file contains ${templateOption:{{name}}}. Use it (for example as an ARG default in the Dockerfile) or remove it.',

@@ -1,0 +1,81 @@
+import type { Document } from 'yaml';
+import type { Position } from './diagnostics';
+
+/**
+ * A Docker Compose file as far as templates need it: its services' build settings and volumes, with the
+ * position of each value for diagnostics. Parse errors are kept, never thrown.
+ */
+export interface ComposeBuild {
+  context: string;
+  dockerfile: string;
+  target?: string;
+  position: Position;
+  targetPosition?: Position;
+}
+
+export interface ComposeService {
+  name: string;
+  position: Position;
+  build?: ComposeBuild;
+  image?: string;
+  /** Short-syntax volumes (`source:target[:mode]`) and long-syntax source/target pairs. */
+  volumes: { source: string; target: string; position: Position }[];
+}
+
+export interface ComposeModel {
+  errors: { message: string; position: Position }[];
+  services: ComposeService[];
+}
+
+export function parseCompose(text: string): ComposeModel {
+  // Loaded on first use: only templates with a compose file need a YAML parser.
+  const { isMap, isScalar, isSeq, LineCounter, parseDocument } = require('yaml') as typeof import('yaml');
+  const lines = new LineCounter();
+  const doc: Document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const at = (offset: number | undefined): Position => {
+    const { line, col } = lines.linePos(offset ?? 0);
+    return { line, column: col };
+  };
+  const errors = doc.errors.map((e) => ({ message: e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''), position: at(e.pos[0]) }));
+  const services: ComposeService[] = [];
+  const root = doc.contents;
+  const servicesNode = isMap(root) ? root.get('services', true) : undefined;
+  if (isMap(servicesNode)) {
+    for (const pair of servicesNode.items) {
+      const name = isScalar(pair.key) ? String(pair.key.value) : '';
+      const node = pair.value;
+      const service: ComposeService = { name, position: at(isScalar(pair.key) ? pair.key.range?.[0] : undefined), volumes: [] };
+      if (isMap(node)) {
+        const build: unknown = node.get('build', true);
+        if (isScalar(build)) service.build = { context: String(build.value), dockerfile: 'Dockerfile', position: at(build.range?.[0]) };
+        else if (isMap(build)) {
+          const target = build.get('target', true);
+          service.build = {
+            context: String(build.get('context') ?? '.'),
+            dockerfile: String(build.get('dockerfile') ?? 'Dockerfile'),
+            target: isScalar(target) ? String(target.value) : undefined,
+            position: at(build.range?.[0]),
+            targetPosition: isScalar(target) ? at(target.range?.[0]) : undefined,
+          };
+        }
+        const image = node.get('image');
+        if (typeof image === 'string') service.image = image;
+        const volumes: unknown = node.get('volumes', true);
+        if (isSeq(volumes)) {
+          for (const item of volumes.items) {
+            if (isScalar(item)) {
+              const parts = String(item.value).split(':');
+              if (parts.length >= 2) service.volumes.push({ source: parts[0], target: parts[1], position: at(item.range?.[0]) });
+            } else if (isMap(item)) {
+              const source = item.get('source');
+              const target = item.get('target');
+              if (typeof source === 'string' && typeof target === 'string') service.volumes.push({ source, target, position: at(item.range?.[0]) });
+            }
+          }
+        }
+      }
+      services.push(service);
+    }
+  }
+  return { errors, services };
+}

@@ -1,0 +1,59 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { SEVERITIES, type RuleSetting } from '../diagnostics';
+import { getPath, isRecord, parseJsonc, positionOf, valuePositionOf } from '../jsonc';
+
+/**
+ * `stagepack.json` at the root of a pack (or any folder above a template or feature: the nearest wins) sets
+ * rule severities for everything below it:
+ *
+ *     { "lint": { "rules": { "app-healthcheck": "warning", "pip-cache": "off" } } }
+ *
+ * A config that cannot be read is an error of the command (exit 2) that names the file, line and column.
+ */
+export const CONFIG_FILE = 'stagepack.json';
+
+export interface LintConfig {
+  file?: string;
+  rules: Record<string, RuleSetting>;
+}
+
+export class ConfigError extends Error {}
+
+const cache = new Map<string, LintConfig>();
+
+export function configFor(dir: string, knownRules: ReadonlySet<string>): LintConfig {
+  const found = findUp(dir);
+  if (!found) return { rules: {} };
+  const cached = cache.get(found);
+  if (cached) return cached;
+  const config = readConfig(found, knownRules);
+  cache.set(found, config);
+  return config;
+}
+
+function findUp(dir: string): string | undefined {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    const candidate = path.join(current, CONFIG_FILE);
+    if (fs.existsSync(candidate)) return candidate;
+    if (path.dirname(current) === current) return undefined;
+  }
+}
+
+export function readConfig(file: string, knownRules: ReadonlySet<string>): LintConfig {
+  const doc = parseJsonc(fs.readFileSync(file, 'utf8'));
+  const where = (p: { line: number; column: number }) => `${path.relative(process.cwd(), file) || file}:${p.line}:${p.column}`;
+  if (doc.errors.length) throw new ConfigError(`${where(doc.errors[0].position)}: ${CONFIG_FILE} is not valid JSON (${doc.errors[0].code})`);
+  const rules = getPath(doc.value, ['lint', 'rules']);
+  if (rules === undefined) return { file, rules: {} };
+  if (!isRecord(rules)) throw new ConfigError(`${where(positionOf(doc, ['lint', 'rules']))}: "lint.rules" must be an object of rule id -> ${[...SEVERITIES, 'off'].join('|')}`);
+  const settings: Record<string, RuleSetting> = {};
+  for (const [id, value] of Object.entries(rules)) {
+    if (!knownRules.has(id)) throw new ConfigError(`${where(positionOf(doc, ['lint', 'rules', id]))}: no rule is named "${id}" (stagepack lint --list-rules lists them)`);
+    if (value !== 'off' && !SEVERITIES.includes(value as never)) {
+      throw new ConfigError(`${where(valuePositionOf(doc, ['lint', 'rules', id]))}: "${id}" must be one of ${[...SEVERITIES, 'off'].join(', ')}, not ${JSON.stringify(value)}`);
+    }
+    settings[id] = value as RuleSetting;
+  }
+  return { file, rules: settings };
+}

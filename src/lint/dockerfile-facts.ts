@@ -1,0 +1,139 @@
+import { ancestry, findStage, type DockerfileModel, type Instruction, type Stage } from '../dockerfile';
+import type { Position } from '../diagnostics';
+import type { LoadedTemplate, SourceFile } from '../pack';
+
+/**
+ * Facts about a Dockerfile that several rules share: the chain of stages the production image is built
+ * from, RUN commands split into shell commands, mount flags, exec form. Pure functions over the AST.
+ */
+
+export interface DockerfileContext {
+  file: SourceFile;
+  model: DockerfileModel;
+}
+
+export function dockerfileOf(target: LoadedTemplate): DockerfileContext | undefined {
+  return target.dockerfile;
+}
+
+/** The `app` stage and its ancestors, root first: every instruction that shapes the production image. */
+export function appChain(model: DockerfileModel): Stage[] | undefined {
+  const app = findStage(model, 'app');
+  return app ? ancestry(model, app).reverse() : undefined;
+}
+
+export function instructionsOf(stages: readonly Stage[], keyword?: string): Instruction[] {
+  const found: Instruction[] = [];
+  for (const stage of stages) {
+    for (let i = 1; i < stage.instructions.length; i++) {
+      const instruction = stage.instructions[i];
+      if (!keyword || instruction.keyword === keyword) found.push(instruction);
+    }
+  }
+  return found;
+}
+
+export function positionOfInstruction(instruction: Instruction): Position {
+  return instruction.position;
+}
+
+/** The command of a RUN (or the like) without its flags, continuation lines joined, comments dropped. */
+export function commandText(instruction: Instruction): string {
+  let text = commandTexts.get(instruction);
+  if (text === undefined) {
+    text = instruction.args
+      .split('\n')
+      .filter((line) => !/^\s*#/.test(line))
+      .join(' ')
+      .replace(/\\\s*$/gm, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+    commandTexts.set(instruction, text);
+  }
+  return text;
+}
+
+/** Several rules read the same RUN; each instruction's command text is computed once. */
+const commandTexts = new WeakMap<Instruction, string>();
+
+/** Simple commands of a shell line: split on `&&`, `||`, `;` and `|`; good enough to find apt-get and pip calls. */
+export function shellCommands(command: string): string[][] {
+  return command
+    .split(/&&|\|\||;|\|/)
+    .map((part) => part.trim().split(/\s+/).filter(Boolean))
+    .filter((words) => words.length > 0);
+}
+
+export interface MountFlag {
+  type: string;
+  target?: string;
+  id?: string;
+  source?: string;
+  options: Record<string, string>;
+}
+
+/** `RUN --mount=type=cache,target=/root/.cache/pip` flags, parsed. */
+export function mounts(instruction: Instruction): MountFlag[] {
+  return instruction.flags
+    .filter((f) => f.name === 'mount')
+    .map((f) => ({
+      type: f.options.type || 'bind',
+      target: f.options.target ?? f.options.dst ?? f.options.destination,
+      id: f.options.id,
+      source: f.options.source ?? f.options.src,
+      options: f.options,
+    }));
+}
+
+/** Exec form (`CMD ["gunicorn", ...]`): a JSON array of strings. */
+export function isExecForm(instruction: Instruction): boolean {
+  const text = instruction.args.trim();
+  if (!text.startsWith('[')) return false;
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) && value.every((v) => typeof v === 'string');
+  } catch {
+    return false;
+  }
+}
+
+/** The words of a CMD or ENTRYPOINT, from exec or shell form. */
+export function commandWords(instruction: Instruction): string[] {
+  const text = instruction.args.trim();
+  if (isExecForm(instruction)) return JSON.parse(text) as string[];
+  return text.split(/\s+/).filter(Boolean);
+}
+
+/** Debian/Alpine packages installed by a RUN command (`apt-get install`, `apt install`, `apk add`). */
+export function installedPackages(command: string): string[] {
+  const packages: string[] = [];
+  for (const words of shellCommands(command)) {
+    const start = installIndex(words);
+    if (start < 0) continue;
+    for (const word of words.slice(start + 1)) if (!word.startsWith('-') && !word.includes('$')) packages.push(word.replace(/[=:].*$/, ''));
+  }
+  return packages;
+}
+
+function installIndex(words: string[]): number {
+  const tool = words.findIndex((w) => w === 'apt-get' || w === 'apt' || w === 'apk');
+  if (tool < 0) return -1;
+  const verb = words.findIndex((w, i) => i > tool && (w === 'install' || w === 'add'));
+  return verb;
+}
+
+/** The last instruction with this keyword along a chain of stages (the one that takes effect). */
+export function effective(stages: readonly Stage[], keyword: string): Instruction | undefined {
+  return instructionsOf(stages, keyword).at(-1);
+}
+
+/** True when a RUN installs Python dependencies (pip, pipenv, poetry, uv). */
+export function isDependencyInstall(command: string): boolean {
+  return shellCommands(command).some((words) => {
+    const joined = words.join(' ');
+    return /(^|\s)(pip3?|python3? -m pip|uv pip)\s+install\b/.test(joined) && /(\s-r\s|\s--requirement[\s=]|\s-e\s|\s\.(\s|$))/.test(`${joined} `)
+      || /(^|\s)pipenv\s+(install|sync)\b/.test(joined)
+      || /(^|\s)poetry\s+install\b/.test(joined)
+      || /(^|\s)uv\s+sync\b/.test(joined);
+  });
+}

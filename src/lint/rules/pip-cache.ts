@@ -1,0 +1,37 @@
+import { ancestry } from '../../dockerfile';
+import { commandText, instructionsOf, mounts, positionOfInstruction, shellCommands } from '../dockerfile-facts';
+import { defineRule, isTemplate } from '../rule';
+
+export default defineRule({
+  id: 'pip-cache',
+  meta: {
+    description: 'Give every pip install a BuildKit cache mount for ~/.cache/pip (or --no-cache-dir).',
+    rationale:
+      'pip keeps every downloaded wheel in ~/.cache/pip; in a RUN that cache becomes part of the layer (often 10-50% of a venv\'s size). A cache mount keeps it out of the image and reuses it between builds, which is better than --no-cache-dir (which only keeps it out). hadolint\'s DL3042 wrongly asks for --no-cache-dir even under a cache mount; this rule accepts both.',
+    severity: 'warning',
+    scope: 'applied',
+    appliesTo: ['template'],
+    messages: {
+      uncached: '`pip install` here leaves pip\'s download cache in the layer. Add `--mount=type=cache,target=/root/.cache/pip` to the RUN (the home of the user running it), or pass --no-cache-dir.',
+    },
+  },
+  check(target, context) {
+    if (!isTemplate(target) || !target.dockerfile) return;
+    const { file, model } = target.dockerfile;
+    const reported = new Set<number>();
+    for (const stage of model.stages) {
+      const chain = ancestry(model, stage).reverse();
+      const envDisables = instructionsOf(chain, 'ENV').some((env) => env.properties.some((p) => p.name === 'PIP_NO_CACHE_DIR' && /^(1|true|yes|on|off|0)$/i.test(p.value ?? '')));
+      for (const run of instructionsOf([stage], 'RUN')) {
+        const command = commandText(run);
+        const pipInstall = shellCommands(command).some((w) => /(^|\/)pip3?$/.test(w[0]) && w[1] === 'install' || (w[0].startsWith('python') && w[1] === '-m' && w[2] === 'pip' && w[3] === 'install'));
+        if (!pipInstall || envDisables || command.includes('--no-cache-dir')) continue;
+        if (mounts(run).some((m) => m.type === 'cache' && /\.cache\/pip\/?$|\/pip-cache\/?$/.test(m.target ?? ''))) continue;
+        const position = positionOfInstruction(run);
+        if (reported.has(position.line)) continue;
+        reported.add(position.line);
+        context.report({ messageId: 'uncached', file, position });
+      }
+    }
+  },
+});
