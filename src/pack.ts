@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { JSONPath } from 'jsonc-parser';
 import { parseCompose, type ComposeModel, type ComposeService } from './compose';
 import { parseDockerfile, substituteDockerfile, type DockerfileModel } from './dockerfile';
 import { getPath, isRecord, parseJsonc, type JsoncDocument } from './jsonc';
@@ -326,10 +327,10 @@ export function resolveComposeFiles(template: LoadedTemplate): ResolvedBuildPath
   const value = getPath(config?.doc.value, ['dockerComposeFile']);
   if (!config || value === undefined) return [];
   const written = Array.isArray(value) ? value : [value];
-  return written.filter((w): w is string => typeof w === 'string').map((w, i) => resolveInTemplate(template, config.absPath, w, Array.isArray(value) ? ['dockerComposeFile', String(i)] : ['dockerComposeFile']));
+  return written.filter((w): w is string => typeof w === 'string').map((w, i) => resolveInTemplate(template, config.absPath, w, Array.isArray(value) ? ['dockerComposeFile', i] : ['dockerComposeFile']));
 }
 
-function resolveInTemplate(template: LoadedTemplate, configPath: string, written: string, jsonPath: string[]): ResolvedBuildPath {
+function resolveInTemplate(template: LoadedTemplate, configPath: string, written: string, jsonPath: JSONPath): ResolvedBuildPath {
   const defaults = defaultOptionValues(templateOptions(template));
   const absPath = path.resolve(path.dirname(configPath), applyOptions(written, defaults));
   const rel = path.relative(template.absDir, absPath);
@@ -343,7 +344,8 @@ export interface ResolvedBuildPath {
   /** Inside the template, forward slashes; undefined when it leaves the template folder. */
   relPath: string | undefined;
   absPath: string;
-  jsonPath: string[];
+  /** Where it is written in devcontainer.json (array items by number, as jsonc-parser wants them). */
+  jsonPath: JSONPath;
 }
 
 /**
@@ -358,7 +360,7 @@ export function resolveBuildPaths(template: LoadedTemplate): { dockerfile: Resol
   const dockerfile = getPath(build, ['dockerfile']);
   if (typeof dockerfile !== 'string') return undefined;
   const context = getPath(build, ['context']);
-  const resolve = (written: string, jsonPath: string[]) => resolveInTemplate(template, config.absPath, written, jsonPath);
+  const resolve = (written: string, jsonPath: JSONPath) => resolveInTemplate(template, config.absPath, written, jsonPath);
   return {
     dockerfile: resolve(dockerfile, ['build', 'dockerfile']),
     context: resolve(typeof context === 'string' ? context : '.', ['build', 'context']),

@@ -29,7 +29,7 @@ export default defineRule({
       else if (!OCI_REFERENCE.test(value) && !value.startsWith('./') && !value.startsWith('../')) context.report({ messageId: 'notReference', data: { field, value }, file, position });
     };
     const after = getPath(file.doc.value, ['installsAfter']);
-    if (Array.isArray(after)) after.forEach((value, i) => typeof value === 'string' && check('installsAfter', value, valuePositionOf(file.doc, ['installsAfter', String(i)])));
+    if (Array.isArray(after)) after.forEach((value, i) => typeof value === 'string' && check('installsAfter', value, valuePositionOf(file.doc, ['installsAfter', i])));
     const depends = getPath(file.doc.value, ['dependsOn']);
     if (isRecord(depends)) {
       for (const [value, options] of Object.entries(depends)) {

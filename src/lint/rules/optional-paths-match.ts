@@ -23,7 +23,7 @@ export default defineRule({
       if (typeof entry !== 'string') return;
       const normalized = entry.replace(/^\.\//, '');
       const matches = normalized.endsWith('/*') ? paths.some((p) => p.startsWith(normalized.slice(0, -1))) : paths.includes(normalized);
-      if (!matches) context.report({ messageId: 'noMatch', data: { entry }, file, position: valuePositionOf(file.doc, ['optionalPaths', String(index)]) });
+      if (!matches) context.report({ messageId: 'noMatch', data: { entry }, file, position: valuePositionOf(file.doc, ['optionalPaths', index]) });
     });
   },
 });

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -34,6 +35,10 @@ export interface RuleCase {
   files?: Record<string, string | null>;
   /** Symbolic links to create (path -> link target). */
   symlinks?: Record<string, string>;
+  /** A named pipe to create (a file that is neither regular nor a link). */
+  special?: string;
+  /** Files whose executable bits to clear. */
+  notExecutable?: string[];
 }
 
 export interface InvalidCase extends RuleCase {
@@ -94,6 +99,8 @@ function lintCase(rule: Rule, testCase: RuleCase) {
       }
     }
     for (const [file, linkTarget] of Object.entries(testCase.symlinks ?? {})) fs.symlinkSync(linkTarget, path.join(dir, file));
+    if (testCase.special) execFileSync('mkfifo', [path.join(dir, testCase.special)]);
+    for (const file of testCase.notExecutable ?? []) fs.chmodSync(path.join(dir, file), 0o644);
     const target = loadTarget({ kind, folderName, displayDir: folderName, absDir: dir });
     return lintLoaded(target, [rule]).map((d) => ({ ...d, file: d.file === folderName ? '.' : path.relative(folderName, d.file) }));
   } finally {

@@ -1,0 +1,18 @@
+import rule from '../../../src/lint/rules/pip-cache';
+import { APP_HEAD, APP_TAIL, BASE, DEVELOPMENT, dockerfile } from './dockerfile-cases';
+import { ruleTester } from './rule-tester';
+
+const withBuilder = (...lines: string[]) => dockerfile(BASE, ['FROM base AS builder', 'COPY requirements.txt ./', ...lines], DEVELOPMENT, APP_HEAD, APP_TAIL);
+
+ruleTester(rule, {
+  valid: [
+    { name: 'a cache mount for /root/.cache/pip' },
+    { name: '--no-cache-dir', files: withBuilder('RUN pip install --no-cache-dir -r requirements.txt') },
+    { name: 'PIP_NO_CACHE_DIR set in base', files: dockerfile([...BASE, 'ENV PIP_NO_CACHE_DIR=1'], ['FROM base AS builder', 'RUN pip install -r requirements.txt'], DEVELOPMENT, APP_HEAD, APP_TAIL) },
+    { name: 'a cache mount in a non-root home', files: withBuilder('RUN --mount=type=cache,target=/home/dev/.cache/pip,uid=1000 pip install -r requirements.txt') },
+  ],
+  invalid: [
+    { name: 'a bare pip install', files: withBuilder('RUN pip install -r requirements.txt'), errors: [{ messageId: 'uncached', file: 'Dockerfile', line: 6, column: 1 }] },
+    { name: 'python -m pip with a cache mount somewhere else', files: withBuilder('RUN --mount=type=cache,target=/var/cache/apt python -m pip install flask'), errors: [{ messageId: 'uncached', line: 6 }] },
+  ],
+});

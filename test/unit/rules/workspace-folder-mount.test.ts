@@ -1,0 +1,23 @@
+import rule from '../../../src/lint/rules/workspace-folder-mount';
+import { ruleTester } from './rule-tester';
+
+const BUILD = '"build": { "dockerfile": "../Dockerfile", "context": "..", "target": "development" }';
+const config = (lines: string[]) => ({ '.devcontainer/devcontainer.json': `{\n  ${[BUILD, ...lines].join(',\n  ')}\n}\n` });
+const compose = (volumes: string) => `services:\n  dev:\n    build:\n      context: ..\n      target: development\n    volumes:\n${volumes}\n`;
+const COMPOSE = (folder?: string) => ({ '.devcontainer/devcontainer.json': `{\n  "dockerComposeFile": "compose.yaml",\n  "service": "dev"${folder ? `,\n  "workspaceFolder": "${folder}"` : ''}\n}\n` });
+
+ruleTester(rule, {
+  valid: [
+    { name: 'the default mount' },
+    { name: 'a custom mount and its folder', files: config(['"workspaceMount": "source=${localWorkspaceFolder},target=/src,type=bind"', '"workspaceFolder": "/src/app"']) },
+    { name: 'a folder inside the default mount', files: config(['"workspaceFolder": "/workspaces/${localWorkspaceFolderBasename}/src"']) },
+    { name: 'compose: the folder where the service mounts the project', files: { ...COMPOSE('/workspaces/app'), '.devcontainer/compose.yaml': compose('      - ..:/workspaces/app:cached') } },
+  ],
+  invalid: [
+    { name: 'a mount without a folder', files: config(['"workspaceMount": "source=${localWorkspaceFolder},target=/src,type=bind"']), errors: [{ messageId: 'mountWithoutFolder', file: '.devcontainer/devcontainer.json', line: 3, column: 3, includes: '"/src"' }] },
+    { name: 'a folder outside the mount', files: config(['"workspaceMount": "source=${localWorkspaceFolder},target=/src,type=bind"', '"workspaceFolder": "/app"']), errors: [{ messageId: 'folderOutsideMount', line: 4, column: 22 }] },
+    { name: 'a folder without a mount', files: config(['"workspaceFolder": "/app"']), errors: [{ messageId: 'folderWithoutMount', line: 3, column: 22 }] },
+    { name: 'compose without workspaceFolder', files: { ...COMPOSE(), '.devcontainer/compose.yaml': compose('      - ..:/workspaces/app:cached') }, errors: [{ messageId: 'composeFolderMissing', line: 3, column: 3, includes: '"/workspaces/app"' }] },
+    { name: 'compose with the folder elsewhere', files: { ...COMPOSE('/app'), '.devcontainer/compose.yaml': compose('      - ..:/workspaces/app:cached') }, errors: [{ messageId: 'composeNoMount', line: 4, column: 22, includes: '..:/workspaces/app' }] },
+  ],
+});
