@@ -12,6 +12,7 @@ export default defineRule({
     appliesTo: ['template', 'feature'],
     messages: {
       syntax: '{{file}} is not valid JSON with comments: {{error}}. Fix the syntax here (a missing comma, quote or bracket is the usual cause).',
+      syntaxAfterApply: '{{file}} is no longer valid JSON once `devcontainer templates apply` substitutes the options ({{error}}): apply does not escape values, so a quote or backslash in one breaks the file. Keep such characters out of the option\'s values.',
     },
   },
   check(target, context) {
@@ -19,9 +20,11 @@ export default defineRule({
     if (isTemplate(target)) files.push(target.devcontainer);
     for (const file of files) {
       if (!file) continue;
-      for (const error of file.doc.errors) {
-        context.report({ messageId: 'syntax', data: { file: file.relPath, error: error.code }, file, position: error.position });
-      }
+      // Only the first error: the parser's later complaints follow from it.
+      const error = file.doc.errors[0];
+      if (!error) continue;
+      const substituted = target.files.some((f) => f.relPath === file.relPath && 'toSourcePosition' in f);
+      context.report({ messageId: substituted ? 'syntaxAfterApply' : 'syntax', data: { file: file.relPath, error: error.code }, file, position: error.position });
     }
   },
 });

@@ -23,3 +23,18 @@ ruleTester(rule, {
     { name: 'uvicorn without --host', files: withAppTail(user, 'EXPOSE 8000', health, 'CMD ["uvicorn", "main:app"]'), errors: [{ messageId: 'loopback', line: 8, includes: '--host 0.0.0.0' }] },
   ],
 });
+
+/** Positions found in an applied variant land on the template's own text. */
+ruleTester(rule, {
+  valid: [],
+  invalid: [
+    {
+      name: 'a port proposal that EXPOSE and the server disagree on, reported on the template line',
+      files: {
+        'devcontainer-template.json': JSON.stringify({ id: 'template', version: '1.0.0', name: 'x', options: { pythonVersion: { type: 'string', default: '3.11' }, port: { type: 'string', proposals: ['8000', '9000'], default: '8000' } } }),
+        ...withAppTail(user, 'EXPOSE 8000', health, 'CMD ["gunicorn", "--bind", "0.0.0.0:${templateOption:port}", "app:app"]'),
+      },
+      errors: [{ messageId: 'mismatch', file: 'Dockerfile', line: 12, column: 1, includes: 'With port="9000": EXPOSE 8000, but gunicorn listens on port 9000' }],
+    },
+  ],
+});
