@@ -59,6 +59,14 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * The text of a JSON scalar (string, number, boolean), or undefined for anything else. Objects that
+ * jsonc-parser builds have no prototype, so `String(value)` on one throws: never stringify user JSON blindly.
+ */
+export function scalarText(value: unknown): string | undefined {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+}
+
 /** Reads a nested property without casts: `getPath(config, ['build', 'target'])`. */
 export function getPath(value: unknown, path: readonly string[]): unknown {
   let cursor: unknown = value;

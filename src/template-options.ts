@@ -1,3 +1,5 @@
+import { scalarText } from './jsonc';
+
 /**
  * Template option placeholders, exactly as the Dev Containers CLI treats them.
  *
@@ -51,7 +53,8 @@ export interface TemplateOptionSpec {
 export function defaultOptionValues(options: Readonly<Record<string, TemplateOptionSpec>> | undefined): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [name, spec] of Object.entries(options ?? {})) {
-    if (spec && spec.default !== undefined) values[name] = String(spec.default);
+    const value = spec ? scalarText(spec.default) : undefined;
+    if (value !== undefined) values[name] = value;
   }
   return values;
 }
@@ -115,7 +118,13 @@ export function optionVariants(options: Readonly<Record<string, TemplateOptionSp
   const variants: OptionVariant[] = [{ values: defaults }];
   for (const [name, spec] of Object.entries(options)) {
     const candidates = new Set<string>();
-    for (const list of [spec.proposals, spec.enum]) if (Array.isArray(list)) for (const v of list) candidates.add(String(v));
+    for (const list of [spec.proposals, spec.enum]) {
+      if (!Array.isArray(list)) continue;
+      for (const v of list) {
+        const text = scalarText(v);
+        if (text !== undefined) candidates.add(text);
+      }
+    }
     if (spec.type === 'boolean') ['true', 'false'].forEach((v) => candidates.add(v));
     for (const value of candidates) {
       if (value === defaults[name]) continue;

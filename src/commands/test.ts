@@ -6,7 +6,7 @@ import { ensurePackageIndex, tempDir, type PackageIndex } from '../engine/packag
 import { startEphemeralRegistry, type Registry } from '../engine/registry';
 import { stateDir } from '../engine/state';
 import { EXIT, type ExitCode, type Io } from '../io';
-import { getPath } from '../jsonc';
+import { getPath, scalarText } from '../jsonc';
 import { discoverTargets, loadTarget, type TargetRef } from '../pack';
 import { stopLiveProcesses } from '../proc';
 import { junitXml, summaryTable, type TemplateRun } from '../testing/steps';
@@ -144,7 +144,7 @@ function removeIfEmpty(dir: string): void {
 
 function fixtureAppFor(template: TargetRef): string | undefined {
   const keywords = getPath(loadTarget(template).metadata?.doc.value, ['keywords']);
-  const words = Array.isArray(keywords) ? keywords.map((k) => String(k).toLowerCase()) : [];
+  const words = Array.isArray(keywords) ? keywords.map((k) => (scalarText(k) ?? '').toLowerCase()) : [];
   const framework = FRAMEWORKS.find((f) => words.includes(f) || template.folderName.includes(f));
   return framework ? path.join(FIXTURE_APPS, framework) : undefined;
 }

@@ -8,7 +8,7 @@ import { docker, sleep, type Docker } from '../engine/docker';
 import { EngineError, type EngineLog } from '../engine/log';
 import type { PackageIndex } from '../engine/package-index';
 import type { Registry } from '../engine/registry';
-import { getPath, isRecord, parseJsonc } from '../jsonc';
+import { getPath, isRecord, parseJsonc, scalarText } from '../jsonc';
 import { countBySeverity } from '../diagnostics';
 import { lintTargets } from '../lint/lint';
 import { loadTarget, templateOptions, type TargetRef } from '../pack';
@@ -113,7 +113,7 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
     const config = readDevcontainerConfig(workspace);
     const dockerfile = path.resolve(workspace, '.devcontainer', stringAt(config, ['build', 'dockerfile']) ?? '../Dockerfile');
     const args = getPath(config, ['build', 'args']);
-    const buildArgs = isRecord(args) ? Object.fromEntries(Object.entries(args).map(([k, v]) => [k, String(v)])) : {};
+    const buildArgs = isRecord(args) ? Object.fromEntries(Object.entries(args).map(([k, v]) => [k, scalarText(v) ?? ''])) : {};
     const images = externalBaseImages(parseDockerfile(fs.readFileSync(dockerfile, 'utf8')), buildArgs);
     try {
       await ensureBaseImages(context.engine, context.log, images);

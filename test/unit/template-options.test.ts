@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { applyOptions, defaultOptionValues, findPlaceholders } from '../../src/template-options';
+import { applyOptions, defaultOptionValues, findPlaceholders, optionVariants } from '../../src/template-options';
 
 describe('template option substitution (as devcontainer templates apply does it)', () => {
   it('replaces declared names, tolerating spaces inside the braces', () => {
@@ -28,5 +28,22 @@ describe('template option substitution (as devcontainer templates apply does it)
 
   it('builds the -a argument from defaults, as strings', () => {
     assert.deepEqual(defaultOptionValues({ a: { default: '1' }, b: { default: true }, c: { type: 'string' } }), { a: '1', b: 'true' });
+  });
+});
+
+describe('option variants', () => {
+  it('are the defaults, then each other proposal or enum value of one option at a time', () => {
+    const variants = optionVariants({ v: { default: '3.11', proposals: ['3.11', '3.12'] }, p: { default: '8000', enum: ['8000', '8080'] }, b: { type: 'boolean', default: true } });
+    assert.deepEqual(variants.map((x) => [x.option, x.value, x.values]), [
+      [undefined, undefined, { v: '3.11', p: '8000', b: 'true' }],
+      ['v', '3.12', { v: '3.12', p: '8000', b: 'true' }],
+      ['p', '8080', { v: '3.11', p: '8080', b: 'true' }],
+      ['b', 'false', { v: '3.11', p: '8000', b: 'false' }],
+    ]);
+  });
+
+  it('skip values that are not scalars instead of throwing (found by the fuzz test)', () => {
+    const objectValue = Object.create(null) as object; // jsonc-parser builds objects without a prototype
+    assert.deepEqual(optionVariants({ v: { default: objectValue, proposals: [objectValue, '3.12'] } }).map((x) => x.values), [{}, { v: '3.12' }]);
   });
 });

@@ -1,4 +1,4 @@
-import { getPath, isRecord, valuePositionOf } from '../../jsonc';
+import { getPath, isRecord, scalarText, valuePositionOf } from '../../jsonc';
 import { defineRule } from '../rule';
 
 export default defineRule({
@@ -20,16 +20,18 @@ export default defineRule({
     const options = getPath(file?.doc.value, ['options']);
     if (!file || !isRecord(options)) return;
     for (const [name, spec] of Object.entries(options)) {
-      if (!isRecord(spec) || spec.default === undefined) continue;
+      const defaultText = isRecord(spec) ? scalarText(spec.default) : undefined;
+      // A default that is not a scalar is metadata-schema's to report.
+      if (!isRecord(spec) || defaultText === undefined) continue;
       const position = valuePositionOf(file.doc, ['options', name, 'default']);
       const value = JSON.stringify(spec.default);
       if (spec.type === 'boolean' && typeof spec.default !== 'boolean') {
-        context.report({ messageId: 'typeMismatch', data: { name, type: 'boolean', value, actual: typeof spec.default, fixed: String(spec.default) === 'true' ? 'true' : 'false' }, file, position });
+        context.report({ messageId: 'typeMismatch', data: { name, type: 'boolean', value, actual: typeof spec.default, fixed: defaultText === 'true' ? 'true' : 'false' }, file, position });
       } else if (spec.type === 'string' && typeof spec.default !== 'string') {
-        context.report({ messageId: 'typeMismatch', data: { name, type: 'string', value, actual: typeof spec.default, fixed: JSON.stringify(String(spec.default)) }, file, position });
+        context.report({ messageId: 'typeMismatch', data: { name, type: 'string', value, actual: typeof spec.default, fixed: JSON.stringify(defaultText) }, file, position });
       }
-      if (Array.isArray(spec.enum) && !spec.enum.map(String).includes(String(spec.default))) {
-        context.report({ messageId: 'notInEnum', data: { name, value, values: spec.enum.map((v) => JSON.stringify(v)).join(', ') }, file, position });
+      if (Array.isArray(spec.enum) && !spec.enum.map(scalarText).includes(defaultText)) {
+        context.report({ messageId: 'notInEnum', data: { name, value, values: spec.enum.map((v) => JSON.stringify(v) ?? 'null').join(', ') }, file, position });
       }
     }
   },
