@@ -32,6 +32,8 @@ export interface Instruction {
   keyword: string;
   /** The arguments without flags, continuation lines joined as written. */
   args: string;
+  /** The arguments as one line: comment lines dropped, continuations and whitespace runs collapsed. */
+  command: string;
   flags: Flag[];
   properties: Property[];
   position: Position;
@@ -85,15 +87,27 @@ function fromAst(instruction: AstInstruction): Instruction {
   const range = instruction.getRange();
   const withStage = instruction as AstInstruction & { getBuildStageRange?: () => { start: { line: number; character: number } } | null };
   const stageRange = keyword === 'FROM' && typeof withStage.getBuildStageRange === 'function' ? withStage.getBuildStageRange() : null;
+  const args = argumentsWithoutFlags(instruction, flags.length);
   return {
     keyword,
-    args: argumentsWithoutFlags(instruction, flags.length),
+    args,
+    command: oneLine(args),
     flags,
     properties,
     position: toPosition(range.start),
     endLine: range.end.line + 1,
     ...(stageRange ? { stageNamePosition: toPosition(stageRange.start) } : {}),
   };
+}
+
+function oneLine(args: string): string {
+  return args
+    .split('\n')
+    .filter((line) => !/^\s*#/.test(line))
+    .join(' ')
+    .replace(/\\\s*$/gm, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** dockerfile-ast includes flags in getArgumentsContent() for some keywords; strip leading `--x=y` words. */
@@ -149,10 +163,13 @@ function withStages(instructions: Instruction[]): DockerfileModel {
  */
 export function substituteDockerfile(model: DockerfileModel, values: Readonly<Record<string, string>>): DockerfileModel | undefined {
   if (Object.values(values).some((v) => /[\n\r\\]/.test(v))) return undefined;
-  const sub = (text: string) => applyOptions(text, values);
-  const instructions = model.instructions.map((i): Instruction => ({
+  // Most strings hold no placeholder; skip the regular expression for them.
+  const sub = (text: string) => (text.includes('${templateOption') ? applyOptions(text, values) : text);
+  // Instructions without a placeholder are shared with the template's model, not copied.
+  const instructions = model.instructions.map((i): Instruction => (!hasPlaceholder(i) ? i : {
     ...i,
     args: sub(i.args),
+    command: sub(i.command),
     flags: i.flags.map((f) => ({ ...f, value: sub(f.value), options: Object.fromEntries(Object.entries(f.options).map(([k, v]) => [k, sub(v)])) })),
     properties: i.properties.map((p) => ({ ...p, name: sub(p.name), value: p.value === undefined ? undefined : sub(p.value) })),
   }));
@@ -160,6 +177,18 @@ export function substituteDockerfile(model: DockerfileModel, values: Readonly<Re
   const sameShape = substituted.stages.length === model.stages.length && substituted.stages.every((s, i) => s.name === model.stages[i].name && s.parent === model.stages[i].parent);
   return sameShape ? substituted : undefined;
 }
+
+/** Whether any text of an instruction holds a template option placeholder (remembered per instruction). */
+function hasPlaceholder(instruction: Instruction): boolean {
+  let found = placeholderMemo.get(instruction);
+  if (found === undefined) {
+    found = instruction.args.includes('${templateOption') || instruction.flags.some((f) => f.value.includes('${templateOption')) || instruction.properties.some((p) => `${p.name}${p.value ?? ''}`.includes('${templateOption'));
+    placeholderMemo.set(instruction, found);
+  }
+  return found;
+}
+
+const placeholderMemo = new WeakMap<Instruction, boolean>();
 
 export function findStage(model: DockerfileModel, name: string): Stage | undefined {
   const wanted = name.toLowerCase();

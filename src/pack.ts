@@ -205,8 +205,11 @@ export interface AppliedTemplate {
  */
 export function appliedTemplate(template: LoadedTemplate, values: Readonly<Record<string, string>>, notApplied: ReadonlySet<string>): AppliedTemplate {
   const mapped = new Map<string, AppliedFile>();
+  // Applied rules read devcontainer.json, compose files and the Dockerfile (whose model is substituted
+  // below); only those are substituted here, the rest is for source rules and stays as written.
+  const read = new Set([template.devcontainer?.relPath, template.compose?.file.relPath, ...resolveComposeFiles(template).map((c) => c.relPath)]);
   const files = template.files.map((file): SourceFile => {
-    if (notApplied.has(file.relPath)) return file;
+    if (notApplied.has(file.relPath) || !read.has(file.relPath)) return file;
     const applied = applyOptionsMapped(file.text, values);
     if (!applied.changed) return file;
     // Line indexes are built only if a rule asks for a position in this file.
@@ -230,8 +233,12 @@ export function appliedTemplate(template: LoadedTemplate, values: Readonly<Recor
   const raw = template.dockerfile;
   const model = buildModel(template, files, template.skipped, (file) => {
     const substituted = raw && raw.file.relPath === file.relPath ? substituteDockerfile(raw.model, values) : undefined;
-    if (substituted) mapped.delete(file.relPath);
-    return substituted ?? cachedDockerfile(file.text);
+    if (substituted) return substituted;
+    // A value changed the Dockerfile's structure (or it is not the template's own): parse the applied text.
+    const applied = applyOptionsMapped(file.text, values);
+    const lines = new LineIndex(applied.text);
+    mapped.set(file.relPath, { ...file, text: applied.text, lines, toSourcePosition: (p) => file.lines.positionAt(applied.toSource(lines.offsetAt(p))) });
+    return cachedDockerfile(applied.text);
   });
   return { template: model as LoadedTemplate, mapped };
 }
@@ -271,9 +278,9 @@ function walk(target: TargetRef, rel: string, files: SourceFile[], skipped: Skip
 
 function readText(absPath: string, displayPath: string, relPath: string): SourceFile | SkippedFile {
   try {
-    const size = fs.statSync(absPath).size;
-    if (size > MAX_TEXT_FILE_BYTES) return { displayPath, relPath, reason: 'too-large', detail: `${size} bytes` };
+    // Read first, measure after: one system call less per file, and template files are small.
     const buffer = fs.readFileSync(absPath);
+    if (buffer.length > MAX_TEXT_FILE_BYTES) return { displayPath, relPath, reason: 'too-large', detail: `${buffer.length} bytes` };
     if (buffer.includes(0)) return { displayPath, relPath, reason: 'binary' };
     const text = buffer.toString('utf8');
     return { displayPath, absPath, relPath, text, lines: new LineIndex(text) };
@@ -330,12 +337,37 @@ export function resolveComposeFiles(template: LoadedTemplate): ResolvedBuildPath
   return written.filter((w): w is string => typeof w === 'string').map((w, i) => resolveInTemplate(template, config.absPath, w, Array.isArray(value) ? ['dockerComposeFile', i] : ['dockerComposeFile']));
 }
 
+/** Option defaults by metadata document: paths are resolved several times per variant. */
+const defaultsCache = new WeakMap<object, Record<string, string>>();
+
+function defaultsOf(template: LoadedTarget): Record<string, string> {
+  const key = template.metadata?.doc;
+  if (!key) return {};
+  let defaults = defaultsCache.get(key);
+  if (!defaults) {
+    defaults = defaultOptionValues(templateOptions(template));
+    defaultsCache.set(key, defaults);
+  }
+  return defaults;
+}
+
 function resolveInTemplate(template: LoadedTemplate, configPath: string, written: string, jsonPath: JSONPath): ResolvedBuildPath {
-  const defaults = defaultOptionValues(templateOptions(template));
+  const defaults = defaultsOf(template);
   const absPath = path.resolve(path.dirname(configPath), applyOptions(written, defaults));
   const rel = path.relative(template.absDir, absPath);
   const inside = rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
   return { written, relPath: inside ? rel.split(path.sep).join('/') : undefined, absPath, jsonPath };
+}
+
+/**
+ * What a path inside a template is, from the files already read (no second look at the disk): build paths
+ * are checked once per option variant.
+ */
+export function pathKind(template: LoadedTarget, relPath: string): 'file' | 'folder' | undefined {
+  if (relPath === '') return 'folder';
+  if (template.files.some((f) => f.relPath === relPath) || template.skipped.some((s) => s.relPath === relPath)) return 'file';
+  const prefix = `${relPath}/`;
+  return template.files.some((f) => f.relPath.startsWith(prefix)) || template.skipped.some((s) => s.relPath.startsWith(prefix)) ? 'folder' : undefined;
 }
 
 export interface ResolvedBuildPath {

@@ -39,30 +39,25 @@ export function positionOfInstruction(instruction: Instruction): Position {
 
 /** The command of a RUN (or the like) without its flags, continuation lines joined, comments dropped. */
 export function commandText(instruction: Instruction): string {
-  let text = commandTexts.get(instruction);
-  if (text === undefined) {
-    text = instruction.args
-      .split('\n')
-      .filter((line) => !/^\s*#/.test(line))
-      .join(' ')
-      .replace(/\\\s*$/gm, ' ')
-      .replace(/\s+/g, ' ')
-      .trim();
-    commandTexts.set(instruction, text);
-  }
-  return text;
+  return instruction.command;
 }
-
-/** Several rules read the same RUN; each instruction's command text is computed once. */
-const commandTexts = new WeakMap<Instruction, string>();
 
 /** Simple commands of a shell line: split on `&&`, `||`, `;` and `|`; good enough to find apt-get and pip calls. */
 export function shellCommands(command: string): string[][] {
-  return command
-    .split(/&&|\|\||;|\|/)
-    .map((part) => part.trim().split(/\s+/).filter(Boolean))
-    .filter((words) => words.length > 0);
+  let commands = shellCommandCache.get(command);
+  if (!commands) {
+    commands = command
+      .split(/&&|\|\||;|\|/)
+      .map((part) => part.trim().split(/\s+/).filter(Boolean))
+      .filter((words) => words.length > 0);
+    if (shellCommandCache.size > 5000) shellCommandCache.clear();
+    shellCommandCache.set(command, commands);
+  }
+  return commands;
 }
+
+/** Several rules split the same RUN, and option variants repeat most commands unchanged. */
+const shellCommandCache = new Map<string, string[][]>();
 
 export interface MountFlag {
   type: string;
@@ -87,22 +82,33 @@ export function mounts(instruction: Instruction): MountFlag[] {
 
 /** Exec form (`CMD ["gunicorn", ...]`): a JSON array of strings. */
 export function isExecForm(instruction: Instruction): boolean {
-  const text = instruction.args.trim();
-  if (!text.startsWith('[')) return false;
-  try {
-    const value: unknown = JSON.parse(text);
-    return Array.isArray(value) && value.every((v) => typeof v === 'string');
-  } catch {
-    return false;
-  }
+  return execFormWords(instruction.args) !== undefined;
 }
 
 /** The words of a CMD or ENTRYPOINT, from exec or shell form. */
 export function commandWords(instruction: Instruction): string[] {
-  const text = instruction.args.trim();
-  if (isExecForm(instruction)) return JSON.parse(text) as string[];
-  return text.split(/\s+/).filter(Boolean);
+  return execFormWords(instruction.args) ?? instruction.args.trim().split(/\s+/).filter(Boolean);
 }
+
+/** The JSON array of an exec-form instruction, or undefined for shell form; remembered by text. */
+function execFormWords(args: string): string[] | undefined {
+  if (execFormCache.has(args)) return execFormCache.get(args);
+  let words: string[] | undefined;
+  const text = args.trim();
+  if (text.startsWith('[')) {
+    try {
+      const value: unknown = JSON.parse(text);
+      if (Array.isArray(value) && value.every((v) => typeof v === 'string')) words = value as string[];
+    } catch {
+      words = undefined;
+    }
+  }
+  if (execFormCache.size > 5000) execFormCache.clear();
+  execFormCache.set(args, words);
+  return words;
+}
+
+const execFormCache = new Map<string, string[] | undefined>();
 
 /** Debian/Alpine packages installed by a RUN command (`apt-get install`, `apt install`, `apk add`). */
 export function installedPackages(command: string): string[] {
@@ -127,8 +133,20 @@ export function effective(stages: readonly Stage[], keyword: string): Instructio
   return instructionsOf(stages, keyword).at(-1);
 }
 
-/** True when a RUN installs Python dependencies (pip, pipenv, poetry, uv). */
+/** True when a RUN installs Python dependencies (pip, pipenv, poetry, uv); remembered by command. */
 export function isDependencyInstall(command: string): boolean {
+  let found = dependencyInstallCache.get(command);
+  if (found === undefined) {
+    found = detectDependencyInstall(command);
+    if (dependencyInstallCache.size > 5000) dependencyInstallCache.clear();
+    dependencyInstallCache.set(command, found);
+  }
+  return found;
+}
+
+const dependencyInstallCache = new Map<string, boolean>();
+
+function detectDependencyInstall(command: string): boolean {
   return shellCommands(command).some((words) => {
     const joined = words.join(' ');
     return /(^|\s)(pip3?|python3? -m pip|uv pip)\s+install\b/.test(joined) && /(\s-r\s|\s--requirement[\s=]|\s-e\s|\s\.(\s|$))/.test(`${joined} `)

@@ -1,6 +1,5 @@
-import * as fs from 'node:fs';
 import { valuePositionOf } from '../../jsonc';
-import { resolveBuildPaths } from '../../pack';
+import { pathKind, resolveBuildPaths } from '../../pack';
 import { defineRule, isTemplate } from '../rule';
 
 export default defineRule({
@@ -30,10 +29,10 @@ export default defineRule({
         context.report({ messageId: 'outside', data: { field, written: entry.written }, file, position });
         continue;
       }
-      const stat = fs.statSync(entry.absPath, { throwIfNoEntry: false });
-      if (entry === paths.dockerfile && !stat?.isFile()) {
+      const kind = pathKind(target, entry.relPath);
+      if (entry === paths.dockerfile && kind !== 'file') {
         context.report({ messageId: 'missingDockerfile', data: { written: entry.written, relPath: entry.relPath || '.' }, file, position });
-      } else if (entry === paths.context && !stat?.isDirectory()) {
+      } else if (entry === paths.context && kind !== 'folder') {
         context.report({ messageId: 'missingContext', data: { written: entry.written, relPath: entry.relPath || '.' }, file, position });
       }
     }

@@ -1,0 +1,108 @@
+/**
+ * Lint speed, measured as the user meets it: wall time of `node bin/stagepack.js lint`, a new process each
+ * run, Node's start-up included.
+ *
+ * 1. The pack (templates/ and features/ of this repository), against `node -e 0` measured in the same run
+ *    and interleaved with it, so the report can say how much of the time is Node itself.
+ * 2. A generated corpus of 1,000 template folders, each different from every other (its own id, port,
+ *    environment and an extra build step, so no Dockerfile or metadata text repeats and no cache can
+ *    flatter the figure); every tenth has a defect (a shell-form CMD), so diagnostics are produced too.
+ *
+ * Goals (issue "stagepack lint"): the pack in under 300 ms, 1,000 templates in under 3 s, on 2 cores.
+ * Run: npm run bench
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PACKAGE_ROOT } from '../src/version';
+
+const CLI = path.join(PACKAGE_ROOT, 'bin', 'stagepack.js');
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const CORPUS_SIZE = Number(process.env.BENCH_CORPUS ?? 1000);
+
+function timeOnce(args: string[], cwd: string): { ms: number; status: number | null } {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
+  return { ms: Number(process.hrtime.bigint() - start) / 1e6, status: result.status };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function generateCorpus(dir: string, size: number): void {
+  const base = path.join(PACKAGE_ROOT, 'templates', 'flask-gunicorn');
+  for (let i = 0; i < size; i++) {
+    const id = `corpus-${String(i).padStart(4, '0')}`;
+    const target = path.join(dir, 'templates', id);
+    fs.cpSync(base, target, { recursive: true });
+    const metadataPath = path.join(target, 'devcontainer-template.json');
+    fs.writeFileSync(
+      metadataPath,
+      fs
+        .readFileSync(metadataPath, 'utf8')
+        .replace('"id": "flask-gunicorn"', `"id": "${id}"`)
+        .replace('"name": "Flask + gunicorn (shared base with production)"', `"name": "Corpus template ${i}"`)
+        .replace('"default": "8000"', `"default": "${8000 + (i % 900)}"`),
+    );
+    const dockerfilePath = path.join(target, 'Dockerfile');
+    let dockerfile = fs
+      .readFileSync(dockerfilePath, 'utf8')
+      .replace('WORKDIR /app', `ENV APP_BUILD=${i}\nWORKDIR /app`)
+      .replace('FROM base AS app\n', `FROM base AS app\nLABEL org.opencontainers.image.version="1.${i}.0"\n`);
+    if (i % 10 === 9) dockerfile = dockerfile.replace(/^CMD \[.*\]$/m, 'CMD gunicorn app:app');
+    fs.writeFileSync(dockerfilePath, dockerfile);
+  }
+}
+
+function main(): void {
+  const lines: string[] = [];
+  const say = (line: string) => {
+    lines.push(line);
+    process.stdout.write(`${line}\n`);
+  };
+  say(`stagepack lint benchmark: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, ${RUNS} runs each, medians`);
+
+  // 1. The pack, interleaved with bare Node so both see the same machine state.
+  const node: number[] = [];
+  const pack: number[] = [];
+  timeOnce([CLI, 'lint'], PACKAGE_ROOT); // warm the file system cache once
+  for (let i = 0; i < RUNS; i++) {
+    node.push(timeOnce(['-e', '0'], PACKAGE_ROOT).ms);
+    const run = timeOnce([CLI, 'lint'], PACKAGE_ROOT);
+    if (run.status !== 0) throw new Error(`stagepack lint on the pack exited ${run.status}`);
+    pack.push(run.ms);
+  }
+  const templates = fs.readdirSync(path.join(PACKAGE_ROOT, 'templates')).length;
+  const features = fs.existsSync(path.join(PACKAGE_ROOT, 'features')) ? fs.readdirSync(path.join(PACKAGE_ROOT, 'features')).length : 0;
+  say(`pack (${templates} templates, ${features} features): ${median(pack).toFixed(0)} ms (min ${Math.min(...pack).toFixed(0)}); bare \`node -e 0\`: ${median(node).toFixed(0)} ms; ratio ${(median(pack) / median(node)).toFixed(2)}x; goal < 300 ms: ${median(pack) < 300 ? 'met' : 'NOT met'}`);
+
+  // 2. The corpus.
+  const corpus = fs.mkdtempSync(path.join(os.tmpdir(), 'stagepack-bench-'));
+  try {
+    const generated = Date.now();
+    generateCorpus(corpus, CORPUS_SIZE);
+    say(`corpus: ${CORPUS_SIZE} distinct templates generated in ${((Date.now() - generated) / 1000).toFixed(1)} s (not timed below)`);
+    const corpusRuns: number[] = [];
+    const corpusNode: number[] = [];
+    const corpusRunsCount = Math.max(3, Math.ceil(RUNS / 3));
+    timeOnce([CLI, 'lint', corpus, '--format', 'json'], corpus);
+    for (let i = 0; i < corpusRunsCount; i++) {
+      corpusNode.push(timeOnce(['-e', '0'], corpus).ms);
+      const run = timeOnce([CLI, 'lint', corpus, '--format', 'json'], corpus);
+      if (run.status !== 1) throw new Error(`lint of the corpus exited ${run.status}; expected 1 (every tenth template has an error)`);
+      corpusRuns.push(run.ms);
+    }
+    const result = spawnSync(process.execPath, [CLI, 'lint', corpus, '--format', 'json'], { cwd: corpus, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' });
+    const diagnostics = JSON.parse(result.stdout) as { ruleId: string; severity: string }[];
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    say(`corpus (${CORPUS_SIZE} templates, ${corpusRunsCount} runs): ${median(corpusRuns).toFixed(0)} ms (min ${Math.min(...corpusRuns).toFixed(0)}, max ${Math.max(...corpusRuns).toFixed(0)}); ${(median(corpusRuns) / CORPUS_SIZE).toFixed(2)} ms per template; ${(median(corpusRuns) / median(corpusNode)).toFixed(1)}x bare Node start-up (${median(corpusNode).toFixed(0)} ms) in the same run; ${errors.length} errors found (${errors.filter((d) => d.ruleId === 'app-exec-form').length} app-exec-form, expected ${Math.floor(CORPUS_SIZE / 10)}); goal < 3000 ms: ${median(corpusRuns) < 3000 ? 'met' : 'NOT met'}`);
+  } finally {
+    fs.rmSync(corpus, { recursive: true, force: true });
+  }
+}
+
+main();
