@@ -38,8 +38,8 @@ export function render(format: Format, diagnostics: readonly Diagnostic[], optio
 
 function toJson(d: Diagnostic): Diagnostic {
   // A fixed key order keeps the JSON readable and diff-friendly.
-  const { ruleId, severity, message, file, line, column, messageId } = d;
-  return { ruleId, severity, message, file, ...(line !== undefined ? { line, column } : {}), messageId } as Diagnostic;
+  const { ruleId, severity, message, file, line, column, messageId, variant } = d;
+  return { ruleId, severity, message, file, ...(line !== undefined ? { line, column } : {}), messageId, ...(variant ? { variant } : {}) } as Diagnostic;
 }
 
 const ANSI = { red: '\u001b[31m', yellow: '\u001b[33m', cyan: '\u001b[36m', dim: '\u001b[2m', bold: '\u001b[1m', reset: '\u001b[0m' };

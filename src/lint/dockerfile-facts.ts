@@ -1,20 +1,10 @@
 import { ancestry, findStage, type DockerfileModel, type Instruction, type Stage } from '../dockerfile';
 import type { Position } from '../diagnostics';
-import type { LoadedTemplate, SourceFile } from '../pack';
 
 /**
  * Facts about a Dockerfile that several rules share: the chain of stages the production image is built
  * from, RUN commands split into shell commands, mount flags, exec form. Pure functions over the AST.
  */
-
-export interface DockerfileContext {
-  file: SourceFile;
-  model: DockerfileModel;
-}
-
-export function dockerfileOf(target: LoadedTemplate): DockerfileContext | undefined {
-  return target.dockerfile;
-}
 
 /** The `app` stage and its ancestors, root first: every instruction that shapes the production image. */
 export function appChain(model: DockerfileModel): Stage[] | undefined {

@@ -45,6 +45,13 @@ describe('rendering diagnostics', () => {
     assert.equal(render('json', [], options), '[]\n');
   });
 
+  it('json: names the option variant a diagnostic appears under', () => {
+    const withVariant: Diagnostic = { ...diagnostics[0], message: 'With port="8080": bad', variant: 'port="8080"' };
+    const [parsed] = JSON.parse(render('json', [withVariant], options)) as Record<string, unknown>[];
+    assert.equal(parsed.variant, 'port="8080"');
+    assert.equal(parsed.message, 'With port="8080": bad');
+  });
+
   it('sarif: 2.1.0 with rules, levels and physical locations', () => {
     const sarif = JSON.parse(render('sarif', diagnostics, options)) as {
       version: string;
