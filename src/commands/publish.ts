@@ -4,7 +4,7 @@ import { countBySeverity } from '../diagnostics';
 import { devcontainer, lastJsonLine } from '../devcontainer-cli';
 import { EngineError, engineLog } from '../engine';
 import { tempDir } from '../engine/package-index';
-import { ensureDefaultRegistry, type Registry } from '../engine/registry';
+import { ensureDefaultRegistry, probeRegistry, type Registry } from '../engine/registry';
 import { EXIT, type ExitCode, type Io } from '../io';
 import { lintTargets } from '../lint/lint';
 import { discoverTargets, type TargetKind, type TargetRef } from '../pack';
@@ -72,6 +72,12 @@ export async function publishCommand(input: PublishInput, io: Io): Promise<ExitC
     registry = input.registry ? { host: input.registry, port: 0, stop: async () => undefined } : await ensureDefaultRegistry(log);
   } catch (error) {
     return environmentFailure(error, io);
+  }
+  // A local registry we can ask directly; remote ones (TLS, auth) are left to the CLI to report on.
+  const localPort = /^localhost:(\d+)$/.exec(registry.host)?.[1];
+  if (input.registry && localPort && (await probeRegistry(Number(localPort))) !== 'registry') {
+    io.stderr(`stagepack publish: no OCI registry answers at ${registry.host}; nothing was published.\nfix: start one there, or leave out --registry to use stagepack's own local registry.\n`);
+    return EXIT.usage;
   }
 
   const staging = tempDir('stagepack-publish-');

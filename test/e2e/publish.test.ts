@@ -118,3 +118,12 @@ describe('stagepack publish (end to end, real registry and Dev Containers CLI)',
     });
   });
 });
+
+describe('stagepack publish to a registry that does not answer', () => {
+  it('publishes nothing and says what to do (exit 2)', async () => {
+    const port = await freePort();
+    const io = echoingIo();
+    assert.equal(await main(['node', 'stagepack', 'publish', '--registry', `localhost:${port}`], io), 2);
+    assert.match(io.err(), new RegExp(`no OCI registry answers at localhost:${port}; nothing was published\\.\\nfix: start one there`));
+  });
+});
