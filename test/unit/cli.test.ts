@@ -97,6 +97,15 @@ describe('stagepack lint on a broken copy of the flask-gunicorn template', () =>
     );
   });
 
+  it('passes a warning, but fails with --max-warnings 0 (exit 1)', async () => {
+    breakFile('Dockerfile', 'WORKDIR /app', 'WORKDIR app');
+    assert.equal((await stagepack(['lint', 'flask-gunicorn'], root)).code, 0);
+    const strict = await stagepack(['lint', 'flask-gunicorn', '--max-warnings', '0'], root);
+    assert.equal(strict.code, 1);
+    assert.match(strict.stdout, /Dockerfile:\d+:1 {2}warning {2}`WORKDIR app` is relative/);
+    assert.match(strict.stderr, /1 warning\(s\), more than --max-warnings 0/);
+  });
+
   it('reports an undeclared placeholder where it is written (exit 1)', async () => {
     const line = breakFile('Dockerfile', 'WEB_CONCURRENCY=${templateOption:workers}', 'WEB_CONCURRENCY=${templateOption:workerCount}');
     const { code, diagnostics } = await lintJson();

@@ -47,6 +47,14 @@ describe('suppressions and severities, through the whole runner', () => {
     assert.deepEqual(hygiene.map((d) => d.line), [14], 'only the unsuppressed RUN on line 14 is reported');
   });
 
+  it('suppresses in JSONC with a // comment on the line before', () => {
+    const config = '{\n  "build": { "dockerfile": "../Dockerfile", "context": "..", "target": "development" },\n  // stagepack-ignore workspace-folder-mount: the image bakes the code into /app on purpose\n  "workspaceFolder": "/app"\n}\n';
+    write('templates/template/.devcontainer/devcontainer.json', config);
+    assert.deepEqual(lint().filter((d) => d.ruleId === 'workspace-folder-mount' || d.ruleId === 'suppression-comments'), []);
+    write('templates/template/.devcontainer/devcontainer.json', config.replace(/ {2}\/\/ stagepack-ignore.*\n/, ''));
+    assert.deepEqual(lint().filter((d) => d.ruleId === 'workspace-folder-mount').map((d) => d.line), [3], 'without the comment the rule speaks');
+  });
+
   it('reports a suppression that suppresses nothing', () => {
     write('templates/template/Dockerfile', withAppTail('# stagepack-ignore prefer-copy: legacy', 'COPY a b', ...APP_TAIL).Dockerfile);
     assert.deepEqual(lintWithout('template-option-used').map((d) => [d.ruleId, d.messageId, d.line]), [['suppression-comments', 'unused', 11]]);
