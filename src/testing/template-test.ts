@@ -2,7 +2,9 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { devcontainer, lastJsonLine } from '../devcontainer-cli';
-import { externalBaseImages, parseDockerfile } from '../dockerfile';
+import { expandedFrom, externalBaseImages, parseDockerfile } from '../dockerfile';
+import { appChain } from '../lint/dockerfile-facts';
+import { BUILD_TOOLS_PROBE, buildToolsVerdict, parityVerdict, STOP_BOUND_MS, stopVerdict, userVerdict, type Verdict } from './checks';
 import { ensureBaseImages, isStandIn } from '../engine/base-images';
 import { docker, sleep, type Docker } from '../engine/docker';
 import { EngineError, type EngineLog } from '../engine/log';
@@ -15,7 +17,7 @@ import { loadTarget, templateOptions, type TargetRef } from '../pack';
 import { ok, tail, type RunResult } from '../proc';
 import { stageFolder } from '../stage';
 import { defaultOptionValues } from '../template-options';
-import { StepFailure, StepRecorder, type TemplateRun } from './steps';
+import { StepFailure, StepRecorder, type StepOutcome, type TemplateRun } from './steps';
 
 /**
  * The end-to-end test of one template, as a user meets it: published to a registry, applied onto a sample
@@ -67,6 +69,10 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
   let appImage = '';
   let appContainer = '';
   let hostPort = 0;
+  let appPort = '';
+  let appBaseImage = '';
+  let devContainer = '';
+  let devImage = '';
 
   await recorder.step('lint', 'lint the template', async () => {
     const diagnostics = lintTargets([template]);
@@ -114,7 +120,10 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
     const dockerfile = path.resolve(workspace, '.devcontainer', stringAt(config, ['build', 'dockerfile']) ?? '../Dockerfile');
     const args = getPath(config, ['build', 'args']);
     const buildArgs = isRecord(args) ? Object.fromEntries(Object.entries(args).map(([k, v]) => [k, scalarText(v) ?? ''])) : {};
-    const images = externalBaseImages(parseDockerfile(fs.readFileSync(dockerfile, 'utf8')), buildArgs);
+    const model = parseDockerfile(fs.readFileSync(dockerfile, 'utf8'));
+    const images = externalBaseImages(model, buildArgs);
+    const appRoot = appChain(model)?.[0];
+    appBaseImage = expandedFrom(model, buildArgs).find((e) => e.stage === appRoot)?.image ?? '';
     try {
       await ensureBaseImages(context.engine, context.log, images);
     } catch (error) {
@@ -134,7 +143,11 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
     ], { logFile: logFile('devcontainer-up'), timeoutMs: 900_000 });
     const outcome = lastJsonLine(result.stdout);
     const containerId = outcome?.containerId;
-    if (typeof containerId === 'string') created.containers.push(containerId);
+    if (typeof containerId === 'string') {
+      created.containers.push(containerId);
+      devContainer = containerId;
+      devImage = (await docker(context.engine, ['inspect', '--format', '{{.Image}}', containerId])).stdout.trim();
+    }
     await recordDevImages(context.engine, workspace, typeof containerId === 'string' ? containerId : undefined, created);
     if (!ok(result) || outcome?.outcome !== 'success' || typeof containerId !== 'string') throw failure('devcontainer up failed', result, logFile('devcontainer-up'));
     return { detail: `container ${containerId.slice(0, 12)} as ${String(outcome.remoteUser)} in ${String(outcome.remoteWorkspaceFolder)}`, logFile: logFile('devcontainer-up') };
@@ -165,10 +178,36 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
     return { detail: `${appImage.replace('sha256:', '').slice(0, 12)}, ${(Number(size.stdout.trim()) / 1e6).toFixed(1)} MB`, logFile: logFile('app-build') };
   });
 
+  await recorder.step('app-build-tools', 'no compilers or headers in the app image', async () => {
+    const probe = await docker(context.engine, ['run', '--rm', '--network', 'none', '--entrypoint', 'sh', appImage, '-c', BUILD_TOOLS_PROBE]);
+    if (!ok(probe)) throw failure('could not look inside the app image (it needs /bin/sh)', probe);
+    const size = async (image: string) => Number((await docker(context.engine, ['image', 'inspect', '--format', '{{.Size}}', image])).stdout.trim());
+    const added = appBaseImage ? (await size(appImage)) - (await size(appBaseImage)) : undefined;
+    return verdict(buildToolsVerdict(probe.stdout, added, appBaseImage || 'its base image'));
+  });
+
+  await recorder.step('parity', 'the dev container and the app image share base layers and Python', async () => {
+    const layers = async (image: string) => (safeJsonArray((await docker(context.engine, ['image', 'inspect', '--format', '{{json .RootFS.Layers}}', image])).stdout) ?? []).map(String);
+    const python = ['-c', 'import platform; print(platform.python_version())'];
+    const devPython = await docker(context.engine, ['exec', devContainer, 'python', ...python]);
+    const appPython = await docker(context.engine, ['run', '--rm', '--network', 'none', '--entrypoint', 'python', appImage, ...python]);
+    if (!ok(devPython) || !ok(appPython)) throw failure('could not run python in the dev container or the app image', ok(devPython) ? appPython : devPython);
+    return verdict(parityVerdict({
+      devLayers: await layers(devImage),
+      appLayers: await layers(appImage),
+      baseImage: appBaseImage,
+      baseLayers: await layers(appBaseImage),
+      baseBytes: Number((await docker(context.engine, ['image', 'inspect', '--format', '{{.Size}}', appBaseImage])).stdout.trim()),
+      devPython: devPython.stdout.trim(),
+      appPython: appPython.stdout.trim(),
+    }));
+  });
+
   await recorder.step('app-run', 'run the app image', async () => {
     const exposed = await docker(context.engine, ['image', 'inspect', '--format', '{{json .Config.ExposedPorts}}', appImage]);
     const port = Object.keys(safeJson(exposed.stdout) ?? {}).map((p) => /^(\d+)\/tcp$/.exec(p)?.[1]).find(Boolean);
     if (!port) throw new StepFailure('the app image EXPOSEs no TCP port; add `EXPOSE <port>` to the app stage');
+    appPort = port;
     const result = await docker(context.engine, ['run', '--detach', '--publish', `127.0.0.1::${port}`, appImage], { logFile: logFile('app-run') });
     appContainer = result.stdout.trim();
     if (appContainer) created.containers.push(appContainer);
@@ -179,32 +218,7 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
     return `container ${appContainer.slice(0, 12)}, port ${port} published on 127.0.0.1:${hostPort}`;
   });
 
-  await recorder.step('app-healthy', 'wait until Docker reports the app healthy', async () => {
-    const started = Date.now();
-    let last = '';
-    while (Date.now() - started < context.healthTimeoutMs) {
-      const state = safeJson((await docker(context.engine, ['inspect', '--format', '{{json .State}}', appContainer])).stdout);
-      const health = getPath(state, ['Health', 'Status']);
-      if (getPath(state, ['Status']) === 'exited') {
-        const logsResult = await docker(context.engine, ['logs', appContainer], { logFile: logFile('app') });
-        throw new StepFailure(`the app exited with code ${String(getPath(state, ['ExitCode']))} before becoming healthy:\n${tail(logsResult, 20)}`, logFile('app'));
-      }
-      if (health === undefined) throw new StepFailure('the app image has no HEALTHCHECK, so Docker cannot tell when it is ready; add one to the app stage');
-      if (health === 'healthy') return `healthy after ${((Date.now() - started) / 1000).toFixed(1)} s`;
-      const probes = getPath(state, ['Health', 'Log']);
-      const lastProbe = Array.isArray(probes) ? probes[probes.length - 1] : undefined;
-      last = `${String(health)}${lastProbe ? `; last probe exit ${String(getPath(lastProbe, ['ExitCode']))}: ${String(getPath(lastProbe, ['Output'])).trim().split('\n').slice(-2).join(' ')}` : ''}`;
-      if (health === 'unhealthy') break;
-      await sleep(500);
-    }
-    const logsResult = await docker(context.engine, ['logs', appContainer], { logFile: logFile('app') });
-    throw new StepFailure(
-      `the app did not become healthy within ${context.healthTimeoutMs / 1000} s (${last})\n` +
-        'fix: make the HEALTHCHECK path answer 2xx when the app is ready (healthCheckPath option), or raise --health-timeout\n' +
-        `app log:\n${tail(logsResult, 12)}`,
-      logFile('app'),
-    );
-  });
+  await recorder.step('app-healthy', 'wait until Docker reports the app healthy', () => waitHealthy(context, appContainer, logFile('app')));
 
   await recorder.step('app-http', 'the app answers HTTP on loopback', async () => {
     const response = await httpGet(`http://127.0.0.1:${hostPort}/`);
@@ -212,28 +226,35 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
     return `GET http://127.0.0.1:${hostPort}/ -> ${response.status} ${response.body.trim().slice(0, 80)}`;
   });
 
-  await recorder.step('app-user', 'the app runs as a non-root user', async () => {
+  await recorder.step('app-user', 'the app runs as a non-root user with a high UID', async () => {
     const config = await docker(context.engine, ['inspect', '--format', '{{.Config.User}}', appContainer]);
     const result = await docker(context.engine, ['exec', appContainer, 'sh', '-c', 'grep -H "^Uid:" /proc/[0-9]*/status']);
     if (!ok(result)) throw failure('could not read the processes\' users inside the app container', result);
     const uids = [...result.stdout.matchAll(/^\/proc\/(\d+)\/status:Uid:\s+(\d+)/gm)].map((m) => ({ pid: m[1], uid: Number(m[2]) }));
-    const root = uids.filter((p) => p.uid === 0);
-    if (!uids.length || root.length) {
-      throw new StepFailure(`processes running as root: ${root.map((p) => `pid ${p.pid}`).join(', ') || 'none found'} (USER "${config.stdout.trim()}")\nfix: end the app stage with USER <uid>:<gid> of a non-root user`);
-    }
-    return `USER ${config.stdout.trim()}; ${uids.length} process(es), uids ${[...new Set(uids.map((p) => p.uid))].join(', ')}`;
+    return verdict(userVerdict(config.stdout.trim(), uids));
   });
 
-  await recorder.step('app-stop', 'docker stop ends the app cleanly', async () => {
+  await recorder.step('app-stop', `docker stop ends the app within ${STOP_BOUND_MS / 1000} s`, async () => {
     const started = Date.now();
     const result = await docker(context.engine, ['stop', '--time', '10', appContainer]);
     const elapsed = Date.now() - started;
     if (!ok(result)) throw failure('docker stop failed', result);
     const exitCode = Number((await docker(context.engine, ['inspect', '--format', '{{.State.ExitCode}}', appContainer])).stdout.trim());
-    if (exitCode !== 0 && exitCode !== 143) {
-      throw new StepFailure(`the app exited with code ${exitCode} after ${(elapsed / 1000).toFixed(1)} s (137 means it ignored SIGTERM and was killed)\nfix: start the server in exec form (CMD ["gunicorn", ...]) so it receives SIGTERM as PID 1`);
-    }
-    return `stopped in ${(elapsed / 1000).toFixed(1)} s, exit code ${exitCode}`;
+    return verdict(stopVerdict(elapsed, exitCode));
+  });
+
+  await recorder.step('app-read-only', 'the app runs with a read-only root (tmpfs /tmp)', async () => {
+    const result = await docker(context.engine, ['run', '--detach', '--read-only', '--tmpfs', '/tmp', '--publish', `127.0.0.1::${appPort}`, appImage], { logFile: logFile('app-read-only') });
+    const container = result.stdout.trim();
+    if (container) created.containers.push(container);
+    if (!ok(result) || !container) throw failure('docker run --read-only failed', result, logFile('app-read-only'));
+    const health = await waitHealthy(context, container, logFile('app-read-only'));
+    const mapped = await docker(context.engine, ['port', container, `${appPort}/tcp`]);
+    const port = Number(/:(\d+)\s*$/m.exec(mapped.stdout)?.[1]);
+    const response = await httpGet(`http://127.0.0.1:${port}/`);
+    await docker(context.engine, ['stop', '--time', '10', container]);
+    if (response.status >= 500) throw new StepFailure(`with a read-only root, GET / answered ${response.status}: ${response.body.slice(0, 200)}\nfix: write only to /tmp (or a documented volume), not to the image's own folders`);
+    return `${health.detail}; GET / -> ${response.status}`;
   });
 
   await recorder.step('cleanup', context.keep ? 'keep everything (--keep)' : 'remove what the test created', async () => {
@@ -251,6 +272,34 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
   // Logs of a passing run are noise; those of a failing one are what the user reads next.
   if (!recorder.hasFailed && !context.keep) fs.rmSync(context.logDir, { recursive: true, force: true });
   return run;
+}
+
+/** Polls Docker's health status of a container until healthy; fails on unhealthy, exit or timeout. */
+async function waitHealthy(context: TemplateTestContext, container: string, logFile: string): Promise<StepOutcome> {
+  const started = Date.now();
+  let last = '';
+  while (Date.now() - started < context.healthTimeoutMs) {
+    const state = safeJson((await docker(context.engine, ['inspect', '--format', '{{json .State}}', container])).stdout);
+    const health = getPath(state, ['Health', 'Status']);
+    if (getPath(state, ['Status']) === 'exited') {
+      const logsResult = await docker(context.engine, ['logs', container], { logFile });
+      throw new StepFailure(`the app exited with code ${String(getPath(state, ['ExitCode']))} before becoming healthy:\n${tail(logsResult, 20)}`, logFile);
+    }
+    if (health === undefined) throw new StepFailure('the app image has no HEALTHCHECK, so Docker cannot tell when it is ready; add one to the app stage');
+    if (health === 'healthy') return { detail: `healthy after ${((Date.now() - started) / 1000).toFixed(1)} s` };
+    const probes = getPath(state, ['Health', 'Log']);
+    const lastProbe = Array.isArray(probes) ? probes[probes.length - 1] : undefined;
+    last = `${String(health)}${lastProbe ? `; last probe exit ${String(getPath(lastProbe, ['ExitCode']))}: ${String(getPath(lastProbe, ['Output'])).trim().split('\n').slice(-2).join(' ')}` : ''}`;
+    if (health === 'unhealthy') break;
+    await sleep(500);
+  }
+  const logsResult = await docker(context.engine, ['logs', container], { logFile });
+  throw new StepFailure(
+    `the app did not become healthy within ${context.healthTimeoutMs / 1000} s (${last})\n` +
+      'fix: make the HEALTHCHECK path answer 2xx when the app is ready (healthCheckPath option), or raise --health-timeout\n' +
+      `app log:\n${tail(logsResult, 12)}`,
+    logFile,
+  );
 }
 
 /** Removes, by id, exactly the containers and images this run recorded, then its folder. */
@@ -336,6 +385,20 @@ function findPlaceholderLeftovers(dir: string): string[] {
 function failure(message: string, result: RunResult, logFile?: string): StepFailure {
   const why = result.timedOut ? 'timed out' : result.spawnError ? `could not start: ${result.spawnError}` : `exit code ${result.code ?? result.signal}`;
   return new StepFailure(`${message} (${why})\n${tail(result, 12)}`, logFile);
+}
+
+function verdict(result: Verdict): string {
+  if (!result.ok) throw new StepFailure(result.detail);
+  return result.detail;
+}
+
+function safeJsonArray(text: string): unknown[] | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function safeJson(text: string): Record<string, unknown> | undefined {

@@ -1,0 +1,82 @@
+/**
+ * Verdicts of the production-image checks of `stagepack test`, as pure functions of what the runner
+ * gathered from Docker, so that each rule (threshold, message, fix) is unit-tested without an engine.
+ * A verdict is either a pass with its evidence or a failure saying what was found and what to change.
+ */
+export type Verdict = { ok: true; detail: string } | { ok: false; detail: string };
+
+/** UIDs at or above this are outside every host's user range (and what the templates use: 10001). */
+export const MIN_APP_UID = 10000;
+/** docker stop must return within this: SIGTERM reached the server and it shut down by itself. */
+export const STOP_BOUND_MS = 3000;
+
+export function userVerdict(configUser: string, uids: readonly { pid: string; uid: number }[]): Verdict {
+  if (!uids.length) return { ok: false, detail: 'no process found in the running container' };
+  const low = uids.filter((p) => p.uid < MIN_APP_UID);
+  const distinct = [...new Set(uids.map((p) => p.uid))];
+  if (low.length) {
+    const who = low.map((p) => `pid ${p.pid} as uid ${p.uid}${p.uid === 0 ? ' (root)' : ''}`).join(', ');
+    return {
+      ok: false,
+      detail: `${who} (USER "${configUser || 'unset: root'}")\nfix: create a user with a fixed UID of ${MIN_APP_UID} or more and end the app stage with USER 10001:10001`,
+    };
+  }
+  return { ok: true, detail: `USER ${configUser}; ${uids.length} process(es), all as uid ${distinct.join(', ')} (>= ${MIN_APP_UID})` };
+}
+
+/** Output of the build-tools probe: one `tool:<path>` or `header:<path>` line per finding. */
+export function buildToolsVerdict(probeOutput: string, addedBytes: number | undefined, base: string): Verdict {
+  const found = probeOutput.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('tool:') || l.startsWith('header:'));
+  const added = addedBytes === undefined ? '' : `; the app stage adds ${(addedBytes / 1e6).toFixed(1)} MB over ${base}`;
+  if (found.length) {
+    const tools = found.filter((f) => f.startsWith('tool:')).map((f) => f.slice(5));
+    const headers = found.filter((f) => f.startsWith('header:')).map((f) => f.slice(7));
+    return {
+      ok: false,
+      detail: `${[tools.length ? `build tools: ${tools.join(', ')}` : '', headers.length ? `development headers: ${headers.join(', ')}` : ''].filter(Boolean).join('; ')}${added}\nfix: install compilers and -dev packages in the builder stage only and copy out just the virtual environment`,
+    };
+  }
+  return { ok: true, detail: `no compiler, make or development headers${added}` };
+}
+
+/** The shell probe run inside the app image for buildToolsVerdict. */
+export const BUILD_TOOLS_PROBE = [
+  'for t in gcc cc g++ c++ clang make; do p=$(command -v "$t" 2>/dev/null) && echo "tool:$p"; done',
+  'for d in /usr/include /usr/local/include; do [ -d "$d" ] && find "$d" -maxdepth 2 -name "*.h" 2>/dev/null | head -n 3 | sed "s/^/header:/"; done',
+  'true',
+].join('; ');
+
+export function stopVerdict(elapsedMs: number, exitCode: number, boundMs = STOP_BOUND_MS): Verdict {
+  const took = `${(elapsedMs / 1000).toFixed(1)} s`;
+  if (exitCode === 137 || elapsedMs > boundMs) {
+    return {
+      ok: false,
+      detail: `docker stop took ${took} (bound ${(boundMs / 1000).toFixed(0)} s), exit code ${exitCode}${exitCode === 137 ? ': the server ignored SIGTERM and was killed' : ''}\nfix: start the server in exec form (CMD ["gunicorn", ...]) so it is PID 1 and receives SIGTERM, or put an init such as tini in front of a shell script that execs it`,
+    };
+  }
+  if (exitCode !== 0 && exitCode !== 143) return { ok: false, detail: `the app exited with code ${exitCode} on SIGTERM after ${took}\nfix: let the server shut down cleanly on SIGTERM (exit 0)` };
+  return { ok: true, detail: `stopped in ${took} (bound ${(boundMs / 1000).toFixed(0)} s), exit code ${exitCode}` };
+}
+
+export interface ParityInput {
+  devLayers: readonly string[];
+  appLayers: readonly string[];
+  baseImage: string;
+  baseLayers: readonly string[];
+  baseBytes: number;
+  devPython: string;
+  appPython: string;
+}
+
+/** The dev container and the app image must sit on the same base layers and run the same Python. */
+export function parityVerdict(input: ParityInput): Verdict {
+  let shared = 0;
+  while (shared < input.devLayers.length && shared < input.appLayers.length && input.devLayers[shared] === input.appLayers[shared]) shared++;
+  const problems: string[] = [];
+  if (shared < input.baseLayers.length || input.baseLayers.some((layer, i) => input.appLayers[i] !== layer)) {
+    problems.push(`the dev container and the app image share ${shared} layer(s), fewer than the ${input.baseLayers.length} of ${input.baseImage}`);
+  }
+  if (input.devPython !== input.appPython) problems.push(`Python differs: dev container ${input.devPython}, app image ${input.appPython}`);
+  if (problems.length) return { ok: false, detail: `${problems.join('; ')}\nfix: build both the development and app stages FROM base, with the same PYTHON_VERSION` };
+  return { ok: true, detail: `${shared} shared layer(s) (${input.baseImage}: ${(input.baseBytes / 1e6).toFixed(1)} MB, plus the base stage's own), Python ${input.appPython} in both` };
+}

@@ -1,0 +1,40 @@
+import * as assert from 'node:assert/strict';
+import { buildToolsVerdict, parityVerdict, stopVerdict, userVerdict } from '../../src/testing/checks';
+
+describe('production-image check verdicts', () => {
+  it('user: passes when every process runs at UID >= 10000', () => {
+    assert.deepEqual(userVerdict('10001:10001', [{ pid: '1', uid: 10001 }, { pid: '7', uid: 10001 }]), { ok: true, detail: 'USER 10001:10001; 2 process(es), all as uid 10001 (>= 10000)' });
+  });
+
+  it('user: fails for root and for a low UID, naming the process and the fix', () => {
+    const root = userVerdict('', [{ pid: '1', uid: 0 }]);
+    assert.equal(root.ok, false);
+    assert.match(root.detail, /^pid 1 as uid 0 \(root\) \(USER "unset: root"\)\nfix: create a user with a fixed UID of 10000 or more/);
+    assert.match(userVerdict('app', [{ pid: '1', uid: 999 }]).detail, /pid 1 as uid 999 \(USER "app"\)/);
+    assert.equal(userVerdict('app', []).ok, false);
+  });
+
+  it('build tools: lists what the probe found, and what the app adds over its base', () => {
+    assert.deepEqual(buildToolsVerdict('', 29.6e6, 'python:3.11-slim'), { ok: true, detail: 'no compiler, make or development headers; the app stage adds 29.6 MB over python:3.11-slim' });
+    const found = buildToolsVerdict('tool:/usr/bin/gcc\ntool:/usr/bin/make\nheader:/usr/include/stdio.h\n', 180e6, 'python:3.11-slim');
+    assert.equal(found.ok, false);
+    assert.match(found.detail, /^build tools: \/usr\/bin\/gcc, \/usr\/bin\/make; development headers: \/usr\/include\/stdio.h; the app stage adds 180.0 MB over python:3.11-slim\nfix: install compilers/);
+  });
+
+  it('stop: within the bound with exit 0 or 143 passes; a kill or a slow stop fails with the fix', () => {
+    assert.equal(stopVerdict(450, 0).ok, true);
+    assert.equal(stopVerdict(900, 143).ok, true);
+    const killed = stopVerdict(10_300, 137);
+    assert.equal(killed.ok, false);
+    assert.match(killed.detail, /^docker stop took 10\.3 s \(bound 3 s\), exit code 137: the server ignored SIGTERM and was killed\nfix: start the server in exec form/);
+    assert.match(stopVerdict(3500, 0).detail, /took 3\.5 s/);
+    assert.match(stopVerdict(200, 1).detail, /exited with code 1 on SIGTERM/);
+  });
+
+  it('parity: shared base layers and the same Python pass; anything else fails', () => {
+    const input = { devLayers: ['a', 'b', 'd1'], appLayers: ['a', 'b', 'p1'], baseImage: 'python:3.11-slim', baseLayers: ['a'], baseBytes: 120e6, devPython: '3.11.2', appPython: '3.11.2' };
+    assert.deepEqual(parityVerdict(input), { ok: true, detail: '2 shared layer(s) (python:3.11-slim: 120.0 MB, plus the base stage\'s own), Python 3.11.2 in both' });
+    assert.match(parityVerdict({ ...input, devLayers: ['x', 'b'] }).detail, /share 0 layer\(s\), fewer than the 1 of python:3.11-slim/);
+    assert.match(parityVerdict({ ...input, devPython: '3.12.1' }).detail, /Python differs: dev container 3.12.1, app image 3.11.2/);
+  });
+});
