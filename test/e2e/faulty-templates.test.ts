@@ -1,0 +1,83 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../src/cli';
+import type { Docker } from '../../src/engine/docker';
+import { PACKAGE_ROOT } from '../../src/version';
+import { echoingIo, engineForTests, inventory, minutes, type Inventory } from './helpers';
+
+/**
+ * The production checks of `stagepack test` must be able to fail. Each case is the shipped template with
+ * one fault a real Dockerfile gets wrong; the lint rule that would catch it first is suppressed inline
+ * (with its reason), so that the runtime check is what has to catch it, on the real engine.
+ */
+interface FaultyCase {
+  name: string;
+  replace: string;
+  with: string;
+  failingStep: string;
+  evidence: RegExp;
+}
+
+const APP_STAGE = 'FROM base AS app\n';
+const EXEC_CMD = 'CMD ["gunicorn", "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-", "${templateOption:wsgiApp}"]';
+
+const CASES: FaultyCase[] = [
+  {
+    name: 'an app stage that runs as root',
+    replace: 'USER ${APP_UID}:${APP_UID}',
+    with: '# stagepack-ignore app-non-root-user: fixture proving the runtime user check\nUSER root',
+    failingStep: 'the app runs as a non-root user with a high UID',
+    evidence: /pid 1 as uid 0 \(root\)[^\n]* \(USER "root"\)\n\s*fix: create a user with a fixed UID of 10000 or more/,
+  },
+  {
+    name: 'gcc left in the app stage',
+    replace: APP_STAGE,
+    with: `${APP_STAGE}# stagepack-ignore app-no-build-tools: fixture proving the runtime build-tools check\nRUN apt-get update && apt-get install -y --no-install-recommends gcc && rm -rf /var/lib/apt/lists/*\n`,
+    failingStep: 'no compilers or headers in the app image',
+    evidence: /build tools: [^\n]*\/usr\/bin\/gcc[^\n]*; the app stage adds [\d.]+ MB over python:3\.11-slim-bookworm\n\s*fix: install compilers and -dev packages in the builder stage only/,
+  },
+  {
+    name: 'a shell-form CMD',
+    replace: EXEC_CMD,
+    with: '# stagepack-ignore app-exec-form: fixture proving the stop check\nCMD gunicorn --worker-tmp-dir /dev/shm --access-logfile - ${templateOption:wsgiApp}',
+    failingStep: 'docker stop ends the app within 3 s',
+    evidence: /docker stop took 1\d\.\d s \(bound 3 s\), exit code 137: the server ignored SIGTERM and was killed\n\s*fix: start the server in exec form/,
+  },
+];
+
+describe('stagepack test catches faulty production images (end to end)', function () {
+  this.timeout(minutes(20));
+  let engine: Docker;
+  let root: string;
+  let baseline: Inventory;
+  before(async () => {
+    engine = await engineForTests();
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'stagepack-faulty-'));
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+  beforeEach(async () => {
+    baseline = await inventory(engine);
+  });
+
+  for (const faulty of CASES) {
+    it(`fails "${faulty.failingStep}" for ${faulty.name}, with the evidence and the fix`, async () => {
+      const dir = path.join(root, faulty.name.replace(/\W+/g, '-'), 'flask-gunicorn');
+      fs.cpSync(path.join(PACKAGE_ROOT, 'templates', 'flask-gunicorn'), dir, { recursive: true });
+      const dockerfile = path.join(dir, 'Dockerfile');
+      const text = fs.readFileSync(dockerfile, 'utf8');
+      assert.ok(text.includes(faulty.replace), `the template no longer contains ${faulty.replace}`);
+      fs.writeFileSync(dockerfile, text.replace(faulty.replace, faulty.with));
+
+      const io = echoingIo();
+      const code = await main(['node', 'stagepack', 'test', dir], io);
+      assert.equal(code, 1, io.out());
+      assert.match(io.out(), new RegExp(`^FAILED flask-gunicorn: step "${faulty.failingStep.replace(/[()]/g, '\\$&')}"`, 'm'));
+      assert.match(io.err(), faulty.evidence);
+      // Lint passed (the fault is suppressed there) and every step before the failing one passed.
+      assert.match(io.err(), /ok {3}lint the template/);
+      assert.deepEqual(await inventory(engine), baseline, 'the failed run left containers or images behind');
+    });
+  }
+});
