@@ -80,3 +80,28 @@ export function parityVerdict(input: ParityInput): Verdict {
   if (problems.length) return { ok: false, detail: `${problems.join('; ')}\nfix: build both the development and app stages FROM base, with the same PYTHON_VERSION` };
   return { ok: true, detail: `${shared} shared layer(s) (${input.baseImage}: ${(input.baseBytes / 1e6).toFixed(1)} MB, plus the base stage's own), Python ${input.appPython} in both` };
 }
+
+export interface SecretFinding {
+  /** `layer 3 of 6` or `image config`. */
+  where: string;
+  /** The instruction that made the layer, from the image history. */
+  createdBy: string;
+}
+
+export function secretsVerdict(findings: readonly SecretFinding[], layers: number, channels: readonly string[]): Verdict {
+  if (findings.length) {
+    return {
+      ok: false,
+      detail: `the build canary (passed as ${channels.join(', ')}) is in the image: ${findings.map((f) => `${f.where} (${f.createdBy})`).join('; ')}\nfix: pass credentials only through RUN --mount=type=secret (never ARG or ENV), and do not copy them into files`,
+    };
+  }
+  return { ok: true, detail: `no trace of the build canary (passed as ${channels.join(', ')}) in ${layers} layer(s), the config or the history` };
+}
+
+/** Secret-looking ARG names, which a user would be tempted to fill with a real token. */
+export const SECRET_ARG = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL)/i;
+
+/** A copy of a pip.conf whose http(s) index URLs carry the canary as their password. */
+export function pipConfWithCredential(pipConf: string, canary: string): string {
+  return pipConf.replace(/(https?:\/\/)(?![^/\s]*@)/g, `$1stagepack:${canary}@`);
+}

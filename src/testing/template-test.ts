@@ -1,10 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { devcontainer, lastJsonLine } from '../devcontainer-cli';
 import { expandedFrom, externalBaseImages, parseDockerfile } from '../dockerfile';
 import { appChain } from '../lint/dockerfile-facts';
-import { BUILD_TOOLS_PROBE, buildToolsVerdict, parityVerdict, STOP_BOUND_MS, stopVerdict, userVerdict, type Verdict } from './checks';
+import { BUILD_TOOLS_PROBE, buildToolsVerdict, parityVerdict, pipConfWithCredential, SECRET_ARG, secretsVerdict, STOP_BOUND_MS, stopVerdict, userVerdict, type Verdict } from './checks';
+import { findInImage } from './image-scan';
 import { ensureBaseImages, isStandIn } from '../engine/base-images';
 import { docker, sleep, type Docker } from '../engine/docker';
 import { EngineError, type EngineLog } from '../engine/log';
@@ -163,9 +165,35 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
     return { detail: `${checks.length} checks passed: ${checks.map((c) => c.replace(/^ok - /, '')).join('; ')}`, logFile: logFile('devcontainer-exec') };
   });
 
+  // A random canary goes into the build the ways credentials do: a BuildKit secret, the password of the
+  // package index URL in pip.conf, and every ARG whose name invites a token. app-secrets looks for it.
+  const canary = `stagepack-canary-${randomBytes(12).toString('hex')}`;
+  const canaryChannels = ['a BuildKit secret'];
+  const canaryOptions = (): string[] => {
+    const secretFile = path.join(context.workDir, 'canary.secret');
+    fs.writeFileSync(secretFile, `${canary}\n`, { mode: 0o600 });
+    const options = [...context.index.buildOptions, '--secret', `id=stagepack-canary,src=${secretFile}`];
+    const pipIndex = options.findIndex((o) => o.startsWith('id=pip.conf,src='));
+    if (pipIndex >= 0) {
+      const withCredential = path.join(context.workDir, 'pip-canary.conf');
+      fs.writeFileSync(withCredential, pipConfWithCredential(fs.readFileSync(options[pipIndex].slice('id=pip.conf,src='.length), 'utf8'), canary), { mode: 0o600 });
+      options[pipIndex] = `id=pip.conf,src=${withCredential}`;
+      canaryChannels.push('the package index password in pip.conf');
+    }
+    const dockerfile = parseDockerfile(fs.readFileSync(path.join(workspace, 'Dockerfile'), 'utf8'));
+    for (const name of new Set(dockerfile.instructions.filter((i) => i.keyword === 'ARG').flatMap((i) => i.properties.map((p) => p.name)))) {
+      if (!SECRET_ARG.test(name)) continue;
+      options.push('--build-arg', `${name}=${canary}`);
+      canaryChannels.push(`--build-arg ${name}`);
+    }
+    return options;
+  };
+
   await recorder.step('app-build', 'build the app target (BuildKit)', async () => {
     const iidFile = path.join(context.workDir, 'app.iid');
-    const result = await docker(context.engine, ['build', '--target', 'app', '--iidfile', iidFile, '--progress', 'plain', ...context.index.buildOptions, workspace], {
+    // --no-cache: secrets are not part of BuildKit's cache key, so a cached layer never saw this run's
+    // canary and the scan below would prove nothing. Cache mounts (pip's downloads) still apply.
+    const result = await docker(context.engine, ['build', '--no-cache', '--target', 'app', '--iidfile', iidFile, '--progress', 'plain', ...canaryOptions(), workspace], {
       logFile: logFile('app-build'),
       timeoutMs: 900_000,
     });
@@ -176,6 +204,11 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
     if (!ok(result) || !appImage) throw failure('docker build --target app failed', result, logFile('app-build'));
     const size = await docker(context.engine, ['image', 'inspect', '--format', '{{.Size}}', appImage]);
     return { detail: `${appImage.replace('sha256:', '').slice(0, 12)}, ${(Number(size.stdout.trim()) / 1e6).toFixed(1)} MB`, logFile: logFile('app-build') };
+  });
+
+  await recorder.step('app-secrets', 'no build secret in any layer, the config or the history', async () => {
+    const { findings, layers } = await findInImage(context.engine, appImage, canary, context.workDir);
+    return verdict(secretsVerdict(findings, layers, canaryChannels));
   });
 
   await recorder.step('app-build-tools', 'no compilers or headers in the app image', async () => {

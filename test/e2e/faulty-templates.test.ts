@@ -39,6 +39,13 @@ const CASES: FaultyCase[] = [
     evidence: /build tools: [^\n]*\/usr\/bin\/gcc[^\n]*; the app stage adds [\d.]+ MB over python:3\.11-slim-bookworm\n\s*fix: install compilers and -dev packages in the builder stage only/,
   },
   {
+    name: 'a token build argument used in the app stage',
+    replace: APP_STAGE,
+    with: `${APP_STAGE}# stagepack-ignore no-secrets-in-build-args: fixture proving the secrets scan\nARG INDEX_TOKEN\nRUN test -n "$INDEX_TOKEN" || echo "no index token"\n`,
+    failingStep: 'no build secret in any layer, the config or the history',
+    evidence: /the build canary \(passed as a BuildKit secret, [^\n]*--build-arg INDEX_TOKEN\) is in the image: image config\/history \(RUN \|1 INDEX_TOKEN=stagepack-canary-[0-9a-f]+ [^\n]*\)\n\s*fix: pass credentials only through RUN --mount=type=secret/,
+  },
+  {
     name: 'a shell-form CMD',
     replace: EXEC_CMD,
     with: '# stagepack-ignore app-exec-form: fixture proving the stop check\nCMD gunicorn --worker-tmp-dir /dev/shm --access-logfile - ${templateOption:wsgiApp}',

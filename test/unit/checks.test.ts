@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { buildToolsVerdict, parityVerdict, stopVerdict, userVerdict } from '../../src/testing/checks';
+import { buildToolsVerdict, parityVerdict, pipConfWithCredential, secretsVerdict, stopVerdict, userVerdict } from '../../src/testing/checks';
 
 describe('production-image check verdicts', () => {
   it('user: passes when every process runs at UID >= 10000', () => {
@@ -36,5 +36,19 @@ describe('production-image check verdicts', () => {
     assert.deepEqual(parityVerdict(input), { ok: true, detail: '2 shared layer(s) (python:3.11-slim: 120.0 MB, plus the base stage\'s own), Python 3.11.2 in both' });
     assert.match(parityVerdict({ ...input, devLayers: ['x', 'b'] }).detail, /share 0 layer\(s\), fewer than the 1 of python:3.11-slim/);
     assert.match(parityVerdict({ ...input, devPython: '3.12.1' }).detail, /Python differs: dev container 3.12.1, app image 3.11.2/);
+  });
+});
+
+describe('secrets verdict and the canary pip.conf', () => {
+  it('names the layer and instruction where the canary was found', () => {
+    assert.deepEqual(secretsVerdict([], 5, ['a BuildKit secret']), { ok: true, detail: 'no trace of the build canary (passed as a BuildKit secret) in 5 layer(s), the config or the history' });
+    const leak = secretsVerdict([{ where: 'layer 4 of 5', createdBy: 'COPY pip.conf /etc/pip.conf' }], 5, ['a BuildKit secret']);
+    assert.equal(leak.ok, false);
+    assert.match(leak.detail, /is in the image: layer 4 of 5 \(COPY pip.conf \/etc\/pip.conf\)\nfix: pass credentials only through RUN --mount=type=secret/);
+  });
+
+  it('puts the canary into every index URL that has no credentials yet', () => {
+    const conf = '[global]\nindex-url = http://127.0.0.1:9/0/simple/\nextra-index-url = http://127.0.0.1:9/1/simple/ https://u:p@mirror.example/simple\n';
+    assert.equal(pipConfWithCredential(conf, 'C'), '[global]\nindex-url = http://stagepack:C@127.0.0.1:9/0/simple/\nextra-index-url = http://stagepack:C@127.0.0.1:9/1/simple/ https://u:p@mirror.example/simple\n');
   });
 });
