@@ -105,3 +105,21 @@ export const SECRET_ARG = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|A
 export function pipConfWithCredential(pipConf: string, canary: string): string {
   return pipConf.replace(/(https?:\/\/)(?![^/\s]*@)/g, `$1stagepack:${canary}@`);
 }
+
+export const LOAD = { requests: 2000, concurrency: 16, timeLimitMs: 30_000 } as const;
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (!sorted.length) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+export function loadVerdict(result: { requested: number; completed: number; errors: { count: number; first?: string }; durationMs: number; latenciesMs: readonly number[]; timedOut: boolean }): Verdict {
+  const sorted = [...result.latenciesMs].sort((a, b) => a - b);
+  const rps = result.completed / (result.durationMs / 1000);
+  const figures = `${result.completed}/${result.requested} requests in ${(result.durationMs / 1000).toFixed(1)} s, ${rps.toFixed(0)} req/s, latency p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms`;
+  if (result.errors.count || result.timedOut) {
+    const why = result.timedOut ? `stopped at the ${(LOAD.timeLimitMs / 1000).toFixed(0)} s limit` : `${result.errors.count} error(s), the first: ${result.errors.first}`;
+    return { ok: false, detail: `${why}; ${figures}\nfix: check the server's worker count (WEB_CONCURRENCY) and timeouts against its log` };
+  }
+  return { ok: true, detail: `${figures}, 0 errors` };
+}

@@ -5,8 +5,9 @@ import * as path from 'node:path';
 import { devcontainer, lastJsonLine } from '../devcontainer-cli';
 import { expandedFrom, externalBaseImages, parseDockerfile } from '../dockerfile';
 import { appChain } from '../lint/dockerfile-facts';
-import { BUILD_TOOLS_PROBE, buildToolsVerdict, parityVerdict, pipConfWithCredential, SECRET_ARG, secretsVerdict, STOP_BOUND_MS, stopVerdict, userVerdict, type Verdict } from './checks';
+import { BUILD_TOOLS_PROBE, buildToolsVerdict, LOAD, loadVerdict, parityVerdict, pipConfWithCredential, SECRET_ARG, secretsVerdict, STOP_BOUND_MS, stopVerdict, userVerdict, type Verdict } from './checks';
 import { findInImage } from './image-scan';
+import { burst } from './load';
 import { ensureBaseImages, isStandIn } from '../engine/base-images';
 import { docker, sleep, type Docker } from '../engine/docker';
 import { EngineError, type EngineLog } from '../engine/log';
@@ -257,6 +258,10 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
     const response = await httpGet(`http://127.0.0.1:${hostPort}/`);
     if (response.status >= 500) throw new StepFailure(`GET / answered ${response.status}: ${response.body.slice(0, 200)}`);
     return `GET http://127.0.0.1:${hostPort}/ -> ${response.status} ${response.body.trim().slice(0, 80)}`;
+  });
+
+  await recorder.step('app-load', `a burst of ${LOAD.requests} requests (${LOAD.concurrency} at a time) from loopback completes without errors`, async () => {
+    return verdict(loadVerdict(await burst(`http://127.0.0.1:${hostPort}/`, LOAD)));
   });
 
   await recorder.step('app-user', 'the app runs as a non-root user with a high UID', async () => {
