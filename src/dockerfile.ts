@@ -213,6 +213,12 @@ export function descendsFrom(model: DockerfileModel, stage: Stage, ancestorName:
   return ancestry(model, stage).some((s) => s.name === wanted);
 }
 
+/** The `app` stage and its ancestors, root first: every instruction that shapes the production image. */
+export function appChain(model: DockerfileModel): Stage[] | undefined {
+  const app = findStage(model, 'app');
+  return app ? ancestry(model, app).reverse() : undefined;
+}
+
 /** ARG instructions before the first FROM: the only ones FROM lines can use. */
 export function initialArgs(model: DockerfileModel): Property[] {
   const args: Property[] = [];

@@ -1,16 +1,10 @@
-import { ancestry, findStage, type DockerfileModel, type Instruction, type Stage } from '../dockerfile';
+import { type Instruction, type Stage } from '../dockerfile';
 import type { Position } from '../diagnostics';
 
 /**
  * Facts about a Dockerfile that several rules share: the chain of stages the production image is built
  * from, RUN commands split into shell commands, mount flags, exec form. Pure functions over the AST.
  */
-
-/** The `app` stage and its ancestors, root first: every instruction that shapes the production image. */
-export function appChain(model: DockerfileModel): Stage[] | undefined {
-  const app = findStage(model, 'app');
-  return app ? ancestry(model, app).reverse() : undefined;
-}
 
 export function instructionsOf(stages: readonly Stage[], keyword?: string): Instruction[] {
   const found: Instruction[] = [];

@@ -1,4 +1,5 @@
-import { appChain, effective, isExecForm, positionOfInstruction } from '../dockerfile-facts';
+import { appChain } from '../../dockerfile';
+import { effective, isExecForm, positionOfInstruction } from '../dockerfile-facts';
 import { defineRule, isTemplate } from '../rule';
 
 export default defineRule({

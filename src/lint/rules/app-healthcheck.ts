@@ -1,4 +1,5 @@
-import { appChain, effective, installedPackages, instructionsOf, commandText, positionOfInstruction } from '../dockerfile-facts';
+import { appChain } from '../../dockerfile';
+import { effective, installedPackages, instructionsOf, commandText, positionOfInstruction } from '../dockerfile-facts';
 import { defineRule, isTemplate } from '../rule';
 
 const TOOLS = ['curl', 'wget'] as const;

@@ -1,4 +1,5 @@
-import { appChain, commandText, installedPackages, instructionsOf, positionOfInstruction } from '../dockerfile-facts';
+import { appChain } from '../../dockerfile';
+import { commandText, installedPackages, instructionsOf, positionOfInstruction } from '../dockerfile-facts';
 import { defineRule, isTemplate } from '../rule';
 
 /** Packages that are build tools or headers: they belong in a builder stage, never in production. */

@@ -1,4 +1,5 @@
-import { appChain, effective, positionOfInstruction } from '../dockerfile-facts';
+import { appChain } from '../../dockerfile';
+import { effective, positionOfInstruction } from '../dockerfile-facts';
 import { defineRule, isTemplate } from '../rule';
 
 const ROOT = new Set(['root', '0', 'root:root', '0:0', 'root:0', '0:root']);

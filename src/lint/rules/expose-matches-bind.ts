@@ -1,4 +1,5 @@
-import { appChain, instructionsOf, positionOfInstruction } from '../dockerfile-facts';
+import { appChain } from '../../dockerfile';
+import { instructionsOf, positionOfInstruction } from '../dockerfile-facts';
 import { defineRule, isTemplate } from '../rule';
 import { environment, expand, serverListen } from '../server-port';
 
