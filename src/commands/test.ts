@@ -7,6 +7,8 @@ import { startEphemeralRegistry, type Registry } from '../engine/registry';
 import { stateDir } from '../engine/state';
 import { EXIT, type ExitCode, type Io } from '../io';
 import { getPath, scalarText } from '../jsonc';
+import { ConfigError, configFor } from '../lint/config';
+import { rules } from '../lint/rules';
 import { discoverTargets, loadTarget, type TargetRef } from '../pack';
 import { stopLiveProcesses } from '../proc';
 import { junitXml, summaryTable, type TemplateRun } from '../testing/steps';
@@ -20,8 +22,12 @@ export interface TestInput {
   keep: boolean;
   /** A sample application folder to use instead of the fixture that matches the template. */
   app?: string;
-  healthTimeoutSeconds: number;
+  /** Overrides every template's health bound when given. */
+  healthTimeoutSeconds?: number;
 }
+
+/** Bounds when neither the command line nor stagepack.json sets one. */
+export const DEFAULT_BOUNDS = { healthTimeoutSeconds: 30, stopBoundSeconds: 3 } as const;
 
 /** Sample applications by framework; a template's keywords say which framework it serves. */
 export const FIXTURE_APPS = path.join(PACKAGE_ROOT, 'test', 'fixtures', 'apps');
@@ -34,7 +40,20 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
     return EXIT.usage;
   }
   const apps = new Map<TargetRef, string>();
+  const bounds = new Map<TargetRef, { healthTimeoutSeconds: number; stopBoundSeconds: number }>();
   for (const template of resolved.templates) {
+    let configured;
+    try {
+      configured = configFor(template.absDir, new Set(rules.map((r) => r.id))).testBounds?.[template.folderName] ?? {};
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      io.stderr(`stagepack test: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    bounds.set(template, {
+      healthTimeoutSeconds: input.healthTimeoutSeconds ?? configured.healthTimeoutSeconds ?? DEFAULT_BOUNDS.healthTimeoutSeconds,
+      stopBoundSeconds: configured.stopBoundSeconds ?? DEFAULT_BOUNDS.stopBoundSeconds,
+    });
     const app = input.app ? path.resolve(io.cwd, input.app) : fixtureAppFor(template);
     if (!app || !fs.existsSync(app)) {
       io.stderr(`stagepack test: no sample application for ${template.displayDir}: ${input.app ? `${input.app} does not exist` : `its keywords name none of ${FRAMEWORKS.join(', ')} with a folder in ${FIXTURE_APPS}`}. Pass one with --app FOLDER.\n`);
@@ -75,7 +94,8 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
           logDir: path.join(logRoot, template.folderName),
           appDir: apps.get(template) ?? '',
           keep: input.keep,
-          healthTimeoutMs: input.healthTimeoutSeconds * 1000,
+          healthTimeoutMs: (bounds.get(template)?.healthTimeoutSeconds ?? DEFAULT_BOUNDS.healthTimeoutSeconds) * 1000,
+          stopBoundMs: (bounds.get(template)?.stopBoundSeconds ?? DEFAULT_BOUNDS.stopBoundSeconds) * 1000,
           namespace: 'stagepack-test/templates',
         }),
       );

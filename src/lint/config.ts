@@ -16,7 +16,17 @@ export const CONFIG_FILE = 'stagepack.json';
 export interface LintConfig {
   file?: string;
   rules: Record<string, RuleSetting>;
+  /** Per-template bounds for `stagepack test` (checks can be tuned, never turned off). */
+  testBounds?: Record<string, TestBounds>;
 }
+
+/** What `"test": {"templates": {"<id>": {...}}}` may set. */
+export interface TestBounds {
+  healthTimeoutSeconds?: number;
+  stopBoundSeconds?: number;
+}
+
+const TEST_BOUND_KEYS = ['healthTimeoutSeconds', 'stopBoundSeconds'] as const;
 
 export class ConfigError extends Error {}
 
@@ -44,8 +54,9 @@ export function readConfig(file: string, knownRules: ReadonlySet<string>): LintC
   const doc = parseJsonc(fs.readFileSync(file, 'utf8'));
   const where = (p: { line: number; column: number }) => `${path.relative(process.cwd(), file) || file}:${p.line}:${p.column}`;
   if (doc.errors.length) throw new ConfigError(`${where(doc.errors[0].position)}: ${CONFIG_FILE} is not valid JSON (${doc.errors[0].code})`);
+  const testBounds = readTestBounds(doc, where);
   const rules = getPath(doc.value, ['lint', 'rules']);
-  if (rules === undefined) return { file, rules: {} };
+  if (rules === undefined) return { file, rules: {}, testBounds };
   if (!isRecord(rules)) throw new ConfigError(`${where(positionOf(doc, ['lint', 'rules']))}: "lint.rules" must be an object of rule id -> ${[...SEVERITIES, 'off'].join('|')}`);
   const settings: Record<string, RuleSetting> = {};
   for (const [id, value] of Object.entries(rules)) {
@@ -55,5 +66,24 @@ export function readConfig(file: string, knownRules: ReadonlySet<string>): LintC
     }
     settings[id] = value as RuleSetting;
   }
-  return { file, rules: settings };
+  return { file, rules: settings, testBounds };
+}
+
+function readTestBounds(doc: ReturnType<typeof parseJsonc>, where: (p: { line: number; column: number }) => string): Record<string, TestBounds> {
+  const templates = getPath(doc.value, ['test', 'templates']);
+  if (templates === undefined) return {};
+  if (!isRecord(templates)) throw new ConfigError(`${where(positionOf(doc, ['test', 'templates']))}: "test.templates" must map template ids to bounds`);
+  const bounds: Record<string, TestBounds> = {};
+  for (const [id, value] of Object.entries(templates)) {
+    if (!isRecord(value)) throw new ConfigError(`${where(positionOf(doc, ['test', 'templates', id]))}: the bounds of "${id}" must be an object`);
+    bounds[id] = {};
+    for (const [key, bound] of Object.entries(value)) {
+      if (!TEST_BOUND_KEYS.includes(key as never)) {
+        throw new ConfigError(`${where(positionOf(doc, ['test', 'templates', id, key]))}: "${key}" is not a test bound (${TEST_BOUND_KEYS.join(', ')}); checks can be tuned, not turned off`);
+      }
+      if (typeof bound !== 'number' || !(bound > 0) || bound > 600) throw new ConfigError(`${where(valuePositionOf(doc, ['test', 'templates', id, key]))}: "${key}" must be a number of seconds between 0 and 600`);
+      bounds[id][key as (typeof TEST_BOUND_KEYS)[number]] = bound;
+    }
+  }
+  return bounds;
 }

@@ -109,10 +109,10 @@ function indent(text: string): string {
 
 /** The summary table printed at the end of `stagepack test`. */
 export function summaryTable(runs: readonly TemplateRun[]): string {
-  const rows = runs.flatMap((run) => run.steps.map((s) => [run.template, s.title, s.status.toUpperCase(), seconds(s.durationMs)]));
-  const header = ['template', 'step', 'result', 'time'];
+  const rows = runs.flatMap((run) => run.steps.map((s) => [run.template, s.id, s.title, s.status.toUpperCase(), seconds(s.durationMs)]));
+  const header = ['template', 'check', 'step', 'result', 'time'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 3 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (cells: string[]) => cells.map((c, i) => (i === 4 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n') + '\n';
 }
 
@@ -124,7 +124,7 @@ export function junitXml(runs: readonly TemplateRun[]): string {
     const skipped = run.steps.filter((s) => s.status === 'skip').length;
     const time = run.steps.reduce((t, s) => t + s.durationMs, 0) / 1000;
     const cases = run.steps.map((s) => {
-      const open = `    <testcase classname="stagepack.${esc(run.template)}" name="${esc(s.title)}" time="${(s.durationMs / 1000).toFixed(3)}"`;
+      const open = `    <testcase classname="stagepack.${esc(run.template)}.${esc(s.id)}" name="${esc(s.title)}" time="${(s.durationMs / 1000).toFixed(3)}"`;
       if (s.status === 'pass') return `${open}>\n      <system-out>${esc(s.detail)}</system-out>\n    </testcase>`;
       if (s.status === 'skip') return `${open}>\n      <skipped message="${esc(s.detail)}"/>\n    </testcase>`;
       const body = `${s.detail}${s.logFile ? `\nlog: ${s.logFile}` : ''}`;

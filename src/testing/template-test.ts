@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import { devcontainer, lastJsonLine } from '../devcontainer-cli';
 import { appChain, expandedFrom, externalBaseImages, parseDockerfile } from '../dockerfile';
-import { BUILD_TOOLS_PROBE, buildToolsVerdict, LOAD, loadVerdict, parityVerdict, pipConfWithCredential, SECRET_ARG, secretsVerdict, STOP_BOUND_MS, stopVerdict, userVerdict, type Verdict } from './checks';
+import { BUILD_TOOLS_PROBE, buildToolsVerdict, LOAD, loadVerdict, parityVerdict, pipConfWithCredential, SECRET_ARG, secretsVerdict, stopVerdict, userVerdict, type Verdict } from './checks';
 import { findInImage } from './image-scan';
 import { burst } from './load';
 import { ensureBaseImages, isStandIn } from '../engine/base-images';
@@ -42,6 +42,8 @@ export interface TemplateTestContext {
   appDir: string;
   keep: boolean;
   healthTimeoutMs: number;
+  /** docker stop must return within this (stagepack.json test bound; 3 s by default). */
+  stopBoundMs: number;
   /** Namespace in the (temporary) registry. */
   namespace: string;
 }
@@ -271,13 +273,13 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
     return verdict(userVerdict(config.stdout.trim(), uids));
   });
 
-  await recorder.step('app-stop', `docker stop ends the app within ${STOP_BOUND_MS / 1000} s`, async () => {
+  await recorder.step('app-stop', `docker stop ends the app within ${context.stopBoundMs / 1000} s`, async () => {
     const started = Date.now();
     const result = await docker(context.engine, ['stop', '--time', '10', appContainer]);
     const elapsed = Date.now() - started;
     if (!ok(result)) throw failure('docker stop failed', result);
     const exitCode = Number((await docker(context.engine, ['inspect', '--format', '{{.State.ExitCode}}', appContainer])).stdout.trim());
-    return verdict(stopVerdict(elapsed, exitCode));
+    return verdict(stopVerdict(elapsed, exitCode, context.stopBoundMs));
   });
 
   await recorder.step('app-read-only', 'the app runs with a read-only root (tmpfs /tmp)', async () => {

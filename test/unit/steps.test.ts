@@ -36,16 +36,16 @@ describe('test steps and reports', () => {
 
   it('prints a summary table with times', () => {
     const table = summaryTable(runs).split('\n');
-    assert.equal(table[0], 'template        step         result    time');
-    assert.equal(table[1], '--------------  -----------  ------  ------');
-    assert.equal(table[2], 'flask-gunicorn  build <app>  PASS     1.5 s');
-    assert.equal(table[3], 'flask-gunicorn  health       FAIL    30.0 s');
+    assert.equal(table[0], 'template        check  step         result    time');
+    assert.equal(table[1], '--------------  -----  -----------  ------  ------');
+    assert.equal(table[2], 'flask-gunicorn  a      build <app>  PASS     1.5 s');
+    assert.equal(table[3], 'flask-gunicorn  b      health       FAIL    30.0 s');
   });
 
   it('writes JUnit XML with escaped text, failures and skips', () => {
     const xml = junitXml(runs);
     assert.match(xml, /<testsuite name="flask-gunicorn" tests="3" failures="1" skipped="1" time="31\.500">/);
-    assert.match(xml, /<testcase classname="stagepack\.flask-gunicorn" name="build &lt;app&gt;" time="1\.500">/);
+    assert.match(xml, /<testcase classname="stagepack\.flask-gunicorn\.a" name="build &lt;app&gt;" time="1\.500">/);
     assert.match(xml, /<failure message="unhealthy &quot;503&quot;">unhealthy &quot;503&quot;\nlog: \/tmp\/x\.log<\/failure>/);
     assert.match(xml, /<skipped message="not run"\/>/);
     assert.match(xml, /<system-out>ok &amp; done<\/system-out>/);

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConfigError } from '../../../src/lint/config';
+import { ConfigError, readConfig } from '../../../src/lint/config';
 import { lintTargets } from '../../../src/lint/lint';
 import { rules } from '../../../src/lint/rules';
 import rule from '../../../src/lint/rules/suppression-comments';
@@ -74,5 +74,26 @@ describe('suppressions and severities, through the whole runner', () => {
   it('refuses a config with an unknown severity', () => {
     write('stagepack.json', '{ "lint": { "rules": { "pip-cache": "fatal" } } }');
     assert.throws(() => lint(), /"pip-cache" must be one of error, warning, info, off, not "fatal"/);
+  });
+});
+
+describe('test bounds in stagepack.json', () => {
+  let root: string;
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'stagepack-bounds-'));
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+  const read = (text: string) => {
+    fs.writeFileSync(path.join(root, 'stagepack.json'), text);
+    return readConfig(path.join(root, 'stagepack.json'), new Set(rules.map((r) => r.id)));
+  };
+
+  it('reads per-template bounds', () => {
+    assert.deepEqual(read('{ "test": { "templates": { "streamlit-pipenv": { "healthTimeoutSeconds": 90, "stopBoundSeconds": 5 } } } }').testBounds, { 'streamlit-pipenv': { healthTimeoutSeconds: 90, stopBoundSeconds: 5 } });
+  });
+
+  it('refuses anything that would turn a check off, naming the place', () => {
+    assert.throws(() => read('{\n  "test": { "templates": { "x": { "skipLoad": true } } }\n}\n'), /stagepack\.json:2:35: "skipLoad" is not a test bound \(healthTimeoutSeconds, stopBoundSeconds\); checks can be tuned, not turned off/);
+    assert.throws(() => read('{ "test": { "templates": { "x": { "stopBoundSeconds": 0 } } } }'), /"stopBoundSeconds" must be a number of seconds between 0 and 600/);
   });
 });
