@@ -123,3 +123,40 @@ export function loadVerdict(result: { requested: number; completed: number; erro
   }
   return { ok: true, detail: `${figures}, 0 errors` };
 }
+
+/** Run in the app image: ldd over the interpreter and every shared object of the venv and lib-dynload. */
+export const SHARED_LIBS_PROBE = [
+  'prefix=$(python -c "import sys; print(sys.prefix)")',
+  // sys.path names the lib-dynload the interpreter really loads from (sysconfig schemes differ per distribution).
+  'dyn=$(python -c "import sys; print(next((p for p in sys.path if p.endswith(\'lib-dynload\')), \'/nonexistent\'))")',
+  'files=$(find "$prefix" "$dyn" -name "*.so*" -type f 2>/dev/null)',
+  'for f in "$(readlink -f "$(command -v python)")" $files; do ldd "$f" 2>/dev/null | sed -n "s|^[[:space:]]*\\([^[:space:]]*\\) => not found.*|missing:\\1:$f|p"; done',
+  'echo "checked:$(echo "$files" | grep -c .)"',
+].join('; ');
+
+export interface MissingLibrary {
+  library: string;
+  neededBy: string;
+}
+
+export function missingLibraries(probeOutput: string): { missing: MissingLibrary[]; checked: number } {
+  const missing = [...probeOutput.matchAll(/^missing:([^:]+):(.+)$/gm)].map((m) => ({ library: m[1], neededBy: m[2] }));
+  const checked = Number(/^checked:(\d+)$/m.exec(probeOutput)?.[1] ?? 0);
+  return { missing, checked };
+}
+
+/** `providers`: library -> the Debian package that ships it in the builder stage (dpkg -S), if any. */
+export function sharedLibsVerdict(found: { missing: MissingLibrary[]; checked: number }, providers: Readonly<Record<string, string | undefined>>): Verdict {
+  if (!found.missing.length) return { ok: true, detail: `every library of the interpreter and ${found.checked} shared object(s) resolves (ldd)` };
+  const libraries = [...new Set(found.missing.map((m) => m.library))];
+  const lines = libraries.map((library) => {
+    const users = found.missing.filter((m) => m.library === library).map((m) => m.neededBy);
+    const provider = providers[library];
+    return `${library} (needed by ${users.slice(0, 2).join(', ')}${users.length > 2 ? ` and ${users.length - 2} more` : ''}) is missing at run time${provider ? `; the builder has it from the Debian package ${provider}` : '; no package in the builder stage provides it either'}`;
+  });
+  const packages = [...new Set(libraries.map((l) => providers[l]).filter((p): p is string => Boolean(p)))];
+  const fix = packages.length
+    ? `fix: add the runtime package to the app stage: RUN apt-get update && apt-get install -y --no-install-recommends ${packages.join(' ')} && rm -rf /var/lib/apt/lists/*`
+    : 'fix: find the Debian package that ships it (apt-file search, or packages.debian.org) and install it in the app stage';
+  return { ok: false, detail: `${lines.join('; ')}\n${fix}` };
+}

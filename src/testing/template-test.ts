@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import { devcontainer, lastJsonLine } from '../devcontainer-cli';
 import { appChain, expandedFrom, externalBaseImages, parseDockerfile } from '../dockerfile';
-import { BUILD_TOOLS_PROBE, buildToolsVerdict, LOAD, loadVerdict, parityVerdict, pipConfWithCredential, SECRET_ARG, secretsVerdict, stopVerdict, userVerdict, type Verdict } from './checks';
+import { BUILD_TOOLS_PROBE, buildToolsVerdict, LOAD, loadVerdict, missingLibraries, parityVerdict, SHARED_LIBS_PROBE, sharedLibsVerdict, pipConfWithCredential, SECRET_ARG, secretsVerdict, stopVerdict, userVerdict, type Verdict } from './checks';
 import { findInImage } from './image-scan';
 import { burst } from './load';
 import { ensureBaseImages, isStandIn } from '../engine/base-images';
@@ -219,6 +219,27 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
     const size = async (image: string) => Number((await docker(context.engine, ['image', 'inspect', '--format', '{{.Size}}', image])).stdout.trim());
     const added = appBaseImage ? (await size(appImage)) - (await size(appBaseImage)) : undefined;
     return verdict(buildToolsVerdict(probe.stdout, added, appBaseImage || 'its base image'));
+  });
+
+  await recorder.step('app-shared-libs', 'every shared library resolves in the app image', async () => {
+    const probe = await docker(context.engine, ['run', '--rm', '--network', 'none', '--entrypoint', 'sh', appImage, '-c', SHARED_LIBS_PROBE]);
+    if (!ok(probe)) throw failure('could not run ldd in the app image (it needs /bin/sh, python and ldd)', probe);
+    const found = missingLibraries(probe.stdout);
+    const providers: Record<string, string | undefined> = {};
+    if (found.missing.length) {
+      // Only now is the builder stage built (from cache, usually) to ask dpkg which package ships each library.
+      const iidFile = path.join(context.workDir, 'builder.iid');
+      const built = await docker(context.engine, ['build', '--target', 'builder', '--iidfile', iidFile, ...context.index.buildOptions, workspace], { logFile: logFile('builder-build') });
+      const builder = fs.existsSync(iidFile) ? fs.readFileSync(iidFile, 'utf8').trim() : '';
+      if (builder) created.images.push(builder);
+      if (ok(built) && builder) {
+        for (const library of new Set(found.missing.map((m) => m.library))) {
+          const owner = await docker(context.engine, ['run', '--rm', '--network', 'none', '--entrypoint', 'dpkg', builder, '-S', library]);
+          providers[library] = ok(owner) ? owner.stdout.split('\n')[0].split(':')[0] : undefined;
+        }
+      }
+    }
+    return verdict(sharedLibsVerdict(found, providers));
   });
 
   await recorder.step('parity', 'the dev container and the app image share base layers and Python', async () => {

@@ -46,6 +46,13 @@ const CASES: FaultyCase[] = [
     evidence: /the build canary \(passed as a BuildKit secret, [^\n]*--build-arg INDEX_TOKEN\) is in the image: image config\/history \(RUN \|1 INDEX_TOKEN=stagepack-canary-[0-9a-f]+ [^\n]*\)\n\s*fix: pass credentials only through RUN --mount=type=secret/,
   },
   {
+    name: 'a runtime library missing from the app image',
+    replace: APP_STAGE,
+    with: `${APP_STAGE}# The fault: a library the interpreter's _ctypes module links against is gone from the runtime.\nRUN rm -f /usr/lib/x86_64-linux-gnu/libffi.so.8*\n`,
+    failingStep: 'every shared library resolves in the app image',
+    evidence: /libffi\.so\.8 \(needed by [^)]*_ctypes[^)]*\) is missing at run time; the builder has it from the Debian package libffi8\n\s*fix: add the runtime package to the app stage: RUN apt-get update && apt-get install -y --no-install-recommends libffi8/,
+  },
+  {
     name: 'a shell-form CMD',
     replace: EXEC_CMD,
     with: '# stagepack-ignore app-exec-form: fixture proving the stop check\nCMD gunicorn --worker-tmp-dir /dev/shm --access-logfile - ${templateOption:wsgiApp}',

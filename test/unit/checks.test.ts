@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { buildToolsVerdict, parityVerdict, pipConfWithCredential, secretsVerdict, stopVerdict, userVerdict } from '../../src/testing/checks';
+import { buildToolsVerdict, missingLibraries, parityVerdict, pipConfWithCredential, secretsVerdict, sharedLibsVerdict, stopVerdict, userVerdict } from '../../src/testing/checks';
 
 describe('production-image check verdicts', () => {
   it('user: passes when every process runs at UID >= 10000', () => {
@@ -50,5 +50,30 @@ describe('secrets verdict and the canary pip.conf', () => {
   it('puts the canary into every index URL that has no credentials yet', () => {
     const conf = '[global]\nindex-url = http://127.0.0.1:9/0/simple/\nextra-index-url = http://127.0.0.1:9/1/simple/ https://u:p@mirror.example/simple\n';
     assert.equal(pipConfWithCredential(conf, 'C'), '[global]\nindex-url = http://stagepack:C@127.0.0.1:9/0/simple/\nextra-index-url = http://stagepack:C@127.0.0.1:9/1/simple/ https://u:p@mirror.example/simple\n');
+  });
+});
+
+describe('shared libraries verdict', () => {
+  const probe = 'missing:libpq.so.5:/opt/venv/lib/python3.11/site-packages/psycopg2/_psycopg.so\nmissing:libpq.so.5:/opt/venv/lib/python3.11/site-packages/other.so\nchecked:48\n';
+
+  it('reads the probe: each missing library with what needs it, and how many objects were checked', () => {
+    assert.deepEqual(missingLibraries(probe), {
+      missing: [
+        { library: 'libpq.so.5', neededBy: '/opt/venv/lib/python3.11/site-packages/psycopg2/_psycopg.so' },
+        { library: 'libpq.so.5', neededBy: '/opt/venv/lib/python3.11/site-packages/other.so' },
+      ],
+      checked: 48,
+    });
+    assert.deepEqual(sharedLibsVerdict(missingLibraries('checked:47\n'), {}), { ok: true, detail: 'every library of the interpreter and 47 shared object(s) resolves (ldd)' });
+  });
+
+  it('names the runtime package to add, as found in the builder (libpq.so.5 -> libpq5)', () => {
+    const verdict = sharedLibsVerdict(missingLibraries(probe), { 'libpq.so.5': 'libpq5' });
+    assert.equal(verdict.ok, false);
+    assert.match(verdict.detail, /^libpq\.so\.5 \(needed by [^)]*_psycopg\.so, [^)]*other\.so\) is missing at run time; the builder has it from the Debian package libpq5\nfix: add the runtime package to the app stage: RUN apt-get update && apt-get install -y --no-install-recommends libpq5 && rm -rf \/var\/lib\/apt\/lists\/\*$/);
+  });
+
+  it('says where to look when the builder has no package for it either', () => {
+    assert.match(sharedLibsVerdict(missingLibraries(probe), {}).detail, /no package in the builder stage provides it either\nfix: find the Debian package that ships it/);
   });
 });
