@@ -7,8 +7,6 @@ export type Verdict = { ok: true; detail: string } | { ok: false; detail: string
 
 /** UIDs at or above this are outside every host's user range (and what the templates use: 10001). */
 export const MIN_APP_UID = 10000;
-/** docker stop must return within this: SIGTERM reached the server and it shut down by itself. */
-export const STOP_BOUND_MS = 3000;
 
 export function userVerdict(configUser: string, uids: readonly { pid: string; uid: number }[]): Verdict {
   if (!uids.length) return { ok: false, detail: 'no process found in the running container' };
@@ -46,7 +44,8 @@ export const BUILD_TOOLS_PROBE = [
   'true',
 ].join('; ');
 
-export function stopVerdict(elapsedMs: number, exitCode: number, boundMs = STOP_BOUND_MS): Verdict {
+/** `boundMs`: docker stop must return within it (SIGTERM reached the server and it shut down by itself). */
+export function stopVerdict(elapsedMs: number, exitCode: number, boundMs: number): Verdict {
   const took = `${(elapsedMs / 1000).toFixed(1)} s`;
   if (exitCode === 137 || elapsedMs > boundMs) {
     return {

@@ -22,13 +22,13 @@ describe('production-image check verdicts', () => {
   });
 
   it('stop: within the bound with exit 0 or 143 passes; a kill or a slow stop fails with the fix', () => {
-    assert.equal(stopVerdict(450, 0).ok, true);
-    assert.equal(stopVerdict(900, 143).ok, true);
-    const killed = stopVerdict(10_300, 137);
+    assert.equal(stopVerdict(450, 0, 3000).ok, true);
+    assert.equal(stopVerdict(900, 143, 3000).ok, true);
+    const killed = stopVerdict(10_300, 137, 3000);
     assert.equal(killed.ok, false);
     assert.match(killed.detail, /^docker stop took 10\.3 s \(bound 3 s\), exit code 137: the server ignored SIGTERM and was killed\nfix: start the server in exec form/);
-    assert.match(stopVerdict(3500, 0).detail, /took 3\.5 s/);
-    assert.match(stopVerdict(200, 1).detail, /exited with code 1 on SIGTERM/);
+    assert.match(stopVerdict(3500, 0, 3000).detail, /took 3\.5 s/);
+    assert.match(stopVerdict(200, 1, 3000).detail, /exited with code 1 on SIGTERM/);
   });
 
   it('parity: shared base layers and the same Python pass; anything else fails', () => {
