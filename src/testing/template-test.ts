@@ -345,7 +345,13 @@ async function waitHealthy(context: TemplateTestContext, container: string, logF
       const logsResult = await docker(context.engine, ['logs', container], { logFile });
       throw new StepFailure(`the app exited with code ${String(getPath(state, ['ExitCode']))} before becoming healthy:\n${tail(logsResult, 20)}`, logFile);
     }
-    if (health === undefined) throw new StepFailure('the app image has no HEALTHCHECK, so Docker cannot tell when it is ready; add one to the app stage');
+    if (health === undefined) {
+      throw new StepFailure(
+        'the app image has no HEALTHCHECK, so Docker cannot tell when it is ready\n' +
+          'fix: add a HEALTHCHECK to the app stage that uses the image\'s own Python, e.g. ' +
+          'HEALTHCHECK --interval=5s CMD ["python", "-c", "import urllib.request; urllib.request.urlopen(\'http://127.0.0.1:8000/healthz\', timeout=2)"]',
+      );
+    }
     if (health === 'healthy') return { detail: `healthy after ${((Date.now() - started) / 1000).toFixed(1)} s` };
     const probes = getPath(state, ['Health', 'Log']);
     const lastProbe = Array.isArray(probes) ? probes[probes.length - 1] : undefined;

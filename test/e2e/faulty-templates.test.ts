@@ -14,48 +14,81 @@ import { echoingIo, engineForTests, inventory, minutes, type Inventory } from '.
  */
 interface FaultyCase {
   name: string;
-  replace: string;
-  with: string;
+  /** Text edits on the shipped Dockerfile, in order: each `replace` must be found. */
+  edits: { replace: string | RegExp; with: string }[];
+  /** Fixture folders copied into (a copy of) the Flask sample app, which is then passed with --app. */
+  appExtras?: string[];
   failingStep: string;
   evidence: RegExp;
 }
 
 const APP_STAGE = 'FROM base AS app\n';
+const BUILDER_INSTALL = '    pip install --requirement requirements.txt\n';
+/** The template's HEALTHCHECK instruction: its first line and its continuation line. */
+const HEALTHCHECK = /^HEALTHCHECK [^\n]*\\\n[^\n]*\n/m;
 const EXEC_CMD = 'CMD ["gunicorn", "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-", "${templateOption:wsgiApp}"]';
 
 const CASES: FaultyCase[] = [
   {
     name: 'an app stage that runs as root',
-    replace: 'USER ${APP_UID}:${APP_UID}',
-    with: '# stagepack-ignore app-non-root-user: fixture proving the runtime user check\nUSER root',
+    edits: [{ replace: 'USER ${APP_UID}:${APP_UID}', with: '# stagepack-ignore app-non-root-user: fixture proving the runtime user check\nUSER root' }],
     failingStep: 'the app runs as a non-root user with a high UID',
     evidence: /pid 1 as uid 0 \(root\)[^\n]* \(USER "root"\)\n\s*fix: create a user with a fixed UID of 10000 or more/,
   },
   {
     name: 'gcc left in the app stage',
-    replace: APP_STAGE,
-    with: `${APP_STAGE}# stagepack-ignore app-no-build-tools: fixture proving the runtime build-tools check\nRUN apt-get update && apt-get install -y --no-install-recommends gcc && rm -rf /var/lib/apt/lists/*\n`,
+    edits: [{ replace: APP_STAGE, with: `${APP_STAGE}# stagepack-ignore app-no-build-tools: fixture proving the runtime build-tools check\nRUN apt-get update && apt-get install -y --no-install-recommends gcc && rm -rf /var/lib/apt/lists/*\n` }],
     failingStep: 'no compilers or headers in the app image',
     evidence: /build tools: [^\n]*\/usr\/bin\/gcc[^\n]*; the app stage adds [\d.]+ MB over python:3\.11-slim-bookworm\n\s*fix: install compilers and -dev packages in the builder stage only/,
   },
   {
     name: 'a token build argument used in the app stage',
-    replace: APP_STAGE,
-    with: `${APP_STAGE}# stagepack-ignore no-secrets-in-build-args: fixture proving the secrets scan\nARG INDEX_TOKEN\nRUN test -n "$INDEX_TOKEN" || echo "no index token"\n`,
+    edits: [{ replace: APP_STAGE, with: `${APP_STAGE}# stagepack-ignore no-secrets-in-build-args: fixture proving the secrets scan\nARG INDEX_TOKEN\nRUN test -n "$INDEX_TOKEN" || echo "no index token"\n` }],
     failingStep: 'no build secret in any layer, the config or the history',
     evidence: /the build canary \(passed as a BuildKit secret, [^\n]*--build-arg INDEX_TOKEN\) is in the image: image config\/history \(RUN \|1 INDEX_TOKEN=stagepack-canary-[0-9a-f]+ [^\n]*\)\n\s*fix: pass credentials only through RUN --mount=type=secret/,
   },
   {
     name: 'a runtime library missing from the app image',
-    replace: APP_STAGE,
-    with: `${APP_STAGE}# The fault: a library the interpreter's _ctypes module links against is gone from the runtime.\nRUN rm -f /usr/lib/x86_64-linux-gnu/libffi.so.8*\n`,
+    edits: [{ replace: APP_STAGE, with: `${APP_STAGE}# The fault: a library the interpreter's _ctypes module links against is gone from the runtime.\nRUN rm -f /usr/lib/x86_64-linux-gnu/libffi.so.8*\n` }],
     failingStep: 'every shared library resolves in the app image',
     evidence: /libffi\.so\.8 \(needed by [^)]*_ctypes[^)]*\) is missing at run time; the builder has it from the Debian package libffi8\n\s*fix: add the runtime package to the app stage: RUN apt-get update && apt-get install -y --no-install-recommends libffi8/,
   },
   {
+    name: 'a C extension whose runtime library is missing from the app stage',
+    edits: [
+      {
+        replace: BUILDER_INSTALL,
+        with:
+          BUILDER_INSTALL +
+          '# The fault\'s setup: a C extension compiled against libpq here, with its headers and a compiler.\n' +
+          'COPY pqinfo/ /tmp/pqinfo/\n' +
+          'RUN --mount=type=cache,target=/root/.cache/pip \\\n' +
+          '    --mount=type=secret,id=pip.conf,target=/etc/pip.conf \\\n' +
+          '    apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev libpq-dev \\\n' +
+          // The official images ship Python's headers; the stand-in base (Debian's python3) needs python3-dev.
+          '    && { python -c "import os, sys, sysconfig; sys.exit(not os.path.exists(sysconfig.get_paths()[\'include\'] + \'/Python.h\'))" \\\n' +
+          '         || apt-get install -y --no-install-recommends python3-dev; } \\\n' +
+          '    && pip install /tmp/pqinfo \\\n' +
+          '    && rm -rf /var/lib/apt/lists/*\n',
+      },
+    ],
+    // The fault itself: the app stage copies the venv but never installs libpq5.
+    appExtras: ['test/fixtures/c-extension/pqinfo'],
+    failingStep: 'every shared library resolves in the app image',
+    evidence: /libpq\.so\.5 \(needed by [^)]*pqinfo[^)]*\) is missing at run time; the builder has it from the Debian package libpq5\n\s*fix: add the runtime package to the app stage: RUN apt-get update && apt-get install -y --no-install-recommends libpq5/,
+  },
+  {
+    name: 'no HEALTHCHECK',
+    edits: [
+      { replace: APP_STAGE, with: `# stagepack-ignore app-healthcheck: fixture proving the health check\n${APP_STAGE}` },
+      { replace: HEALTHCHECK, with: '' },
+    ],
+    failingStep: 'wait until Docker reports the app healthy',
+    evidence: /the app image has no HEALTHCHECK, so Docker cannot tell when it is ready\n\s*fix: add a HEALTHCHECK to the app stage/,
+  },
+  {
     name: 'a shell-form CMD',
-    replace: EXEC_CMD,
-    with: '# stagepack-ignore app-exec-form: fixture proving the stop check\nCMD gunicorn --worker-tmp-dir /dev/shm --access-logfile - ${templateOption:wsgiApp}',
+    edits: [{ replace: EXEC_CMD, with: '# stagepack-ignore app-exec-form: fixture proving the stop check\nCMD gunicorn --worker-tmp-dir /dev/shm --access-logfile - ${templateOption:wsgiApp}' }],
     failingStep: 'docker stop ends the app within 3 s',
     evidence: /docker stop took 1\d\.\d s \(bound 3 s\), exit code 137: the server ignored SIGTERM and was killed\n\s*fix: start the server in exec form/,
   },
@@ -80,12 +113,23 @@ describe('stagepack test catches faulty production images (end to end)', functio
       const dir = path.join(root, faulty.name.replace(/\W+/g, '-'), 'flask-gunicorn');
       fs.cpSync(path.join(PACKAGE_ROOT, 'templates', 'flask-gunicorn'), dir, { recursive: true });
       const dockerfile = path.join(dir, 'Dockerfile');
-      const text = fs.readFileSync(dockerfile, 'utf8');
-      assert.ok(text.includes(faulty.replace), `the template no longer contains ${faulty.replace}`);
-      fs.writeFileSync(dockerfile, text.replace(faulty.replace, faulty.with));
+      let text = fs.readFileSync(dockerfile, 'utf8');
+      for (const edit of faulty.edits) {
+        const found = typeof edit.replace === 'string' ? text.includes(edit.replace) : edit.replace.test(text);
+        assert.ok(found, `the template no longer contains ${String(edit.replace)}`);
+        text = text.replace(edit.replace, () => edit.with);
+      }
+      fs.writeFileSync(dockerfile, text);
 
+      const args = ['node', 'stagepack', 'test', dir];
+      if (faulty.appExtras) {
+        const app = path.join(root, faulty.name.replace(/\W+/g, '-'), 'app');
+        fs.cpSync(path.join(PACKAGE_ROOT, 'test', 'fixtures', 'apps', 'flask'), app, { recursive: true });
+        for (const extra of faulty.appExtras) fs.cpSync(path.join(PACKAGE_ROOT, extra), path.join(app, path.basename(extra)), { recursive: true });
+        args.push('--app', app);
+      }
       const io = echoingIo();
-      const code = await main(['node', 'stagepack', 'test', dir], io);
+      const code = await main(args, io);
       assert.equal(code, 1, io.out());
       assert.match(io.out(), new RegExp(`^FAILED flask-gunicorn: step "${faulty.failingStep.replace(/[()]/g, '\\$&')}"`, 'm'));
       assert.match(io.err(), faulty.evidence);
