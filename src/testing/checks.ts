@@ -159,3 +159,36 @@ export function sharedLibsVerdict(found: { missing: MissingLibrary[]; checked: n
     : 'fix: find the Debian package that ships it (apt-file search, or packages.debian.org) and install it in the app stage';
   return { ok: false, detail: `${lines.join('; ')}\n${fix}` };
 }
+
+/**
+ * gunicorn's workers prove they are alive by touching an unlinked temporary file ("wgunicorn-*") every few
+ * seconds; on a disk-backed /tmp (the container's overlay) a slow disk stalls that and the arbiter kills
+ * healthy workers. The probe lists every process's open files and the mount table.
+ */
+export const WORKER_TMP_PROBE = [
+  'for p in /proc/[0-9]*; do for f in "$p"/fd/*; do l=$(readlink "$f" 2>/dev/null) && case "$l" in *wgunicorn-*) echo "heartbeat:${p#/proc/}:$l";; esac; done; done',
+  'sed "s/^/mount:/" /proc/mounts',
+].join('; ');
+
+/** The verdict, or undefined when no gunicorn worker heartbeat is open (the server is not gunicorn). */
+export function workerTmpVerdict(probeOutput: string): Verdict | undefined {
+  const heartbeats = [...probeOutput.matchAll(/^heartbeat:(\d+):(.+?)(?: \(deleted\))?$/gm)].map((m) => ({ pid: m[1], file: m[2] }));
+  if (!heartbeats.length) return undefined;
+  const mounts = [...probeOutput.matchAll(/^mount:\S+ (\S+) (\S+) /gm)].map((m) => ({ point: m[1], type: m[2] }));
+  const fsOf = (file: string) =>
+    mounts
+      .filter((m) => m.point === '/' || file === m.point || file.startsWith(`${m.point}/`))
+      .sort((a, b) => b.point.length - a.point.length)[0];
+  const onDisk = heartbeats.filter((h) => fsOf(h.file)?.type !== 'tmpfs');
+  const dirs = [...new Set(heartbeats.map((h) => h.file.replace(/\/[^/]*$/, '') || '/'))];
+  if (onDisk.length) {
+    const where = [...new Set(onDisk.map((h) => `${h.file.replace(/\/[^/]*$/, '') || '/'} (${fsOf(h.file)?.type ?? 'unknown filesystem'})`))].join(', ');
+    return {
+      ok: false,
+      detail: `${new Set(onDisk.map((h) => h.file)).size} gunicorn worker heartbeat file(s) on ${where}, not in memory: a slow disk makes gunicorn kill healthy workers\nfix: add --worker-tmp-dir /dev/shm to the gunicorn command`,
+    };
+  }
+  // The arbiter holds each worker's file open too: count files, not descriptors.
+  const files = new Set(heartbeats.map((h) => h.file)).size;
+  return { ok: true, detail: `${files} gunicorn worker heartbeat file(s), all in ${dirs.join(', ')} (tmpfs)` };
+}

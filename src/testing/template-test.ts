@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import { devcontainer, lastJsonLine } from '../devcontainer-cli';
 import { appChain, expandedFrom, externalBaseImages, parseDockerfile } from '../dockerfile';
-import { BUILD_TOOLS_PROBE, buildToolsVerdict, LOAD, loadVerdict, missingLibraries, parityVerdict, SHARED_LIBS_PROBE, sharedLibsVerdict, pipConfWithCredential, SECRET_ARG, secretsVerdict, stopVerdict, userVerdict, type Verdict } from './checks';
+import { BUILD_TOOLS_PROBE, buildToolsVerdict, LOAD, loadVerdict, missingLibraries, parityVerdict, SHARED_LIBS_PROBE, sharedLibsVerdict, pipConfWithCredential, SECRET_ARG, secretsVerdict, stopVerdict, userVerdict, WORKER_TMP_PROBE, workerTmpVerdict, type Verdict } from './checks';
 import { findInImage } from './image-scan';
 import { burst } from './load';
 import { ensureBaseImages, isStandIn } from '../engine/base-images';
@@ -19,7 +19,7 @@ import { loadTarget, templateOptions, type TargetRef } from '../pack';
 import { ok, tail, type RunResult } from '../proc';
 import { stageFolder } from '../stage';
 import { defaultOptionValues } from '../template-options';
-import { StepFailure, StepRecorder, type StepOutcome, type TemplateRun } from './steps';
+import { StepFailure, StepRecorder, StepSkip, type StepOutcome, type TemplateRun } from './steps';
 
 /**
  * The end-to-end test of one template, as a user meets it: published to a registry, applied onto a sample
@@ -292,6 +292,14 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
     if (!ok(result)) throw failure('could not read the processes\' users inside the app container', result);
     const uids = [...result.stdout.matchAll(/^\/proc\/(\d+)\/status:Uid:\s+(\d+)/gm)].map((m) => ({ pid: m[1], uid: Number(m[2]) }));
     return verdict(userVerdict(config.stdout.trim(), uids));
+  });
+
+  await recorder.step('app-worker-tmp', 'gunicorn workers keep their heartbeat in memory', async () => {
+    const result = await docker(context.engine, ['exec', appContainer, 'sh', '-c', WORKER_TMP_PROBE]);
+    if (!ok(result)) throw failure('could not read the open files of the app container\'s processes', result);
+    const found = workerTmpVerdict(result.stdout);
+    if (!found) throw new StepSkip('no gunicorn worker heartbeat file is open: the server is not gunicorn');
+    return verdict(found);
   });
 
   await recorder.step('app-stop', `docker stop ends the app within ${context.stopBoundMs / 1000} s`, async () => {

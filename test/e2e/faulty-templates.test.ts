@@ -87,6 +87,12 @@ const CASES: FaultyCase[] = [
     evidence: /the app image has no HEALTHCHECK, so Docker cannot tell when it is ready\n\s*fix: add a HEALTHCHECK to the app stage/,
   },
   {
+    name: 'gunicorn without --worker-tmp-dir',
+    edits: [{ replace: EXEC_CMD, with: 'CMD ["gunicorn", "--access-logfile", "-", "${templateOption:wsgiApp}"]' }],
+    failingStep: 'gunicorn workers keep their heartbeat in memory',
+    evidence: /2 gunicorn worker heartbeat file\(s\) on \/tmp \(overlay\), not in memory[^\n]*\n\s*fix: add --worker-tmp-dir \/dev\/shm to the gunicorn command/,
+  },
+  {
     name: 'a shell-form CMD',
     edits: [{ replace: EXEC_CMD, with: '# stagepack-ignore app-exec-form: fixture proving the stop check\nCMD gunicorn --worker-tmp-dir /dev/shm --access-logfile - ${templateOption:wsgiApp}' }],
     failingStep: 'docker stop ends the app within 3 s',

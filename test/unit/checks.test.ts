@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { buildToolsVerdict, missingLibraries, parityVerdict, pipConfWithCredential, secretsVerdict, sharedLibsVerdict, stopVerdict, userVerdict } from '../../src/testing/checks';
+import { buildToolsVerdict, missingLibraries, parityVerdict, pipConfWithCredential, secretsVerdict, sharedLibsVerdict, stopVerdict, userVerdict, workerTmpVerdict } from '../../src/testing/checks';
 
 describe('production-image check verdicts', () => {
   it('user: passes when every process runs at UID >= 10000', () => {
@@ -75,5 +75,19 @@ describe('shared libraries verdict', () => {
 
   it('says where to look when the builder has no package for it either', () => {
     assert.match(sharedLibsVerdict(missingLibraries(probe), {}).detail, /no package in the builder stage provides it either\nfix: find the Debian package that ships it/);
+  });
+
+  it('worker tmp: heartbeat files on tmpfs pass; on the overlay they fail with the flag to add; no gunicorn is no verdict', () => {
+    const mounts = 'mount:overlay / overlay rw 0 0\nmount:shm /dev/shm tmpfs rw 0 0\nmount:tmpfs /tmp tmpfs rw 0 0\n';
+    assert.deepEqual(workerTmpVerdict(`heartbeat:1:/dev/shm/wgunicorn-ab12 (deleted)\nheartbeat:7:/dev/shm/wgunicorn-ab12 (deleted)\nheartbeat:8:/dev/shm/wgunicorn-cd34 (deleted)\n${mounts}`), {
+      ok: true,
+      detail: '2 gunicorn worker heartbeat file(s), all in /dev/shm (tmpfs)',
+    });
+    const onDisk = workerTmpVerdict('heartbeat:7:/tmp/wgunicorn-ab12 (deleted)\nmount:overlay / overlay rw 0 0\nmount:shm /dev/shm tmpfs rw 0 0\n');
+    assert.equal(onDisk?.ok, false);
+    assert.match(onDisk?.detail ?? '', /^1 gunicorn worker heartbeat file\(s\) on \/tmp \(overlay\), not in memory[^\n]*\nfix: add --worker-tmp-dir \/dev\/shm/);
+    // A tmpfs mounted on /tmp (docker run --tmpfs /tmp) is memory too: the longest mount point decides.
+    assert.equal(workerTmpVerdict(`heartbeat:7:/tmp/wgunicorn-ab12 (deleted)\n${mounts}`)?.ok, true);
+    assert.equal(workerTmpVerdict(mounts), undefined);
   });
 });
