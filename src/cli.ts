@@ -37,11 +37,12 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--keep', 'keep containers, images and workspaces for debugging (prints how to remove them)')
     .option('--app <folder>', 'sample application to test with, instead of the fixture matching the template')
+    .option('--defaults-only', 'test each template with its default options only, not once per other proposal of each option')
     .addOption(new Option('--health-timeout <seconds>', 'how long the app may take to become healthy (default: the template\'s bound in stagepack.json, else 30)').argParser(positiveNumber))
-    .action(async (templates: string[], options: { junit?: string; keep?: boolean; app?: string; healthTimeout?: number }) => {
+    .action(async (templates: string[], options: { junit?: string; keep?: boolean; app?: string; defaultsOnly?: boolean; healthTimeout?: number }) => {
       const { testCommand } = require('./commands/test') as typeof import('./commands/test');
       exitCode = await testCommand(
-        { templates, junit: options.junit, keep: Boolean(options.keep), app: options.app, healthTimeoutSeconds: options.healthTimeout },
+        { templates, junit: options.junit, keep: Boolean(options.keep), app: options.app, defaultsOnly: Boolean(options.defaultsOnly), healthTimeoutSeconds: options.healthTimeout },
         io,
       );
     });

@@ -9,9 +9,10 @@ import { EXIT, type ExitCode, type Io } from '../io';
 import { getPath, scalarText } from '../jsonc';
 import { ConfigError, configFor } from '../lint/config';
 import { rules } from '../lint/rules';
-import { discoverTargets, loadTarget, type TargetRef } from '../pack';
+import { discoverTargets, loadTarget, templateOptions, type TargetRef } from '../pack';
 import { stopLiveProcesses } from '../proc';
-import { junitXml, summaryTable, type TemplateRun } from '../testing/steps';
+import { junitXml, runLabel, runOutcome, summaryTable, type TemplateRun } from '../testing/steps';
+import { optionVariants } from '../template-options';
 import { testTemplate } from '../testing/template-test';
 import { PACKAGE_ROOT } from '../version';
 
@@ -24,6 +25,8 @@ export interface TestInput {
   app?: string;
   /** Overrides every template's health bound when given. */
   healthTimeoutSeconds?: number;
+  /** Only each template's defaults, not one run per other proposal of each option. */
+  defaultsOnly: boolean;
 }
 
 /** Bounds when neither the command line nor stagepack.json sets one. */
@@ -62,6 +65,13 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
     apps.set(template, app);
   }
 
+  // Each template with its defaults, then (unless --defaults-only) once per other proposal or enum value of
+  // each option, one option at a time: what users pick, without the full product of every option.
+  const matrix = resolved.templates.flatMap((template) => {
+    const variants = optionVariants(templateOptions(loadTarget(template)));
+    return (input.defaultsOnly ? variants.slice(0, 1) : variants).map((variant) => ({ template, variant }));
+  });
+
   const log = engineLog(io.stderr);
   const runRoot = tempDir('stagepack-test-');
   const logRoot = path.join(stateDir(), 'test-logs', path.basename(runRoot));
@@ -69,6 +79,7 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
   let registry: Registry | undefined;
   let index: PackageIndex | undefined;
   const runs: TemplateRun[] = [];
+  const published = new Map<string, string>();
   const onInterrupt = () => {
     io.stderr('\nstagepack test: interrupted; stopping what is running and removing what this run created\n');
     interrupted = true;
@@ -79,10 +90,11 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
     const engine = await ensureDocker(log);
     registry = await startEphemeralRegistry(log, path.join(runRoot, 'registry'));
     index = await ensurePackageIndex(log, runRoot);
-    for (const template of resolved.templates) {
+    for (const { template, variant } of matrix) {
       if (interrupted) break;
+      const label = runLabel({ template: template.folderName, variant: variant.option && `${variant.option}=${variant.value ?? ''}` });
       const workDir = fs.mkdtempSync(path.join(runRoot, `${template.folderName}-`));
-      io.stderr(`\n${template.folderName}: testing ${template.displayDir} with the sample app ${path.relative(io.cwd, apps.get(template) ?? '') || '.'}\n`);
+      io.stderr(`\n${label}: testing ${template.displayDir} with the sample app ${path.relative(io.cwd, apps.get(template) ?? '') || '.'}\n`);
       runs.push(
         await testTemplate(template, {
           engine,
@@ -91,13 +103,14 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
           log,
           write: io.stderr,
           workDir,
-          logDir: path.join(logRoot, template.folderName),
+          logDir: path.join(logRoot, label.replace(/[^\w.=-]+/g, '_')),
           appDir: apps.get(template) ?? '',
           keep: input.keep,
           healthTimeoutMs: (bounds.get(template)?.healthTimeoutSeconds ?? DEFAULT_BOUNDS.healthTimeoutSeconds) * 1000,
           stopBoundMs: (bounds.get(template)?.stopBoundSeconds ?? DEFAULT_BOUNDS.stopBoundSeconds) * 1000,
           namespace: 'stagepack-test/templates',
-        }),
+          published,
+        }, variant),
       );
     }
   } catch (error) {
@@ -116,12 +129,17 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
 
   io.stdout(`\n${summaryTable(runs)}`);
   if (input.junit) fs.writeFileSync(path.resolve(io.cwd, input.junit), junitXml(runs));
-  const failed = runs.filter((r) => r.steps.some((s) => s.status === 'fail'));
+  const failed = runs.filter((r) => runOutcome(r) === 'fail');
+  const skipped = runs.filter((r) => runOutcome(r) === 'skip');
+  for (const run of skipped) {
+    const step = run.steps.find((s) => s.blocking);
+    io.stdout(`SKIPPED ${runLabel(run)} from step "${step?.title}": ${step?.detail.split('\n')[0]}\n`);
+  }
   for (const run of failed) {
     const step = run.steps.find((s) => s.status === 'fail');
-    io.stdout(`FAILED ${run.template}: step "${step?.title}"${step?.logFile ? ` (log: ${step.logFile})` : ''}\n`);
+    io.stdout(`FAILED ${runLabel(run)}: step "${step?.title}"${step?.logFile ? ` (log: ${step.logFile})` : ''}\n`);
   }
-  io.stdout(`${runs.length - failed.length} passed, ${failed.length} failed\n`);
+  io.stdout(`${runs.length - failed.length - skipped.length} passed, ${skipped.length} skipped, ${failed.length} failed\n`);
   if (interrupted) {
     io.stderr('stagepack test: interrupted before every template was tested\n');
     return EXIT.problems;

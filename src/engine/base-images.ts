@@ -45,6 +45,14 @@ export function standInPackages(spec: StandInSpec): string[] {
   return spec.variant === 'slim' ? slim : [...slim, 'python3-dev', 'build-essential', 'git', 'curl', 'libpq-dev', 'pkg-config'];
 }
 
+/** A base image that cannot be pulled and cannot be stood in for here: what needs it is skipped, not failed. */
+export class BaseImageUnavailable extends EngineError {
+  constructor(message: string, hint: string) {
+    super(message, hint);
+    this.name = 'BaseImageUnavailable';
+  }
+}
+
 export async function ensureBaseImages(engine: Docker, log: EngineLog, images: readonly string[]): Promise<void> {
   for (const image of images) {
     if (ok(await docker(engine, ['image', 'inspect', '--format', '{{.Id}}', image], { timeoutMs: 30_000 }))) continue;
@@ -55,7 +63,7 @@ export async function ensureBaseImages(engine: Docker, log: EngineLog, images: r
     if (!spec) {
       throw new EngineError(`${image} is not available and cannot be pulled: ${tail(pull, 2)}`, `Load it by hand (docker load) or make its registry reachable.`);
     }
-    if ('unsupported' in spec) throw new EngineError(`${image} cannot be pulled and ${spec.unsupported}.`, 'Use a Python version that the image\'s Debian release ships, or make Docker Hub reachable.');
+    if ('unsupported' in spec) throw new BaseImageUnavailable(`${image} cannot be pulled and ${spec.unsupported}.`, 'Use a Python version that the image\'s Debian release ships, or make Docker Hub reachable.');
     await buildStandIn(engine, log, spec);
   }
 }

@@ -13,13 +13,28 @@ export interface StepRecord {
   /** What was found: the evidence of a pass, the reason of a skip, the problem and fix of a failure. */
   detail: string;
   logFile?: string;
+  /** A skip that stopped every later step (they are recorded as skipped, naming its reason). */
+  blocking?: boolean;
 }
 
 export interface TemplateRun {
   template: string;
+  /** The option varied from its default in this run, as `name=value`; undefined for the defaults. */
+  variant?: string;
   /** Options applied, as given to `devcontainer templates apply -a`. */
   options: Record<string, string>;
   steps: StepRecord[];
+}
+
+/** How a run is named in output and reports: `flask-gunicorn` or `flask-gunicorn[port=8080]`. */
+export function runLabel(run: { template: string; variant?: string }): string {
+  return run.variant ? `${run.template}[${run.variant}]` : run.template;
+}
+
+/** A run passed when nothing failed and it was not cut short by a skip that stopped what follows. */
+export function runOutcome(run: TemplateRun): 'pass' | 'fail' | 'skip' {
+  if (run.steps.some((s) => s.status === 'fail')) return 'fail';
+  return run.steps.some((s) => s.status === 'skip' && s.blocking) ? 'skip' : 'pass';
 }
 
 /** Thrown inside a step to fail it with a message (and optionally a log); anything else thrown is a bug. */
@@ -33,9 +48,15 @@ export class StepFailure extends Error {
   }
 }
 
-/** Thrown inside a step to skip it, with the reason; later steps that need it are skipped too. */
+/**
+ * Thrown inside a step to skip it, with the reason. A blocking skip (something the rest needs cannot exist
+ * here, e.g. a base image) skips every later step too, naming the reason; the run then counts as skipped.
+ */
 export class StepSkip extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly blocking = false,
+  ) {
     super(message);
     this.name = 'StepSkip';
   }
@@ -49,6 +70,7 @@ export interface StepOutcome {
 export class StepRecorder {
   readonly steps: StepRecord[] = [];
   private failed = false;
+  private blockedBy: string | undefined;
 
   constructor(
     private readonly label: string,
@@ -68,6 +90,10 @@ export class StepRecorder {
       this.steps.push({ id, title, status: 'skip', durationMs: 0, detail: 'not run: an earlier step failed' });
       return;
     }
+    if (this.blockedBy !== undefined && !options.always) {
+      this.steps.push({ id, title, status: 'skip', durationMs: 0, detail: `not run: ${this.blockedBy}` });
+      return;
+    }
     const started = Date.now();
     this.write(`  ${this.label}  ${title} ...\n`);
     let record: StepRecord;
@@ -77,7 +103,8 @@ export class StepRecorder {
       record = { id, title, status: 'pass', durationMs: Date.now() - started, detail, logFile };
     } catch (error) {
       if (error instanceof StepSkip) {
-        record = { id, title, status: 'skip', durationMs: Date.now() - started, detail: error.message };
+        record = { id, title, status: 'skip', durationMs: Date.now() - started, detail: error.message, blocking: error.blocking || undefined };
+        if (error.blocking) this.blockedBy = error.message.split('\n')[0];
       } else if (error instanceof StepFailure) {
         record = { id, title, status: 'fail', durationMs: Date.now() - started, detail: error.message, logFile: error.logFile };
         this.failed = true;
@@ -109,7 +136,7 @@ function indent(text: string): string {
 
 /** The summary table printed at the end of `stagepack test`. */
 export function summaryTable(runs: readonly TemplateRun[]): string {
-  const rows = runs.flatMap((run) => run.steps.map((s) => [run.template, s.id, s.title, s.status.toUpperCase(), seconds(s.durationMs)]));
+  const rows = runs.flatMap((run) => run.steps.map((s) => [runLabel(run), s.id, s.title, s.status.toUpperCase(), seconds(s.durationMs)]));
   const header = ['template', 'check', 'step', 'result', 'time'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 4 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
@@ -130,7 +157,7 @@ export function junitXml(runs: readonly TemplateRun[]): string {
       const body = `${s.detail}${s.logFile ? `\nlog: ${s.logFile}` : ''}`;
       return `${open}>\n      <failure message="${esc(s.detail.split('\n')[0])}">${esc(body)}</failure>\n    </testcase>`;
     });
-    return `  <testsuite name="${esc(run.template)}" tests="${run.steps.length}" failures="${failures}" skipped="${skipped}" time="${time.toFixed(3)}">\n${cases.join('\n')}\n  </testsuite>`;
+    return `  <testsuite name="${esc(runLabel(run))}" tests="${run.steps.length}" failures="${failures}" skipped="${skipped}" time="${time.toFixed(3)}">\n${cases.join('\n')}\n  </testsuite>`;
   });
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="stagepack test">\n${suites.join('\n')}\n</testsuites>\n`;
 }

@@ -7,7 +7,7 @@ import { appChain, expandedFrom, externalBaseImages, parseDockerfile } from '../
 import { BUILD_TOOLS_PROBE, buildToolsVerdict, LOAD, loadVerdict, missingLibraries, parityVerdict, SHARED_LIBS_PROBE, sharedLibsVerdict, pipConfWithCredential, SECRET_ARG, secretsVerdict, stopVerdict, userVerdict, WORKER_TMP_PROBE, workerTmpVerdict, type Verdict } from './checks';
 import { findInImage } from './image-scan';
 import { burst } from './load';
-import { ensureBaseImages, isStandIn } from '../engine/base-images';
+import { BaseImageUnavailable, ensureBaseImages, isStandIn } from '../engine/base-images';
 import { docker, sleep, type Docker } from '../engine/docker';
 import { EngineError, type EngineLog } from '../engine/log';
 import type { PackageIndex } from '../engine/package-index';
@@ -18,8 +18,8 @@ import { lintTargets } from '../lint/lint';
 import { loadTarget, templateOptions, type TargetRef } from '../pack';
 import { ok, tail, type RunResult } from '../proc';
 import { stageFolder } from '../stage';
-import { defaultOptionValues } from '../template-options';
-import { StepFailure, StepRecorder, StepSkip, type StepOutcome, type TemplateRun } from './steps';
+import { defaultOptionValues, type OptionVariant } from '../template-options';
+import { runLabel, StepFailure, StepRecorder, StepSkip, type StepOutcome, type TemplateRun } from './steps';
 
 /**
  * The end-to-end test of one template, as a user meets it: published to a registry, applied onto a sample
@@ -46,6 +46,11 @@ export interface TemplateTestContext {
   stopBoundMs: number;
   /** Namespace in the (temporary) registry. */
   namespace: string;
+  /**
+   * References already published in this run, by template folder: the variants of one template share one
+   * publication (the registry refuses to publish a version twice, and the content is the same).
+   */
+  published: Map<string, string>;
 }
 
 /** The script the dev container runs, relative to the workspace. */
@@ -57,11 +62,11 @@ interface Created {
   devImageReference?: string;
 }
 
-export async function testTemplate(template: TargetRef, context: TemplateTestContext): Promise<TemplateRun> {
-  const loaded = loadTarget(template);
-  const options = defaultOptionValues(templateOptions(loaded));
-  const recorder = new StepRecorder(template.folderName, context.write);
-  const run: TemplateRun = { template: template.folderName, options, steps: recorder.steps };
+export async function testTemplate(template: TargetRef, context: TemplateTestContext, variant: OptionVariant = defaultVariant(template)): Promise<TemplateRun> {
+  const options = variant.values;
+  const run: TemplateRun = { template: template.folderName, variant: variant.option ? `${variant.option}=${variant.value ?? ''}` : undefined, options, steps: [] };
+  const recorder = new StepRecorder(runLabel(run), context.write);
+  run.steps = recorder.steps;
   fs.mkdirSync(context.logDir, { recursive: true });
   const logFile = (name: string) => path.join(context.logDir, `${name}.log`);
   // The workspace folder name ends up in the dev container's image name (vsc-<name>-<hash>): unique per run.
@@ -89,6 +94,11 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
   });
 
   await recorder.step('publish', 'publish to the local registry', async () => {
+    const earlier = context.published.get(template.absDir);
+    if (earlier) {
+      reference = earlier;
+      return `${reference} (published earlier in this run)`;
+    }
     const collection = path.join(context.workDir, 'collection');
     fs.rmSync(collection, { recursive: true, force: true });
     stageFolder(template.absDir, path.join(collection, template.folderName));
@@ -101,6 +111,7 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
     const version = getPath(entry, ['version']);
     if (!ok(result) || typeof version !== 'string') throw failure('devcontainer templates publish failed', result, logFile('publish'));
     reference = `${context.registry.host}/${context.namespace}/${template.folderName}:${version}`;
+    context.published.set(template.absDir, reference);
     return { detail: reference, logFile: logFile('publish') };
   });
 
@@ -131,6 +142,8 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
     try {
       await ensureBaseImages(context.engine, context.log, images);
     } catch (error) {
+      // Not a fault of the template: this machine cannot have the image. Everything after needs it.
+      if (error instanceof BaseImageUnavailable) throw new StepSkip(`${error.message} (${error.hint})`, true);
       if (error instanceof EngineError) throw new StepFailure(`${error.message}\nfix: ${error.hint}`);
       throw error;
     }
@@ -340,6 +353,10 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
   // Logs of a passing run are noise; those of a failing one are what the user reads next.
   if (!recorder.hasFailed && !context.keep) fs.rmSync(context.logDir, { recursive: true, force: true });
   return run;
+}
+
+function defaultVariant(template: TargetRef): OptionVariant {
+  return { values: defaultOptionValues(templateOptions(loadTarget(template))) };
 }
 
 /** Polls Docker's health status of a container until healthy; fails on unhealthy, exit or timeout. */

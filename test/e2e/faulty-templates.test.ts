@@ -127,7 +127,7 @@ describe('stagepack test catches faulty production images (end to end)', functio
       }
       fs.writeFileSync(dockerfile, text);
 
-      const args = ['node', 'stagepack', 'test', dir];
+      const args = ['node', 'stagepack', 'test', '--defaults-only', dir];
       if (faulty.appExtras) {
         const app = path.join(root, faulty.name.replace(/\W+/g, '-'), 'app');
         fs.cpSync(path.join(PACKAGE_ROOT, 'test', 'fixtures', 'apps', 'flask'), app, { recursive: true });

@@ -20,7 +20,7 @@ describe('stagepack test on Ctrl-C (end to end)', function () {
 
   it('stops what is running and removes every container and image it created', async () => {
     const baseline = await inventory(engine);
-    const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'stagepack.js'), 'test', 'flask-gunicorn'], {
+    const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'stagepack.js'), 'test', '--defaults-only', 'flask-gunicorn'], {
       cwd: PACKAGE_ROOT,
       detached: true, // its own process group, like a shell job, so the group can be signalled as a terminal would
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { junitXml, StepFailure, StepRecorder, StepSkip, summaryTable, type TemplateRun } from '../../src/testing/steps';
+import { junitXml, runLabel, runOutcome, StepFailure, StepRecorder, StepSkip, summaryTable, type TemplateRun } from '../../src/testing/steps';
 
 describe('test steps and reports', () => {
   it('records passes, skips and failures, and skips what follows a failure unless it must always run', async () => {
@@ -15,6 +15,23 @@ describe('test steps and reports', () => {
     assert.equal(recorder.hasFailed, true);
     assert.match(out, /t {2}FAIL third \(\d+\.\d s\): broke\n {8}fix: do this\n {8}log: \/tmp\/c\.log\n/);
     assert.match(out, /skip second .*no uwsgi wheel/);
+  });
+
+  it('a blocking skip skips everything after it but the always-steps, and the run counts as skipped', async () => {
+    const recorder = new StepRecorder('t[pythonVersion=3.12]', () => undefined);
+    await recorder.step('lint', 'lint', async () => 'fine');
+    await recorder.step('base-images', 'base images', async () => { throw new StepSkip('python:3.12-slim-bookworm cannot be pulled\nmore', true); });
+    await recorder.step('app-build', 'build', async () => 'never');
+    await recorder.step('cleanup', 'cleanup', async () => 'cleaned', { always: true });
+    assert.deepEqual(recorder.steps.map((s) => [s.id, s.status]), [['lint', 'pass'], ['base-images', 'skip'], ['app-build', 'skip'], ['cleanup', 'pass']]);
+    assert.equal(recorder.steps[2].detail, 'not run: python:3.12-slim-bookworm cannot be pulled');
+    assert.equal(recorder.hasFailed, false);
+    const run: TemplateRun = { template: 't', variant: 'pythonVersion=3.12', options: {}, steps: recorder.steps };
+    assert.equal(runOutcome(run), 'skip');
+    assert.equal(runLabel(run), 't[pythonVersion=3.12]');
+    // A skip that is not blocking (a check that does not apply) leaves the run passing.
+    assert.equal(runOutcome({ ...run, steps: [{ id: 'x', title: 'x', status: 'skip', durationMs: 0, detail: 'not gunicorn' }] }), 'pass');
+    assert.equal(runOutcome({ ...run, steps: [...run.steps, { id: 'y', title: 'y', status: 'fail', durationMs: 0, detail: 'broke' }] }), 'fail');
   });
 
   it('does not swallow programming errors', async () => {
