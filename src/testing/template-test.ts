@@ -55,6 +55,8 @@ export interface TemplateTestContext {
 
 /** The script the dev container runs, relative to the workspace. */
 export const DEV_TEST_SCRIPT = '.devcontainer/test.sh';
+/** Optional: the template's own checks of the app image, run with `sh -s` inside the running app container. */
+export const APP_TEST_SCRIPT = '.devcontainer/app-test.sh';
 
 interface Created {
   containers: string[];
@@ -293,6 +295,15 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
     const response = await httpGet(`http://127.0.0.1:${hostPort}/`);
     if (response.status >= 500) throw new StepFailure(`GET / answered ${response.status}: ${response.body.slice(0, 200)}`);
     return `GET http://127.0.0.1:${hostPort}/ -> ${response.status} ${response.body.trim().slice(0, 80)}`;
+  });
+
+  await recorder.step('app-exec', `the template's own checks of the app image (${APP_TEST_SCRIPT})`, async () => {
+    const script = path.join(workspace, APP_TEST_SCRIPT);
+    if (!fs.existsSync(script)) throw new StepSkip(`the template has no ${APP_TEST_SCRIPT}`);
+    const result = await docker(context.engine, ['exec', '-i', appContainer, 'sh', '-s'], { input: fs.readFileSync(script, 'utf8'), logFile: logFile('app-exec'), timeoutMs: 120_000 });
+    const checks = result.stdout.split('\n').filter((l) => /^(not )?ok - /.test(l));
+    if (!ok(result)) throw failure(`${APP_TEST_SCRIPT} failed in the app container`, result, logFile('app-exec'));
+    return { detail: `${checks.length} checks passed: ${checks.map((c) => c.replace(/^ok - /, '')).join('; ')}`, logFile: logFile('app-exec') };
   });
 
   await recorder.step('app-load', `a burst of ${LOAD.requests} requests (${LOAD.concurrency} at a time) from loopback completes without errors`, async () => {

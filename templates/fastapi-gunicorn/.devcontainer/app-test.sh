@@ -1,0 +1,36 @@
+#!/bin/sh
+# Checks of the production image that only this template knows about. `stagepack test` runs it inside the
+# running app container; you can too:
+#   docker build --target app -t myapp . && docker run --rm -i myapp sh -s < .devcontainer/app-test.sh
+# POSIX sh on purpose: the app image has no bash guarantees. One line per check; exits non-zero on the first
+# failure.
+set -eu
+cd /app
+
+bytecode_only='${templateOption:bytecodeOnly}'
+asgi_module='${templateOption:asgiApp}'
+asgi_module=${asgi_module%%:*}
+
+check() {
+    description=$1
+    shift
+    if "$@" >/tmp/app-check.log 2>&1; then
+        echo "ok - ${description}"
+    else
+        echo "not ok - ${description}"
+        sed 's/^/    /' /tmp/app-check.log
+        exit 1
+    fi
+}
+
+no_python_sources() { test -z "$(find . -name '*.py' -type f | head -n 1)"; }
+has_python_sources() { test -n "$(find . -name '*.py' -type f | head -n 1)"; }
+
+if [ "$bytecode_only" = "true" ]; then
+    check "the app ships bytecode only (no .py under /app)" no_python_sources
+    check "${asgi_module}.pyc is there to import" test -f "${asgi_module}.pyc"
+else
+    check "the app ships its sources (${asgi_module}.py)" has_python_sources
+fi
+check "no lock file next to the app (it stays in the builder)" sh -c '! test -e requirements.txt'
+echo "app image ok"
