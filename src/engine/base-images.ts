@@ -17,6 +17,8 @@ import { stateDir } from './state';
  */
 
 export const STAND_IN_LABEL = 'org.stagepack.stand-in';
+/** The Debian packages a stand-in was built with: a stand-in built from an older list is rebuilt. */
+export const STAND_IN_PACKAGES_LABEL = 'org.stagepack.stand-in.packages';
 
 /** Python that each Debian release ships: a stand-in can only be the version its release has. */
 export const DEBIAN_PYTHON: Readonly<Record<string, string>> = { bookworm: '3.11', trixie: '3.13' };
@@ -41,7 +43,9 @@ export function standInSpec(image: string): StandInSpec | { unsupported: string 
 
 /** Debian packages of a stand-in. The full variant adds what the official non-slim image is for: compilers and headers. */
 export function standInPackages(spec: StandInSpec): string[] {
-  const slim = ['python3', 'python3-venv', 'python-is-python3', 'ca-certificates', 'netbase', 'tzdata'];
+  // libpython: the official images build Python with --enable-shared, so programs that embed it (uwsgi)
+  // find libpython3.X.so.1.0 in the slim runtime; Debian's python3 does not pull it in by itself.
+  const slim = ['python3', 'python3-venv', 'python-is-python3', `libpython${spec.python}`, 'ca-certificates', 'netbase', 'tzdata'];
   return spec.variant === 'slim' ? slim : [...slim, 'python3-dev', 'build-essential', 'git', 'curl', 'libpq-dev', 'pkg-config'];
 }
 
@@ -55,7 +59,18 @@ export class BaseImageUnavailable extends EngineError {
 
 export async function ensureBaseImages(engine: Docker, log: EngineLog, images: readonly string[]): Promise<void> {
   for (const image of images) {
-    if (ok(await docker(engine, ['image', 'inspect', '--format', '{{.Id}}', image], { timeoutMs: 30_000 }))) continue;
+    const present = await docker(engine, ['image', 'inspect', '--format', `{{.Id}} {{index .Config.Labels "${STAND_IN_LABEL}"}} {{index .Config.Labels "${STAND_IN_PACKAGES_LABEL}"}}`, image], { timeoutMs: 30_000 });
+    if (ok(present)) {
+      const [id, standIn, packages] = present.stdout.trim().split(' ');
+      const spec = standInSpec(image);
+      const outdated = standIn === 'true' && spec && !('unsupported' in spec) && packages !== standInPackages(spec).join(',');
+      if (!outdated) continue;
+      log.step(`The stand-in ${image} was built from another package list; rebuilding it`);
+      await buildStandIn(engine, log, spec);
+      // The old stand-in (ours, by its id) lost its tag to the new one: remove it rather than leave it dangling.
+      await docker(engine, ['rmi', id], { timeoutMs: 60_000 });
+      continue;
+    }
     log.step(`Pulling ${image}`);
     const pull = await docker(engine, ['pull', image], { timeoutMs: 600_000 });
     if (ok(pull)) continue;
@@ -107,6 +122,7 @@ async function buildStandIn(engine: Docker, log: EngineLog, spec: StandInSpec): 
     '--change', 'ENV LANG=C.UTF-8',
     '--change', `ENV PYTHON_VERSION=${spec.python}`,
     '--change', `LABEL ${STAND_IN_LABEL}=true`,
+    '--change', `LABEL ${STAND_IN_PACKAGES_LABEL}=${standInPackages(spec).join(',')}`,
     '--change', `LABEL org.opencontainers.image.description="${description}"`,
     '--change', 'CMD ["python3"]',
     tarball,

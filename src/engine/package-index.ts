@@ -4,8 +4,10 @@ import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createHash } from 'node:crypto';
 import { ok, run } from '../proc';
 import { EngineError, type EngineLog } from './log';
+import { stateDir } from './state';
 
 /**
  * Python packages for builds and dev containers when PyPI is out of reach.
@@ -54,6 +56,73 @@ export function parsePipConfig(output: string): PipSources {
   return { indexRoots: [...new Set(indexRoots)], findLinks: [...new Set(findLinks)] };
 }
 
+/**
+ * Source distributions the local mirror lacks but Debian's archive carries unchanged: Debian's
+ * `<name>_<version>.orig.tar.gz` is the upstream release tarball (with its PKG-INFO), so pip builds it as the
+ * sdist `<name>-<version>.tar.gz` exactly as it would from PyPI. The SHA-256 is the one in Debian's .dsc.
+ * With these, a template can pin `uwsgi==2.0.21` and still be built here.
+ */
+export const DEBIAN_SDISTS: readonly { name: string; version: string; url: string; sha256: string }[] = [
+  {
+    name: 'uwsgi',
+    version: '2.0.21',
+    url: 'https://deb.debian.org/debian/pool/main/u/uwsgi/uwsgi_2.0.21.orig.tar.gz',
+    sha256: '35a30d83791329429bc04fe44183ce4ab512fcf6968070a7bfba42fc5a0552a9',
+  },
+];
+
+/** Downloads (once, into the state folder) and verifies the DEBIAN_SDISTS; returns the folder, or undefined. */
+async function debianSdists(log: EngineLog): Promise<string | undefined> {
+  const dir = path.join(stateDir(), 'sdists');
+  fs.mkdirSync(dir, { recursive: true });
+  for (const sdist of DEBIAN_SDISTS) {
+    const file = path.join(dir, `${sdist.name}-${sdist.version}.tar.gz`);
+    if (fs.existsSync(file) && sha256Of(file) === sdist.sha256) continue;
+    log.step(`Fetching ${sdist.name} ${sdist.version}'s source from Debian's archive (${sdist.url}), which the local mirror lacks`);
+    try {
+      const body = await download(sdist.url);
+      const digest = createHash('sha256').update(body).digest('hex');
+      if (digest !== sdist.sha256) throw new Error(`SHA-256 ${digest}, expected ${sdist.sha256}`);
+      fs.writeFileSync(`${file}.part`, body);
+      fs.renameSync(`${file}.part`, file);
+    } catch (error) {
+      log.step(`Could not fetch ${sdist.url}: ${(error as Error).message}; builds that need ${sdist.name} will fail`);
+    }
+  }
+  return dir;
+}
+
+function sha256Of(file: string): string {
+  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+function download(url: string, redirects = 3): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    https
+      .get(url, { timeout: 60_000 }, (response) => {
+        const status = response.statusCode ?? 0;
+        if (status >= 300 && status < 400 && response.headers.location && redirects > 0) {
+          response.resume();
+          resolve(download(new URL(response.headers.location, url).toString(), redirects - 1));
+          return;
+        }
+        if (status !== 200) {
+          response.resume();
+          reject(new Error(`HTTP ${status}`));
+          return;
+        }
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve(Buffer.concat(chunks)));
+        response.on('error', reject);
+      })
+      .on('timeout', function (this: import('node:http').ClientRequest) {
+        this.destroy(new Error('timed out'));
+      })
+      .on('error', reject);
+  });
+}
+
 /** True when PyPI answers within a few seconds (then builds use it directly). */
 export function pypiReachable(timeoutMs = 4000): Promise<boolean> {
   return new Promise((resolve) => {
@@ -80,7 +149,9 @@ export async function ensurePackageIndex(log: EngineLog, workDir: string): Promi
       'Give builds a package index: make PyPI reachable, or point pip\'s index-url/extra-index-url at a local PEP 503 folder.',
     );
   }
-  const server = await serveIndex(roots, sources.findLinks.filter((d) => fs.existsSync(d)));
+  const sdists = await debianSdists(log);
+  const findLinks = [...sources.findLinks, ...(sdists ? [sdists] : [])].filter((d) => fs.existsSync(d));
+  const server = await serveIndex(roots, findLinks);
   const port = (server.address() as { port: number }).port;
   const urls = roots.map((_root, i) => `http://127.0.0.1:${port}/${i}/simple/`);
   const pipConf = path.join(workDir, 'pip.conf');
@@ -91,7 +162,7 @@ export async function ensurePackageIndex(log: EngineLog, workDir: string): Promi
       '[global]',
       `index-url = ${urls[0]}`,
       ...(urls.length > 1 ? [`extra-index-url = ${urls.slice(1).join(' ')}`] : []),
-      ...(sources.findLinks.length ? [`find-links = http://127.0.0.1:${port}/links/`] : []),
+      ...(findLinks.length ? [`find-links = http://127.0.0.1:${port}/links/`] : []),
       'trusted-host = 127.0.0.1',
       '',
     ].join('\n'),
@@ -113,7 +184,7 @@ export function serveIndex(roots: readonly string[], findLinks: readonly string[
   const server = http.createServer((request, response) => {
     const url = decodeURIComponent((request.url ?? '/').split('?')[0]);
     if (url === '/links/' || url === '/links') {
-      const wheels = findLinks.flatMap((dir, i) => fs.readdirSync(dir).filter((f) => f.endsWith('.whl')).map((f) => `<a href="/links/${i}/${encodeURIComponent(f)}">${f}</a>`));
+      const wheels = findLinks.flatMap((dir, i) => fs.readdirSync(dir).filter((f) => f.endsWith('.whl') || f.endsWith('.tar.gz')).map((f) => `<a href="/links/${i}/${encodeURIComponent(f)}">${f}</a>`));
       response.writeHead(200, { 'content-type': 'text/html' });
       response.end(`<!DOCTYPE html><html><body>\n${wheels.join('<br>\n')}\n</body></html>\n`);
       return;

@@ -129,6 +129,9 @@ export const SHARED_LIBS_PROBE = [
   // sys.path names the lib-dynload the interpreter really loads from (sysconfig schemes differ per distribution).
   'dyn=$(python -c "import sys; print(next((p for p in sys.path if p.endswith(\'lib-dynload\')), \'/nonexistent\'))")',
   'files=$(find "$prefix" "$dyn" -name "*.so*" -type f 2>/dev/null)',
+  // Compiled programs the venv installs (uwsgi is one): regular files under bin/ that start with ELF's magic.
+  'for f in "$prefix"/bin/*; do if [ -f "$f" ] && [ ! -L "$f" ] && [ "$(head -c 4 "$f" | tail -c 3)" = "ELF" ]; then files="$files\\n$f"; fi; done',
+  'files=$(printf "%b" "$files")',
   'for f in "$(readlink -f "$(command -v python)")" $files; do ldd "$f" 2>/dev/null | sed -n "s|^[[:space:]]*\\([^[:space:]]*\\) => not found.*|missing:\\1:$f|p"; done',
   'echo "checked:$(echo "$files" | grep -c .)"',
 ].join('; ');

@@ -15,7 +15,7 @@ export function engineForTests(): Promise<Docker> {
   ready ??= (async () => {
     const log = engineLog((text) => process.stderr.write(`      ${text}`));
     const engine = await ensureDocker(log);
-    await ensureBaseImages(engine, log, ['python:3.11-slim-bookworm']);
+    await ensureBaseImages(engine, log, ['python:3.11-slim-bookworm', 'python:3.11-bookworm']);
     return engine;
   })();
   return ready;

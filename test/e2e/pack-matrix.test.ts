@@ -1,0 +1,48 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../src/cli';
+import type { Docker } from '../../src/engine/docker';
+import { discoverTargets, loadTarget, templateOptions } from '../../src/pack';
+import { optionVariants } from '../../src/template-options';
+import { PACKAGE_ROOT } from '../../src/version';
+import { echoingIo, engineForTests, inventory, minutes } from './helpers';
+
+/**
+ * The whole pack, as `.ci/run` must prove it: every template with its defaults and with each other proposal
+ * of each option (one at a time), on the real engine. A variant may only be skipped for a base image this
+ * machine cannot have, and the run must say so; everything else passes, and nothing is left behind.
+ */
+describe('stagepack test on the whole pack, every option proposal (end to end)', function () {
+  this.timeout(minutes(60));
+  let engine: Docker;
+  before(async () => {
+    engine = await engineForTests();
+  });
+
+  it('passes every template variant or skips it for a base image that cannot exist here, naming it', async () => {
+    const discovered = discoverTargets([PACKAGE_ROOT], PACKAGE_ROOT);
+    assert.ok(discovered.ok);
+    const templates = discovered.targets.filter((t) => t.kind === 'template');
+    const expected = templates.flatMap((t) => optionVariants(templateOptions(loadTarget(t))).map((v) => (v.option ? `${t.folderName}[${v.option}=${v.value}]` : t.folderName)));
+    const reports = fs.mkdtempSync(path.join(os.tmpdir(), 'stagepack-matrix-'));
+    const junit = path.join(reports, 'pack.xml');
+    const baseline = await inventory(engine);
+    const io = echoingIo();
+    const code = await main(['node', 'stagepack', 'test', '--junit', junit], io);
+    const xml = fs.readFileSync(junit, 'utf8');
+    fs.rmSync(reports, { recursive: true, force: true });
+
+    assert.equal(code, 0, io.out());
+    const suites = [...xml.matchAll(/<testsuite name="([^"]+)" tests="(\d+)" failures="(\d+)" skipped="(\d+)"/g)].map((m) => ({ name: m[1], failures: Number(m[3]) }));
+    assert.deepEqual(suites.map((s) => s.name.replace(/&quot;/g, '"')), expected, 'one run per template and option proposal');
+    assert.deepEqual(suites.filter((s) => s.failures), []);
+    const skipped = [...io.out().matchAll(/^SKIPPED (\S+) from step "make the base images available": (.+)$/gm)];
+    for (const [, label, reason] of skipped) assert.match(reason, /cannot be pulled and Debian \w+ ships Python [\d.]+, not [\d.]+/, label);
+    // Every template's defaults really ran (a skip there would prove nothing about the template).
+    for (const template of templates) assert.ok(!skipped.some((m) => m[1] === template.folderName), `${template.folderName} was skipped with its defaults`);
+    assert.match(io.out(), new RegExp(`^${expected.length - skipped.length} passed, ${skipped.length} skipped, 0 failed$`, 'm'));
+    assert.deepEqual(await inventory(engine), baseline, 'the matrix left containers or images behind');
+  });
+});
