@@ -12,7 +12,7 @@ import { stateDir } from './state';
  * and tag it with the official name, so the Dockerfiles resolve unchanged.
  *
  * A stand-in is NOT the official image: Debian's Python at /usr/bin/python3 (python-is-python3 adds
- * `python`), one layer, PEP 668's "externally managed" marker on the system Python. It carries the label
+ * `python`), in one layer. Like the official images it has pip and no PEP 668 "externally managed" marker. It carries the label
  * `org.stagepack.stand-in=true` and a description; sizes measured on it are not official sizes.
  */
 
@@ -45,7 +45,8 @@ export function standInSpec(image: string): StandInSpec | { unsupported: string 
 export function standInPackages(spec: StandInSpec): string[] {
   // libpython: the official images build Python with --enable-shared, so programs that embed it (uwsgi)
   // find libpython3.X.so.1.0 in the slim runtime; Debian's python3 does not pull it in by itself.
-  const slim = ['python3', 'python3-venv', 'python-is-python3', `libpython${spec.python}`, 'ca-certificates', 'netbase', 'tzdata'];
+  // pip, as in the official images (`pip install` straight into the image's Python works there).
+  const slim = ['python3', 'python3-venv', 'python3-pip', 'python-is-python3', `libpython${spec.python}`, 'ca-certificates', 'netbase', 'tzdata'];
   return spec.variant === 'slim' ? slim : [...slim, 'python3-dev', 'build-essential', 'git', 'curl', 'libpq-dev', 'pkg-config'];
 }
 
@@ -105,6 +106,8 @@ async function buildStandIn(engine: Docker, log: EngineLog, spec: StandInSpec): 
       '--dpkgopt=path-exclude=/usr/share/man/*',
       '--dpkgopt=path-exclude=/usr/share/locale/*',
       '--customize-hook=rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*.bin',
+      // The official images' Python is not Debian's and carries no PEP 668 marker: pip may install into it.
+      '--customize-hook=rm -f "$1"/usr/lib/python3*/EXTERNALLY-MANAGED',
       spec.release,
       tarball,
       `deb ${mirror} ${spec.release} main`,
