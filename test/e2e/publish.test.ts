@@ -9,12 +9,17 @@ import { engineLog } from '../../src/engine/log';
 import { freePort, probeRegistry, startEphemeralRegistry, type Registry } from '../../src/engine/registry';
 import { NOT_APPLIED } from '../../src/lint/applied-files';
 import { ok } from '../../src/proc';
-import { applyOptions } from '../../src/template-options';
+import { discoverTargets, loadTarget, templateOptions, type TargetRef } from '../../src/pack';
+import { applyOptions, defaultOptionValues } from '../../src/template-options';
 import { PACKAGE_ROOT } from '../../src/version';
 import { echoingIo, minutes } from './helpers';
 
 const TEMPLATE = path.join(PACKAGE_ROOT, 'templates', 'flask-gunicorn');
-const DEFAULTS = { pythonVersion: '3.11', port: '8000', workers: '2', wsgiApp: 'app:app', healthCheckPath: '/healthz' };
+const packTargets = () => {
+  const discovered = discoverTargets([PACKAGE_ROOT], PACKAGE_ROOT);
+  assert.ok(discovered.ok);
+  return discovered.targets;
+};
 
 function catalog(port: number): Promise<string[]> {
   return new Promise((resolve, reject) => {
@@ -31,14 +36,15 @@ function filesOf(dir: string): string[] {
 }
 
 /** Applies a reference into a fresh folder with the real CLI and compares it with the template's files. */
-async function applyAndCompare(reference: string, work: string): Promise<void> {
+async function applyAndCompare(reference: string, work: string, template: TargetRef): Promise<void> {
   const target = fs.mkdtempSync(path.join(work, 'applied-'));
   const result = await devcontainer(undefined, ['templates', 'apply', '--template-id', reference, '--workspace-folder', target]);
   assert.ok(ok(result), result.stderr);
-  const expected = filesOf(TEMPLATE).filter((f) => !NOT_APPLIED.has(f));
+  const expected = filesOf(template.absDir).filter((f) => !NOT_APPLIED.has(f));
   assert.deepEqual(filesOf(target), expected);
+  const defaults = defaultOptionValues(templateOptions(loadTarget(template)));
   for (const file of expected) {
-    assert.equal(fs.readFileSync(path.join(target, file), 'utf8'), applyOptions(fs.readFileSync(path.join(TEMPLATE, file), 'utf8'), DEFAULTS), `${file} differs`);
+    assert.equal(fs.readFileSync(path.join(target, file), 'utf8'), applyOptions(fs.readFileSync(path.join(template.absDir, file), 'utf8'), defaults), `${template.folderName}: ${file} differs`);
   }
   assert.equal(fs.statSync(path.join(target, '.devcontainer', 'test.sh')).mode & 0o111, 0o111, 'test.sh lost its executable bits');
 }
@@ -63,10 +69,16 @@ describe('stagepack publish (end to end, real registry and Dev Containers CLI)',
       const code = await main(['node', 'stagepack', 'publish'], io);
       assert.equal(code, 0, io.err());
       assert.match(io.err(), new RegExp(`Started an OCI registry on localhost:${port}`));
-      assert.match(io.out(), new RegExp(`published template flask-gunicorn 1\\.0\\.0 -> localhost:${port}/stagepack/templates/flask-gunicorn \\(tags: 1, 1\\.0, 1\\.0\\.0, latest\\)`));
-      assert.match(io.out(), new RegExp(`devcontainer templates apply -t localhost:${port}/stagepack/templates/flask-gunicorn:1 -w`));
+      for (const target of packTargets()) {
+        const kind = target.kind === 'template' ? 'templates' : 'features';
+        assert.match(io.out(), new RegExp(`published ${target.kind} ${target.folderName} 1\\.0\\.0 -> localhost:${port}/stagepack/${kind}/${target.folderName} \\(tags: 1, 1\\.0, 1\\.0\\.0, latest\\)`));
+      }
+      assert.match(io.out(), new RegExp(`devcontainer templates apply -t localhost:${port}/stagepack/templates/[\\w-]+:1 -w`));
       assert.equal(await probeRegistry(port), 'registry', 'the default registry must keep running after publish');
-      await applyAndCompare(`localhost:${port}/stagepack/templates/flask-gunicorn:1`, work);
+      // Every template, applied from the registry with the real CLI, reproduces its files.
+      for (const template of packTargets().filter((t) => t.kind === 'template')) {
+        await applyAndCompare(`localhost:${port}/stagepack/templates/${template.folderName}:1`, work, template);
+      }
 
       const again = echoingIo();
       assert.equal(await main(['node', 'stagepack', 'publish'], again), 0);
@@ -91,8 +103,17 @@ describe('stagepack publish (end to end, real registry and Dev Containers CLI)',
       const io = echoingIo();
       const code = await main(['node', 'stagepack', 'publish', '--registry', registry.host, '--namespace', 'acme/devcontainers'], io);
       assert.equal(code, 0, io.err());
-      assert.deepEqual(await catalog(registry.port), ['acme/devcontainers', 'acme/devcontainers/flask-gunicorn']);
-      await applyAndCompare(`${registry.host}/acme/devcontainers/flask-gunicorn:1.0.0`, work);
+      const targets = packTargets();
+      const expected = [
+        'acme/devcontainers',
+        ...targets.filter((t) => t.kind === 'template').map((t) => `acme/devcontainers/${t.folderName}`),
+        ...(targets.some((t) => t.kind === 'feature') ? ['acme/devcontainers-features'] : []),
+        ...targets.filter((t) => t.kind === 'feature').map((t) => `acme/devcontainers-features/${t.folderName}`),
+      ].sort();
+      assert.deepEqual(await catalog(registry.port), expected);
+      const flask = targets.find((t) => t.folderName === 'flask-gunicorn');
+      assert.ok(flask);
+      await applyAndCompare(`${registry.host}/acme/devcontainers/flask-gunicorn:1.0.0`, work, flask);
     });
 
     it('publishes nothing when the pack has a lint error, and says what to do', async () => {
