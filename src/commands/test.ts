@@ -6,13 +6,14 @@ import { ensurePackageIndex, tempDir, type PackageIndex } from '../engine/packag
 import { startEphemeralRegistry, type Registry } from '../engine/registry';
 import { stateDir } from '../engine/state';
 import { EXIT, type ExitCode, type Io } from '../io';
-import { getPath, scalarText } from '../jsonc';
+import { getPath, isRecord, parseJsonc, scalarText } from '../jsonc';
 import { ConfigError, configFor } from '../lint/config';
 import { rules } from '../lint/rules';
 import { discoverTargets, loadTarget, templateOptions, type TargetRef } from '../pack';
 import { stopLiveProcesses } from '../proc';
 import { junitXml, runLabel, runOutcome, summaryTable, type TemplateRun } from '../testing/steps';
 import { optionVariants } from '../template-options';
+import { testFeature } from '../testing/feature-test';
 import { testTemplate } from '../testing/template-test';
 import { PACKAGE_ROOT } from '../version';
 
@@ -113,6 +114,46 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
         }, variant),
       );
     }
+    for (const feature of resolved.features) {
+      if (interrupted) break;
+      const workDir = fs.mkdtempSync(path.join(runRoot, `${feature.folderName}-`));
+      io.stderr(`\n${feature.folderName}: testing the feature ${feature.displayDir} with devcontainer features test\n`);
+      runs.push(
+        await testFeature(feature, {
+          engine,
+          log,
+          write: io.stderr,
+          workDir,
+          logDir: path.join(logRoot, `feature-${feature.folderName}`),
+          keep: input.keep,
+          testsRoot: path.join(resolved.packRoot, 'test'),
+        }),
+      );
+      // Then the feature as users meet it: applied with a template (templates apply --features).
+      const host = resolved.templates[0] ?? packTemplates(resolved.packRoot)[0];
+      if (!host || interrupted) continue;
+      const hostDir = fs.mkdtempSync(path.join(runRoot, `${host.folderName}-`));
+      const label = runLabel({ template: host.folderName, variant: `+${feature.folderName}` });
+      io.stderr(`\n${label}: testing ${host.displayDir} with the feature ${feature.displayDir} applied\n`);
+      runs.push(
+        await testTemplate(host, {
+          engine,
+          index,
+          registry,
+          log,
+          write: io.stderr,
+          workDir: hostDir,
+          logDir: path.join(logRoot, label.replace(/[^\w.=+-]+/g, '_')),
+          appDir: apps.get(host) ?? fixtureAppFor(host) ?? '',
+          keep: input.keep,
+          healthTimeoutMs: (bounds.get(host)?.healthTimeoutSeconds ?? DEFAULT_BOUNDS.healthTimeoutSeconds) * 1000,
+          stopBoundMs: (bounds.get(host)?.stopBoundSeconds ?? DEFAULT_BOUNDS.stopBoundSeconds) * 1000,
+          namespace: 'stagepack-test/templates',
+          published,
+          feature: { target: feature, options: scenarioOptions(path.join(resolved.packRoot, 'test', feature.folderName), feature.folderName), namespace: 'stagepack-test/features' },
+        }),
+      );
+    }
   } catch (error) {
     if (error instanceof EngineError) {
       io.stderr(`stagepack test: ${error.message}\nfix: ${error.hint}\n`);
@@ -147,29 +188,47 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
   return failed.length ? EXIT.problems : EXIT.ok;
 }
 
-type Resolution = { ok: true; templates: TargetRef[] } | { ok: false; message: string };
+type Resolution = { ok: true; templates: TargetRef[]; features: TargetRef[]; packRoot: string } | { ok: false; message: string };
 
 /**
- * Arguments are template ids in the pack (the working directory's templates/ when it is a pack, else
- * stagepack's own) or paths to template folders. No argument: every template of that pack.
+ * Arguments are template or feature ids in the pack (the working directory's templates/ and features/ when
+ * it is a pack, else stagepack's own) or paths to their folders. No argument: everything in that pack.
  */
 export function resolveTemplates(args: readonly string[], cwd: string): Resolution {
   const packRoot = fs.existsSync(path.join(cwd, 'templates')) ? cwd : PACKAGE_ROOT;
   const inputs = args.length ? args : [packRoot];
   const templates: TargetRef[] = [];
+  const features: TargetRef[] = [];
   for (const arg of inputs) {
-    const byId = path.join(packRoot, 'templates', arg);
-    const isId = /^[\w.-]+$/.test(arg) && fs.existsSync(byId) && !fs.existsSync(path.resolve(cwd, arg, 'devcontainer-template.json'));
-    const discovery = discoverTargets([isId ? byId : arg], cwd);
+    const byId = ['templates', 'features'].map((kind) => path.join(packRoot, kind, arg)).find((dir) => /^[\w.-]+$/.test(arg) && fs.existsSync(dir));
+    const isId = byId !== undefined && !fs.existsSync(path.resolve(cwd, arg, 'devcontainer-template.json')) && !fs.existsSync(path.resolve(cwd, arg, 'devcontainer-feature.json'));
+    const discovery = discoverTargets([isId && byId ? byId : arg], cwd);
     if (!discovery.ok) {
-      const templatesDir = path.relative(cwd, path.join(packRoot, 'templates')) || '.';
-      return { ok: false, message: `${arg}: neither a template id in ${templatesDir}/ nor a template folder` };
+      const rel = (kind: string) => path.relative(cwd, path.join(packRoot, kind)) || '.';
+      return { ok: false, message: `${arg}: neither a template or feature id in ${rel('templates')}/ or ${rel('features')}/ nor a template or feature folder` };
     }
-    const found = discovery.targets.filter((t) => t.kind === 'template');
-    if (!found.length) return { ok: false, message: `${arg}: holds no templates` };
-    templates.push(...found);
+    if (!discovery.targets.length) return { ok: false, message: `${arg}: holds no templates or features` };
+    templates.push(...discovery.targets.filter((t) => t.kind === 'template'));
+    features.push(...discovery.targets.filter((t) => t.kind === 'feature'));
   }
-  return { ok: true, templates };
+  return { ok: true, templates, features, packRoot };
+}
+
+function packTemplates(packRoot: string): TargetRef[] {
+  const discovery = discoverTargets([packRoot], packRoot);
+  return discovery.ok ? discovery.targets.filter((t) => t.kind === 'template') : [];
+}
+
+/** The options the feature's first scenario gives it (so the applied feature does something), else none. */
+export function scenarioOptions(testDir: string, featureId: string): Record<string, string> {
+  const file = path.join(testDir, 'scenarios.json');
+  if (!fs.existsSync(file)) return {};
+  const doc = parseJsonc(fs.readFileSync(file, 'utf8'));
+  for (const scenario of isRecord(doc.value) ? Object.values(doc.value) : []) {
+    const options = getPath(scenario, ['features', featureId]);
+    if (isRecord(options)) return Object.fromEntries(Object.entries(options).map(([k, v]) => [k, scalarText(v) ?? '']));
+  }
+  return {};
 }
 
 function removeIfEmpty(dir: string): void {

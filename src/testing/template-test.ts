@@ -51,6 +51,11 @@ export interface TemplateTestContext {
    * publication (the registry refuses to publish a version twice, and the content is the same).
    */
   published: Map<string, string>;
+  /**
+   * A feature to apply together with the template (`templates apply --features`): it is published to
+   * `namespace` in the same registry, and the dev container must come up with it and pass its smoke test.
+   */
+  feature?: { target: TargetRef; options: Record<string, string>; namespace: string };
 }
 
 /** The script the dev container runs, relative to the workspace. */
@@ -66,7 +71,9 @@ interface Created {
 
 export async function testTemplate(template: TargetRef, context: TemplateTestContext, variant: OptionVariant = defaultVariant(template)): Promise<TemplateRun> {
   const options = variant.values;
-  const run: TemplateRun = { template: template.folderName, variant: variant.option ? `${variant.option}=${variant.value ?? ''}` : undefined, options, steps: [] };
+  const variantLabel = context.feature ? `+${context.feature.target.folderName}` : variant.option ? `${variant.option}=${variant.value ?? ''}` : undefined;
+  const run: TemplateRun = { template: template.folderName, variant: variantLabel, options, steps: [] };
+  let featureReference = '';
   const recorder = new StepRecorder(runLabel(run), context.write);
   run.steps = recorder.steps;
   fs.mkdirSync(context.logDir, { recursive: true });
@@ -96,10 +103,22 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
   });
 
   await recorder.step('publish', 'publish to the local registry', async () => {
+    if (context.feature) {
+      const { target, namespace } = context.feature;
+      const featureCollection = path.join(context.workDir, 'feature-collection');
+      stageFolder(target.absDir, path.join(featureCollection, target.folderName));
+      const published = await devcontainer(undefined, ['features', 'publish', '--registry', context.registry.host, '--namespace', namespace, '--log-level', 'info', featureCollection], {
+        logFile: logFile('publish-feature'),
+        timeoutMs: 120_000,
+      });
+      const version = getPath(lastJsonLine(published.stdout), [target.folderName, 'version']);
+      if (!ok(published) || typeof version !== 'string') throw failure('devcontainer features publish failed', published, logFile('publish-feature'));
+      featureReference = `${context.registry.host}/${namespace}/${target.folderName}:${version}`;
+    }
     const earlier = context.published.get(template.absDir);
     if (earlier) {
       reference = earlier;
-      return `${reference} (published earlier in this run)`;
+      return `${reference} (published earlier in this run)${featureReference ? `, with ${featureReference}` : ''}`;
     }
     const collection = path.join(context.workDir, 'collection');
     fs.rmSync(collection, { recursive: true, force: true });
@@ -114,12 +133,13 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
     if (!ok(result) || typeof version !== 'string') throw failure('devcontainer templates publish failed', result, logFile('publish'));
     reference = `${context.registry.host}/${context.namespace}/${template.folderName}:${version}`;
     context.published.set(template.absDir, reference);
-    return { detail: reference, logFile: logFile('publish') };
+    return { detail: `${reference}${featureReference ? `, with ${featureReference}` : ''}`, logFile: logFile('publish') };
   });
 
   await recorder.step('apply', 'apply onto the sample app', async () => {
     fs.cpSync(context.appDir, workspace, { recursive: true, verbatimSymlinks: true });
-    const result = await devcontainer(undefined, ['templates', 'apply', '--template-id', reference, '--template-args', JSON.stringify(options), '--workspace-folder', workspace, '--log-level', 'info'], {
+    const features = context.feature ? ['--features', JSON.stringify([{ id: featureReference, options: context.feature.options }])] : [];
+    const result = await devcontainer(undefined, ['templates', 'apply', '--template-id', reference, '--template-args', JSON.stringify(options), ...features, '--workspace-folder', workspace, '--log-level', 'info'], {
       logFile: logFile('apply'),
       timeoutMs: 120_000,
     });
@@ -156,6 +176,9 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
 
   await recorder.step('dev-up', 'devcontainer up (development target)', async () => {
     overrideConfig = writeOverrideConfig(workspace, context.workDir, context.index.buildOptions);
+    // With features, the CLI also builds an image of their content (dev_container_feature_content_temp):
+    // ours are the ones that appear during this step.
+    const featureContentBefore = context.feature ? new Set(await featureContentImages(context.engine)) : new Set<string>();
     const result = await devcontainer(context.engine, [
       'up', '--workspace-folder', workspace, '--override-config', overrideConfig, '--docker-path', context.engine.client,
       '--id-label', idLabel, '--log-level', 'info',
@@ -168,9 +191,22 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
       devImage = (await docker(context.engine, ['inspect', '--format', '{{.Image}}', containerId])).stdout.trim();
     }
     await recordDevImages(context.engine, workspace, typeof containerId === 'string' ? containerId : undefined, created);
+    if (context.feature) for (const id of await featureContentImages(context.engine)) if (!featureContentBefore.has(id)) created.images.push(id);
     if (!ok(result) || outcome?.outcome !== 'success' || typeof containerId !== 'string') throw failure('devcontainer up failed', result, logFile('devcontainer-up'));
     return { detail: `container ${containerId.slice(0, 12)} as ${String(outcome.remoteUser)} in ${String(outcome.remoteWorkspaceFolder)}`, logFile: logFile('devcontainer-up') };
   });
+
+  if (context.feature) {
+    const feature = context.feature;
+    await recorder.step('dev-feature', `the dev container has the feature ${feature.target.folderName}`, async () => {
+      const label = await docker(context.engine, ['inspect', '--format', '{{index .Config.Labels "devcontainer.metadata"}}', devImage]);
+      const entries = safeJsonArray(label.stdout.trim()) ?? [];
+      const ids = entries.map((e) => scalarText(getPath(e, ['id'])) ?? '').filter(Boolean);
+      const found = ids.find((id) => id === featureReference || id.startsWith(`${featureReference.replace(/:[^:/]+$/, '')}:`));
+      if (!found) throw new StepFailure(`the dev container's metadata names no ${featureReference} (it names: ${ids.join(', ') || 'nothing'})`);
+      return `installed from ${found} with options ${JSON.stringify(feature.options)}`;
+    });
+  }
 
   await recorder.step('dev-exec', `devcontainer exec ${DEV_TEST_SCRIPT}`, async () => {
     const result = await devcontainer(context.engine, [
@@ -297,15 +333,6 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
     return `GET http://127.0.0.1:${hostPort}/ -> ${response.status} ${response.body.trim().slice(0, 80)}`;
   });
 
-  await recorder.step('app-exec', `the template's own checks of the app image (${APP_TEST_SCRIPT})`, async () => {
-    const script = path.join(workspace, APP_TEST_SCRIPT);
-    if (!fs.existsSync(script)) throw new StepSkip(`the template has no ${APP_TEST_SCRIPT}`);
-    const result = await docker(context.engine, ['exec', '-i', appContainer, 'sh', '-s'], { input: fs.readFileSync(script, 'utf8'), logFile: logFile('app-exec'), timeoutMs: 120_000 });
-    const checks = result.stdout.split('\n').filter((l) => /^(not )?ok - /.test(l));
-    if (!ok(result)) throw failure(`${APP_TEST_SCRIPT} failed in the app container`, result, logFile('app-exec'));
-    return { detail: `${checks.length} checks passed: ${checks.map((c) => c.replace(/^ok - /, '')).join('; ')}`, logFile: logFile('app-exec') };
-  });
-
   await recorder.step('app-load', `a burst of ${LOAD.requests} requests (${LOAD.concurrency} at a time) from loopback completes without errors`, async () => {
     return verdict(loadVerdict(await burst(`http://127.0.0.1:${hostPort}/`, LOAD)));
   });
@@ -324,6 +351,15 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
     const found = workerTmpVerdict(result.stdout);
     if (!found) throw new StepSkip('no gunicorn worker heartbeat file is open: the server is not gunicorn');
     return verdict(found);
+  });
+
+  await recorder.step('app-exec', `the template's own checks of the app image (${APP_TEST_SCRIPT})`, async () => {
+    const script = path.join(workspace, APP_TEST_SCRIPT);
+    if (!fs.existsSync(script)) throw new StepSkip(`the template has no ${APP_TEST_SCRIPT}`);
+    const result = await docker(context.engine, ['exec', '-i', appContainer, 'sh', '-s'], { input: fs.readFileSync(script, 'utf8'), logFile: logFile('app-exec'), timeoutMs: 120_000 });
+    const checks = result.stdout.split('\n').filter((l) => /^(not )?ok - /.test(l));
+    if (!ok(result)) throw failure(`${APP_TEST_SCRIPT} failed in the app container`, result, logFile('app-exec'));
+    return { detail: `${checks.length} checks passed: ${checks.map((c) => c.replace(/^ok - /, '')).join('; ')}`, logFile: logFile('app-exec') };
   });
 
   await recorder.step('app-stop', `docker stop ends the app within ${context.stopBoundMs / 1000} s`, async () => {
@@ -425,6 +461,11 @@ async function cleanUp(context: TemplateTestContext, created: Created): Promise<
  * (`vsc-<workspace folder name>-<hash>[-uid]`). The workspace name is unique to this run, so the filter can
  * only match images this run built.
  */
+async function featureContentImages(engine: Docker): Promise<string[]> {
+  const listed = await docker(engine, ['images', '--no-trunc', '--quiet', '--filter', 'reference=dev_container_feature_content_temp']);
+  return listed.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+}
+
 async function recordDevImages(engine: Docker, workspace: string, containerId: string | undefined, created: Created): Promise<void> {
   if (containerId) {
     const image = await docker(engine, ['inspect', '--format', '{{.Image}}', containerId]);

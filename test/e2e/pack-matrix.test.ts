@@ -14,18 +14,24 @@ import { echoingIo, engineForTests, inventory, minutes } from './helpers';
  * of each option (one at a time), on the real engine. A variant may only be skipped for a base image this
  * machine cannot have, and the run must say so; everything else passes, and nothing is left behind.
  */
-describe('stagepack test on the whole pack, every option proposal (end to end)', function () {
+describe('stagepack test on the whole pack: every template option proposal and every feature (end to end)', function () {
   this.timeout(minutes(60));
   let engine: Docker;
   before(async () => {
     engine = await engineForTests();
   });
 
-  it('passes every template variant or skips it for a base image that cannot exist here, naming it', async () => {
+  it('passes every template variant and feature, or skips a variant for a base image that cannot exist here, naming it', async () => {
     const discovered = discoverTargets([PACKAGE_ROOT], PACKAGE_ROOT);
     assert.ok(discovered.ok);
     const templates = discovered.targets.filter((t) => t.kind === 'template');
-    const expected = templates.flatMap((t) => optionVariants(templateOptions(loadTarget(t))).map((v) => (v.option ? `${t.folderName}[${v.option}=${v.value}]` : t.folderName)));
+    const features = discovered.targets.filter((t) => t.kind === 'feature');
+    const expected = [
+      ...templates.flatMap((t) => optionVariants(templateOptions(loadTarget(t))).map((v) => (v.option ? `${t.folderName}[${v.option}=${v.value}]` : t.folderName))),
+      // Then each feature's own tests (devcontainer features test, every scenario), and the feature applied
+      // with the pack's first template (templates apply --features).
+      ...features.flatMap((f) => [f.folderName, `${templates[0].folderName}[+${f.folderName}]`]),
+    ];
     const reports = fs.mkdtempSync(path.join(os.tmpdir(), 'stagepack-matrix-'));
     const junit = path.join(reports, 'pack.xml');
     const baseline = await inventory(engine);
