@@ -110,7 +110,7 @@ describe('stagepack publish (end to end, real registry and Dev Containers CLI)',
         ...(targets.some((t) => t.kind === 'feature') ? ['acme/devcontainers-features'] : []),
         ...targets.filter((t) => t.kind === 'feature').map((t) => `acme/devcontainers-features/${t.folderName}`),
       ].sort();
-      assert.deepEqual(await catalog(registry.port), expected);
+      assert.deepEqual((await catalog(registry.port)).sort(), expected);
       const flask = targets.find((t) => t.folderName === 'flask-gunicorn');
       assert.ok(flask);
       await applyAndCompare(`${registry.host}/acme/devcontainers/flask-gunicorn:1.0.0`, work, flask);
