@@ -130,10 +130,31 @@ export function isDependencyInstall(command: string): boolean {
 
 const dependencyInstallCache = new Map<string, boolean>();
 
+/** pip's general options that take a value as the next word (`pip --python /opt/venv/bin/python install`). */
+const PIP_VALUE_OPTIONS = new Set(['--python', '--log', '--proxy', '--retries', '--timeout', '--exists-action', '--trusted-host', '--cert', '--client-cert', '--cache-dir', '--keyring-provider', '--use-feature', '--use-deprecated']);
+
+/**
+ * The pip subcommand of one shell command's words (`pip3 -q install ...`, `python -m pip --python X install`,
+ * `/opt/venv/bin/pip install`), skipping pip's general options; undefined when the command is not pip.
+ */
+export function pipSubcommand(words: readonly string[]): string | undefined {
+  let i: number;
+  if (/(^|\/)pip3?(\.\d+)?$/.test(words[0] ?? '')) i = 1;
+  else if (/(^|\/)python[\d.]*$/.test(words[0] ?? '') && words[1] === '-m' && words[2] === 'pip') i = 3;
+  else return undefined;
+  while (i < words.length && words[i].startsWith('-')) i += PIP_VALUE_OPTIONS.has(words[i]) ? 2 : 1;
+  return words[i];
+}
+
+/** True when the words run `pip install` (also behind a wrapper such as `sudo` or `env X=1`). */
+export function runsPipInstall(words: readonly string[]): boolean {
+  return words.some((_, i) => pipSubcommand(words.slice(i)) === 'install');
+}
+
 function detectDependencyInstall(command: string): boolean {
   return shellCommands(command).some((words) => {
     const joined = words.join(' ');
-    return /(^|\s)(pip3?|python3? -m pip|uv pip)\s+install\b/.test(joined) && /(\s-r\s|\s--requirement[\s=]|\s-e\s|\s\.(\s|$))/.test(`${joined} `)
+    return (runsPipInstall(words) || /(^|\s)uv pip\s+install\b/.test(joined)) && /(\s-r\s|\s--requirement[\s=]|\s-e\s|\s\.(\s|$))/.test(`${joined} `)
       || /(^|\s)pipenv\s+(install|sync)\b/.test(joined)
       || /(^|\s)poetry\s+install\b/.test(joined)
       || /(^|\s)uv\s+sync\b/.test(joined);

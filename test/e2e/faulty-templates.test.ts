@@ -23,7 +23,7 @@ interface FaultyCase {
 }
 
 const APP_STAGE = 'FROM base AS app\n';
-const BUILDER_INSTALL = '    pip install --requirement requirements.txt\n';
+const BUILDER_INSTALL = '    pip --python "$VIRTUAL_ENV/bin/python" install --requirement requirements.txt\n';
 /** The template's HEALTHCHECK instruction: its first line and its continuation line. */
 const HEALTHCHECK = /^HEALTHCHECK [^\n]*\\\n[^\n]*\n/m;
 const EXEC_CMD = 'CMD ["gunicorn", "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-", "${templateOption:wsgiApp}"]';
@@ -68,7 +68,7 @@ const CASES: FaultyCase[] = [
           // The official images ship Python's headers; the stand-in base (Debian's python3) needs python3-dev.
           '    && { python -c "import os, sys, sysconfig; sys.exit(not os.path.exists(sysconfig.get_paths()[\'include\'] + \'/Python.h\'))" \\\n' +
           '         || apt-get install -y --no-install-recommends python3-dev; } \\\n' +
-          '    && pip install /tmp/pqinfo \\\n' +
+          '    && pip --python "$VIRTUAL_ENV/bin/python" install /tmp/pqinfo \\\n' +
           '    && rm -rf /var/lib/apt/lists/*\n',
       },
     ],

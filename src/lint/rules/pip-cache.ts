@@ -1,5 +1,5 @@
 import { ancestry } from '../../dockerfile';
-import { commandText, instructionsOf, mounts, positionOfInstruction, shellCommands } from '../dockerfile-facts';
+import { commandText, instructionsOf, mounts, positionOfInstruction, runsPipInstall, shellCommands } from '../dockerfile-facts';
 import { defineRule, isTemplate } from '../rule';
 
 export default defineRule({
@@ -24,7 +24,7 @@ export default defineRule({
       const envDisables = instructionsOf(chain, 'ENV').some((env) => env.properties.some((p) => p.name === 'PIP_NO_CACHE_DIR' && /^(1|true|yes|on|off|0)$/i.test(p.value ?? '')));
       for (const run of instructionsOf([stage], 'RUN')) {
         const command = commandText(run);
-        const pipInstall = shellCommands(command).some((w) => /(^|\/)pip3?$/.test(w[0]) && w[1] === 'install' || (w[0].startsWith('python') && w[1] === '-m' && w[2] === 'pip' && w[3] === 'install'));
+        const pipInstall = shellCommands(command).some((w) => runsPipInstall(w));
         if (!pipInstall || envDisables || command.includes('--no-cache-dir')) continue;
         if (mounts(run).some((m) => m.type === 'cache' && /\.cache\/pip\/?$|\/pip-cache\/?$/.test(m.target ?? ''))) continue;
         const position = positionOfInstruction(run);
