@@ -23,10 +23,12 @@ import { ensureBaseImages, isStandIn } from '../src/engine/base-images';
 import { docker, ensureDocker, type Docker } from '../src/engine/docker';
 import { engineLog } from '../src/engine/log';
 import { ensurePackageIndex } from '../src/engine/package-index';
-import { loadTarget, templateOptions, type TargetRef } from '../src/pack';
-import { discoverTargets } from '../src/pack';
+import { discoverTargets, loadTarget, templateOptions, type TargetRef } from '../src/pack';
 import { ok, tail } from '../src/proc';
-import { applyOptions, defaultOptionValues } from '../src/template-options';
+import { defaultOptionValues } from '../src/template-options';
+import { getPath } from '../src/jsonc';
+import { startEphemeralRegistry, type Registry } from '../src/engine/registry';
+import { stageFolder } from '../src/stage';
 import { writeOverrideConfig } from '../src/testing/template-test';
 import { PACKAGE_ROOT } from '../src/version';
 
@@ -43,21 +45,16 @@ RUN --mount=type=secret,id=pip.conf,target=/etc/pip.conf pip install -r requirem
 CMD ${cmd}
 `;
 
-/** Files `devcontainer templates apply` copies: all but the metadata and the template's own docs. */
-function applyTemplate(template: TargetRef, workspace: string): void {
-  const values = defaultOptionValues(templateOptions(loadTarget(template)));
-  const skip = new Set(['devcontainer-template.json', 'README.md', 'NOTES.md']);
-  const walk = (rel: string) => {
-    for (const entry of fs.readdirSync(path.join(template.absDir, rel), { withFileTypes: true })) {
-      const relPath = path.join(rel, entry.name);
-      if (entry.isDirectory()) walk(relPath);
-      else if (entry.isFile() && !(rel === '' && skip.has(entry.name))) {
-        fs.mkdirSync(path.dirname(path.join(workspace, relPath)), { recursive: true });
-        fs.writeFileSync(path.join(workspace, relPath), applyOptions(fs.readFileSync(path.join(template.absDir, relPath), 'utf8'), values));
-      }
-    }
-  };
-  walk('');
+/** The template as users get it: published to a temporary local registry and applied by the Dev Containers CLI. */
+async function applyTemplate(template: TargetRef, workspace: string, registry: Registry, work: string): Promise<void> {
+  const collection = path.join(work, `collection-${template.folderName}`);
+  stageFolder(template.absDir, path.join(collection, template.folderName));
+  const published = await devcontainer(undefined, ['templates', 'publish', '--registry', registry.host, '--namespace', 'bench/templates', collection]);
+  const version = getPath(lastJsonLine(published.stdout), [template.folderName, 'version']);
+  if (!ok(published) || typeof version !== 'string') throw new Error(`devcontainer templates publish failed:\n${tail(published, 10)}`);
+  const options = JSON.stringify(defaultOptionValues(templateOptions(loadTarget(template))));
+  const applied = await devcontainer(undefined, ['templates', 'apply', '--template-id', `${registry.host}/bench/templates/${template.folderName}:${version}`, '--template-args', options, '--workspace-folder', workspace]);
+  if (!ok(applied)) throw new Error(`devcontainer templates apply failed:\n${tail(applied, 10)}`);
 }
 
 interface Build {
@@ -90,6 +87,7 @@ async function main(): Promise<void> {
   await ensureBaseImages(engine, log, bases);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'stagepack-bench-'));
   const index = await ensurePackageIndex(log, work);
+  const registry = await startEphemeralRegistry(log, path.join(work, 'registry'));
   const images: string[] = [];
   const containers: string[] = [];
   const size = async (image: string) => Number((await docker(engine, ['image', 'inspect', '--format', '{{.Size}}', image])).stdout.trim());
@@ -105,7 +103,7 @@ async function main(): Promise<void> {
       const ws = path.join(work, `${c.template}-bench`);
       const naive = path.join(work, `${c.app}-naive`);
       fs.cpSync(appDir, ws, { recursive: true });
-      applyTemplate(template, ws);
+      await applyTemplate(template, ws, registry, work);
       fs.cpSync(appDir, naive, { recursive: true });
       fs.writeFileSync(path.join(naive, 'Dockerfile'), naiveDockerfile(c.naiveCmd));
       const logs = (name: string) => path.join(work, `${c.app}-${name}.log`);
@@ -172,6 +170,7 @@ async function main(): Promise<void> {
     if (containers.length) await docker(engine, ['rm', '--force', ...containers]);
     if (images.length) await docker(engine, ['rmi', '--force', ...new Set(images)]);
     await index.close();
+    await registry.stop();
     fs.rmSync(work, { recursive: true, force: true });
   }
   process.stdout.write(

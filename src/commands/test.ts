@@ -6,15 +6,15 @@ import { ensurePackageIndex, tempDir, type PackageIndex } from '../engine/packag
 import { startEphemeralRegistry, type Registry } from '../engine/registry';
 import { stateDir } from '../engine/state';
 import { EXIT, type ExitCode, type Io } from '../io';
-import { getPath, isRecord, parseJsonc, scalarText } from '../jsonc';
+import { getPath, scalarText } from '../jsonc';
 import { ConfigError, configFor } from '../lint/config';
 import { rules } from '../lint/rules';
 import { discoverTargets, loadTarget, templateOptions, type TargetRef } from '../pack';
 import { stopLiveProcesses } from '../proc';
 import { junitXml, runLabel, runOutcome, summaryTable, type TemplateRun } from '../testing/steps';
 import { optionVariants } from '../template-options';
-import { testFeature } from '../testing/feature-test';
-import { testTemplate } from '../testing/template-test';
+import { scenarioOptions, testFeature } from '../testing/feature-test';
+import { testTemplate, type TemplateTestContext } from '../testing/template-test';
 import { PACKAGE_ROOT } from '../version';
 
 export interface TestInput {
@@ -89,30 +89,31 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
   process.once('SIGINT', onInterrupt);
   try {
     const engine = await ensureDocker(log);
-    registry = await startEphemeralRegistry(log, path.join(runRoot, 'registry'));
-    index = await ensurePackageIndex(log, runRoot);
+    // Kept in the outer variables too, for the clean-up in `finally`.
+    const runRegistry = (registry = await startEphemeralRegistry(log, path.join(runRoot, 'registry')));
+    const runIndex = (index = await ensurePackageIndex(log, runRoot));
+    /** One template run's context: its own work and log folders, the shared engine, registry and index. */
+    const contextFor = (template: TargetRef, label: string, feature?: TemplateTestContext['feature']): TemplateTestContext => ({
+      engine,
+      index: runIndex,
+      registry: runRegistry,
+      log,
+      write: io.stderr,
+      workDir: fs.mkdtempSync(path.join(runRoot, `${template.folderName}-`)),
+      logDir: path.join(logRoot, label.replace(/[^\w.=+-]+/g, '_')),
+      appDir: apps.get(template) ?? fixtureAppFor(template) ?? '',
+      keep: input.keep,
+      healthTimeoutMs: (bounds.get(template)?.healthTimeoutSeconds ?? DEFAULT_BOUNDS.healthTimeoutSeconds) * 1000,
+      stopBoundMs: (bounds.get(template)?.stopBoundSeconds ?? DEFAULT_BOUNDS.stopBoundSeconds) * 1000,
+      namespace: 'stagepack-test/templates',
+      published,
+      feature,
+    });
     for (const { template, variant } of matrix) {
       if (interrupted) break;
       const label = runLabel({ template: template.folderName, variant: variant.option && `${variant.option}=${variant.value ?? ''}` });
-      const workDir = fs.mkdtempSync(path.join(runRoot, `${template.folderName}-`));
       io.stderr(`\n${label}: testing ${template.displayDir} with the sample app ${path.relative(io.cwd, apps.get(template) ?? '') || '.'}\n`);
-      runs.push(
-        await testTemplate(template, {
-          engine,
-          index,
-          registry,
-          log,
-          write: io.stderr,
-          workDir,
-          logDir: path.join(logRoot, label.replace(/[^\w.=-]+/g, '_')),
-          appDir: apps.get(template) ?? '',
-          keep: input.keep,
-          healthTimeoutMs: (bounds.get(template)?.healthTimeoutSeconds ?? DEFAULT_BOUNDS.healthTimeoutSeconds) * 1000,
-          stopBoundMs: (bounds.get(template)?.stopBoundSeconds ?? DEFAULT_BOUNDS.stopBoundSeconds) * 1000,
-          namespace: 'stagepack-test/templates',
-          published,
-        }, variant),
-      );
+      runs.push(await testTemplate(template, contextFor(template, label), variant));
     }
     for (const feature of resolved.features) {
       if (interrupted) break;
@@ -132,27 +133,10 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
       // Then the feature as users meet it: applied with a template (templates apply --features).
       const host = resolved.templates[0] ?? packTemplates(resolved.packRoot)[0];
       if (!host || interrupted) continue;
-      const hostDir = fs.mkdtempSync(path.join(runRoot, `${host.folderName}-`));
       const label = runLabel({ template: host.folderName, variant: `+${feature.folderName}` });
       io.stderr(`\n${label}: testing ${host.displayDir} with the feature ${feature.displayDir} applied\n`);
-      runs.push(
-        await testTemplate(host, {
-          engine,
-          index,
-          registry,
-          log,
-          write: io.stderr,
-          workDir: hostDir,
-          logDir: path.join(logRoot, label.replace(/[^\w.=+-]+/g, '_')),
-          appDir: apps.get(host) ?? fixtureAppFor(host) ?? '',
-          keep: input.keep,
-          healthTimeoutMs: (bounds.get(host)?.healthTimeoutSeconds ?? DEFAULT_BOUNDS.healthTimeoutSeconds) * 1000,
-          stopBoundMs: (bounds.get(host)?.stopBoundSeconds ?? DEFAULT_BOUNDS.stopBoundSeconds) * 1000,
-          namespace: 'stagepack-test/templates',
-          published,
-          feature: { target: feature, options: scenarioOptions(path.join(resolved.packRoot, 'test', feature.folderName), feature.folderName), namespace: 'stagepack-test/features' },
-        }),
-      );
+      const options = scenarioOptions(path.join(resolved.packRoot, 'test', feature.folderName), feature.folderName);
+      runs.push(await testTemplate(host, contextFor(host, label, { target: feature, options, namespace: 'stagepack-test/features' })));
     }
   } catch (error) {
     if (error instanceof EngineError) {
@@ -217,18 +201,6 @@ export function resolveTemplates(args: readonly string[], cwd: string): Resoluti
 function packTemplates(packRoot: string): TargetRef[] {
   const discovery = discoverTargets([packRoot], packRoot);
   return discovery.ok ? discovery.targets.filter((t) => t.kind === 'template') : [];
-}
-
-/** The options the feature's first scenario gives it (so the applied feature does something), else none. */
-export function scenarioOptions(testDir: string, featureId: string): Record<string, string> {
-  const file = path.join(testDir, 'scenarios.json');
-  if (!fs.existsSync(file)) return {};
-  const doc = parseJsonc(fs.readFileSync(file, 'utf8'));
-  for (const scenario of isRecord(doc.value) ? Object.values(doc.value) : []) {
-    const options = getPath(scenario, ['features', featureId]);
-    if (isRecord(options)) return Object.fromEntries(Object.entries(options).map(([k, v]) => [k, scalarText(v) ?? '']));
-  }
-  return {};
 }
 
 function removeIfEmpty(dir: string): void {

@@ -1,16 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { countBySeverity } from '../diagnostics';
 import { devcontainer } from '../devcontainer-cli';
-import { BaseImageUnavailable, ensureBaseImages } from '../engine/base-images';
 import { docker, type Docker } from '../engine/docker';
-import { EngineError, type EngineLog } from '../engine/log';
+import type { EngineLog } from '../engine/log';
 import { getPath, isRecord, parseJsonc, scalarText } from '../jsonc';
-import { lintTargets } from '../lint/lint';
 import type { TargetRef } from '../pack';
 import { ok, tail } from '../proc';
 import { stageFolder } from '../stage';
-import { StepFailure, StepRecorder, StepSkip, type TemplateRun } from './steps';
+import { baseImagesOrSkip, lintOrFail } from './common-steps';
+import { StepFailure, StepRecorder, type TemplateRun } from './steps';
 
 /**
  * A feature's own tests, run the way the Dev Containers CLI defines them: `devcontainer features test` on
@@ -44,15 +42,7 @@ export async function testFeature(feature: TargetRef, context: FeatureTestContex
   const createdImages: string[] = [];
   let images: string[] = [FEATURE_TEST_BASE_IMAGE];
 
-  await recorder.step('lint', 'lint the feature', async () => {
-    const diagnostics = lintTargets([feature]);
-    const counts = countBySeverity(diagnostics);
-    if (counts.error) {
-      const lines = diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line ?? 1}:${d.column ?? 1} ${d.message} (${d.ruleId})`);
-      throw new StepFailure(`${counts.error} lint error(s); a feature that does not lint is not tested\n${lines.join('\n')}`);
-    }
-    return `no errors, ${counts.warning} warning(s)`;
-  });
+  await recorder.step('lint', 'lint the feature', async () => lintOrFail(feature));
 
   await recorder.step('feature-tests-present', 'the feature has tests', async () => {
     if (!fs.existsSync(path.join(testDir, 'test.sh'))) {
@@ -64,13 +54,7 @@ export async function testFeature(feature: TargetRef, context: FeatureTestContex
   });
 
   await recorder.step('base-images', 'make the base images available', async () => {
-    try {
-      await ensureBaseImages(context.engine, context.log, images);
-    } catch (error) {
-      if (error instanceof BaseImageUnavailable) throw new StepSkip(`${error.message} (${error.hint})`, true);
-      if (error instanceof EngineError) throw new StepFailure(`${error.message}\nfix: ${error.hint}`);
-      throw error;
-    }
+    await baseImagesOrSkip(context.engine, context.log, images);
     return images.join(', ');
   });
 
@@ -104,6 +88,21 @@ export async function testFeature(feature: TargetRef, context: FeatureTestContex
 
   if (!recorder.hasFailed && !context.keep) fs.rmSync(context.logDir, { recursive: true, force: true });
   return run;
+}
+
+/** The options the feature's first scenario gives it (so that, applied with a template, it does something). */
+export function scenarioOptions(testDir: string, featureId: string): Record<string, string> {
+  let scenarios: Record<string, unknown>;
+  try {
+    scenarios = readScenarios(testDir);
+  } catch {
+    return {}; // reported by the feature's own test run
+  }
+  for (const scenario of Object.values(scenarios)) {
+    const options = getPath(scenario, ['features', featureId]);
+    if (isRecord(options)) return Object.fromEntries(Object.entries(options).map(([k, v]) => [k, scalarText(v) ?? '']));
+  }
+  return {};
 }
 
 function readScenarios(testDir: string): Record<string, unknown> {

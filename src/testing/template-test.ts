@@ -7,18 +7,17 @@ import { appChain, expandedFrom, externalBaseImages, parseDockerfile } from '../
 import { BUILD_TOOLS_PROBE, buildToolsVerdict, LOAD, loadVerdict, missingLibraries, parityVerdict, SHARED_LIBS_PROBE, sharedLibsVerdict, pipConfWithCredential, SECRET_ARG, secretsVerdict, stopVerdict, userVerdict, WORKER_TMP_PROBE, workerTmpVerdict, type Verdict } from './checks';
 import { findInImage } from './image-scan';
 import { burst } from './load';
-import { BaseImageUnavailable, ensureBaseImages, isStandIn } from '../engine/base-images';
+import { isStandIn } from '../engine/base-images';
 import { docker, sleep, type Docker } from '../engine/docker';
-import { EngineError, type EngineLog } from '../engine/log';
+import type { EngineLog } from '../engine/log';
 import type { PackageIndex } from '../engine/package-index';
 import type { Registry } from '../engine/registry';
 import { getPath, isRecord, parseJsonc, scalarText } from '../jsonc';
-import { countBySeverity } from '../diagnostics';
-import { lintTargets } from '../lint/lint';
 import { loadTarget, templateOptions, type TargetRef } from '../pack';
 import { ok, tail, type RunResult } from '../proc';
 import { stageFolder } from '../stage';
 import { defaultOptionValues, type OptionVariant } from '../template-options';
+import { baseImagesOrSkip, lintOrFail } from './common-steps';
 import { runLabel, StepFailure, StepRecorder, StepSkip, type StepOutcome, type TemplateRun } from './steps';
 
 /**
@@ -92,15 +91,7 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
   let devContainer = '';
   let devImage = '';
 
-  await recorder.step('lint', 'lint the template', async () => {
-    const diagnostics = lintTargets([template]);
-    const counts = countBySeverity(diagnostics);
-    if (counts.error) {
-      const lines = diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line ?? 1}:${d.column ?? 1} ${d.message} (${d.ruleId})`);
-      throw new StepFailure(`${counts.error} lint error(s); a template that does not lint is not built\n${lines.join('\n')}`);
-    }
-    return `no errors, ${counts.warning} warning(s)`;
-  });
+  await recorder.step('lint', 'lint the template', async () => lintOrFail(template));
 
   await recorder.step('publish', 'publish to the local registry', async () => {
     if (context.feature) {
@@ -161,14 +152,7 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
     const images = externalBaseImages(model, buildArgs);
     const appRoot = appChain(model)?.[0];
     appBaseImage = expandedFrom(model, buildArgs).find((e) => e.stage === appRoot)?.image ?? '';
-    try {
-      await ensureBaseImages(context.engine, context.log, images);
-    } catch (error) {
-      // Not a fault of the template: this machine cannot have the image. Everything after needs it.
-      if (error instanceof BaseImageUnavailable) throw new StepSkip(`${error.message} (${error.hint})`, true);
-      if (error instanceof EngineError) throw new StepFailure(`${error.message}\nfix: ${error.hint}`);
-      throw error;
-    }
+    await baseImagesOrSkip(context.engine, context.log, images);
     const standIns = [];
     for (const image of images) if (await isStandIn(context.engine, image)) standIns.push(image);
     return standIns.length ? `${images.join(', ')} (stand-in built from Debian packages: ${standIns.join(', ')})` : images.join(', ');
