@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EngineError, engineLog } from '../engine';
-import { ensureDocker } from '../engine/docker';
+import { bridgeGateway, ensureDocker } from '../engine/docker';
 import { ensurePackageIndex, tempDir, type PackageIndex } from '../engine/package-index';
 import { startEphemeralRegistry, type Registry } from '../engine/registry';
 import { stateDir } from '../engine/state';
@@ -36,6 +36,7 @@ export const DEFAULT_BOUNDS = { healthTimeoutSeconds: 30, stopBoundSeconds: 3 } 
 /** Sample applications by framework; a template's keywords say which framework it serves. */
 export const FIXTURE_APPS = path.join(PACKAGE_ROOT, 'test', 'fixtures', 'apps');
 const FRAMEWORKS = ['django', 'fastapi', 'streamlit', 'flask'] as const;
+const PACKAGE_MANAGERS = ['pipenv'] as const;
 
 export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
   const resolved = resolveTemplates(input.templates, io.cwd);
@@ -91,7 +92,7 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
     const engine = await ensureDocker(log);
     // Kept in the outer variables too, for the clean-up in `finally`.
     const runRegistry = (registry = await startEphemeralRegistry(log, path.join(runRoot, 'registry')));
-    const runIndex = (index = await ensurePackageIndex(log, runRoot));
+    const runIndex = (index = await ensurePackageIndex(log, runRoot, await bridgeGateway(engine)));
     /** One template run's context: its own work and log folders, the shared engine, registry and index. */
     const contextFor = (template: TargetRef, label: string, feature?: TemplateTestContext['feature']): TemplateTestContext => ({
       engine,
@@ -128,6 +129,7 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
           logDir: path.join(logRoot, `feature-${feature.folderName}`),
           keep: input.keep,
           testsRoot: path.join(resolved.packRoot, 'test'),
+          indexEnv: runIndex.containerEnv,
         }),
       );
       // Then the feature as users meet it: applied with a template (templates apply --features).
@@ -215,5 +217,8 @@ function fixtureAppFor(template: TargetRef): string | undefined {
   const keywords = getPath(loadTarget(template).metadata?.doc.value, ['keywords']);
   const words = Array.isArray(keywords) ? keywords.map((k) => (scalarText(k) ?? '').toLowerCase()) : [];
   const framework = FRAMEWORKS.find((f) => words.includes(f) || template.folderName.includes(f));
-  return framework ? path.join(FIXTURE_APPS, framework) : undefined;
+  if (!framework) return undefined;
+  // A package manager keyword picks that flavour of the sample app when there is one (flask-pipenv/).
+  const flavour = PACKAGE_MANAGERS.find((m) => words.includes(m) && fs.existsSync(path.join(FIXTURE_APPS, `${framework}-${m}`)));
+  return path.join(FIXTURE_APPS, flavour ? `${framework}-${flavour}` : framework);
 }

@@ -126,3 +126,9 @@ export function docker(engine: Docker, args: readonly string[], options: RunOpti
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** The default bridge network's gateway: an address of this host that every bridged container can reach. */
+export async function bridgeGateway(engine: Docker): Promise<string | undefined> {
+  const result = await docker(engine, ['network', 'inspect', 'bridge', '--format', '{{range .IPAM.Config}}{{.Gateway}} {{end}}']);
+  return ok(result) ? result.stdout.split(/\s+/).find((a) => /^\d+\.\d+\.\d+\.\d+$/.test(a)) : undefined;
+}

@@ -22,6 +22,12 @@ import { stateDir } from './state';
 export interface PackageIndex {
   /** Arguments for `docker build` (and devcontainer.json `build.options`); empty when PyPI is used. */
   buildOptions: string[];
+  /**
+   * pip and pipenv settings for containers on a bridge network (a dev container's lifecycle commands,
+   * `devcontainer features test` builds): the same index, served on the Docker bridge's gateway address.
+   * Empty when PyPI is used, or when the engine has no bridge gateway.
+   */
+  containerEnv: Record<string, string>;
   /** Human description for the engine log and reports. */
   description: string;
   close(): Promise<void>;
@@ -135,10 +141,15 @@ export function pypiReachable(timeoutMs = 4000): Promise<boolean> {
   });
 }
 
-export async function ensurePackageIndex(log: EngineLog, workDir: string): Promise<PackageIndex> {
+/**
+ * @param bridgeGateway the Docker bridge's gateway address on this host (`docker network inspect bridge`):
+ *   the index is served there too, for containers that do not run on the host network. Containers on any
+ *   bridge network reach it, as it is an address of the host itself.
+ */
+export async function ensurePackageIndex(log: EngineLog, workDir: string, bridgeGateway?: string): Promise<PackageIndex> {
   if (process.env.STAGEPACK_USE_PYPI !== '0' && (await pypiReachable())) {
     log.step('PyPI answers; builds install from it directly');
-    return { buildOptions: [], description: 'PyPI', close: async () => undefined };
+    return { buildOptions: [], containerEnv: {}, description: 'PyPI', close: async () => undefined };
   }
   const config = await run('python3', ['-m', 'pip', 'config', 'list'], { timeoutMs: 30_000 });
   const sources = ok(config) ? parsePipConfig(config.stdout) : { indexRoots: [], findLinks: [] };
@@ -153,7 +164,18 @@ export async function ensurePackageIndex(log: EngineLog, workDir: string): Promi
   const findLinks = [...sources.findLinks, ...(sdists ? [sdists] : [])].filter((d) => fs.existsSync(d));
   const server = await serveIndex(roots, findLinks);
   const port = (server.address() as { port: number }).port;
+  const servers = [server];
   const urls = roots.map((_root, i) => `http://127.0.0.1:${port}/${i}/simple/`);
+  let containerEnv: Record<string, string> = {};
+  if (bridgeGateway) {
+    try {
+      const bridged = await serveIndex(roots, findLinks, bridgeGateway, port);
+      servers.push(bridged);
+      containerEnv = indexEnv(`http://${bridgeGateway}:${port}`, roots.length, findLinks.length > 0);
+    } catch (error) {
+      log.step(`Could not also serve the index on the Docker bridge (${bridgeGateway}:${port}: ${(error as Error).message}); containers off the host network will not reach it`);
+    }
+  }
   const pipConf = path.join(workDir, 'pip.conf');
   fs.writeFileSync(
     pipConf,
@@ -168,11 +190,28 @@ export async function ensurePackageIndex(log: EngineLog, workDir: string): Promi
     ].join('\n'),
     { mode: 0o600 },
   );
-  log.step(`PyPI is unreachable; serving the local index (${roots.join(', ')}) on http://127.0.0.1:${port} for this run`);
+  const where = [`http://127.0.0.1:${port}`, ...(servers.length > 1 ? [`http://${bridgeGateway}:${port} (Docker bridge)`] : [])].join(' and ');
+  log.step(`PyPI is unreachable; serving the local index (${roots.join(', ')}) on ${where} for this run`);
   return {
     buildOptions: ['--network', 'host', '--secret', `id=pip.conf,src=${pipConf}`],
-    description: `local mirror ${roots.join(', ')} on 127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    containerEnv,
+    description: `local mirror ${roots.join(', ')} on ${where}`,
+    close: () => Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())))).then(() => undefined),
+  };
+}
+
+/**
+ * The environment that points pip and pipenv at the index served at `base`: pip reads PIP_* variables as
+ * its configuration; pipenv swaps PyPI in a Pipfile's sources for PIPENV_PYPI_MIRROR.
+ */
+export function indexEnv(base: string, roots: number, findLinks: boolean): Record<string, string> {
+  const urls = Array.from({ length: roots }, (_v, i) => `${base}/${i}/simple/`);
+  return {
+    PIP_INDEX_URL: urls[0],
+    ...(urls.length > 1 ? { PIP_EXTRA_INDEX_URL: urls.slice(1).join(' ') } : {}),
+    ...(findLinks ? { PIP_FIND_LINKS: `${base}/links/` } : {}),
+    PIP_TRUSTED_HOST: new URL(base).hostname,
+    PIPENV_PYPI_MIRROR: urls[0],
   };
 }
 
@@ -180,7 +219,7 @@ export async function ensurePackageIndex(log: EngineLog, workDir: string): Promi
  * A static file server for the index folders: `/N/...` serves root N; `/links/` lists the find-links wheels.
  * Paths are resolved and checked to stay inside their root.
  */
-export function serveIndex(roots: readonly string[], findLinks: readonly string[]): Promise<http.Server> {
+export function serveIndex(roots: readonly string[], findLinks: readonly string[], host = '127.0.0.1', port = 0): Promise<http.Server> {
   const server = http.createServer((request, response) => {
     const url = decodeURIComponent((request.url ?? '/').split('?')[0]);
     if (url === '/links/' || url === '/links') {
@@ -207,7 +246,7 @@ export function serveIndex(roots: readonly string[], findLinks: readonly string[
   });
   return new Promise((resolve, reject) => {
     server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server));
+    server.listen(port, host, () => resolve(server));
   });
 }
 

@@ -159,14 +159,15 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
   });
 
   await recorder.step('dev-up', 'devcontainer up (development target)', async () => {
-    overrideConfig = writeOverrideConfig(workspace, context.workDir, context.index.buildOptions);
+    overrideConfig = writeOverrideConfig(workspace, context.workDir, context.index.buildOptions, context.index.containerEnv);
     // With features, the CLI also builds an image of their content (dev_container_feature_content_temp):
-    // ours are the ones that appear during this step.
+    // ours are the ones that appear during this step. The index variables in the CLI's own environment are
+    // for `${localEnv:PIP_INDEX_URL}` in feature options (see the python-dev-tools scenarios).
     const featureContentBefore = context.feature ? new Set(await featureContentImages(context.engine)) : new Set<string>();
     const result = await devcontainer(context.engine, [
       'up', '--workspace-folder', workspace, '--override-config', overrideConfig, '--docker-path', context.engine.client,
       '--id-label', idLabel, '--log-level', 'info',
-    ], { logFile: logFile('devcontainer-up'), timeoutMs: 900_000 });
+    ], { logFile: logFile('devcontainer-up'), timeoutMs: 900_000, env: context.index.containerEnv });
     const outcome = lastJsonLine(result.stdout);
     const containerId = outcome?.containerId;
     if (typeof containerId === 'string') {
@@ -466,10 +467,12 @@ async function recordDevImages(engine: Docker, workspace: string, containerId: s
 /**
  * The applied devcontainer.json with what this machine needs added, written outside the workspace and
  * passed as --override-config, so the user's files stay exactly as the template made them: absolute
- * dockerfile/context paths, and the package index build options (host network + pip.conf secret) when PyPI
- * is out of reach. The CLI passes `build.options` to `docker build` verbatim.
+ * dockerfile/context paths, and, when PyPI is out of reach, the package index: build options (host network +
+ * pip.conf secret) for the build, and the PIP_ variables and PIPENV_PYPI_MIRROR in remoteEnv for the lifecycle commands
+ * (a postCreateCommand's `pipenv install`) and `devcontainer exec`. The CLI passes `build.options` to
+ * `docker build` verbatim.
  */
-export function writeOverrideConfig(workspace: string, workDir: string, buildOptions: readonly string[]): string {
+export function writeOverrideConfig(workspace: string, workDir: string, buildOptions: readonly string[], indexEnv: Readonly<Record<string, string>> = {}): string {
   const configPath = path.join(workspace, '.devcontainer', 'devcontainer.json');
   const config = readDevcontainerConfig(workspace);
   const build = isRecord(config.build) ? { ...config.build } : {};
@@ -480,7 +483,8 @@ export function writeOverrideConfig(workspace: string, workDir: string, buildOpt
   build.options = [...existing, ...buildOptions];
   const override = path.join(workDir, 'override', 'devcontainer.json');
   fs.mkdirSync(path.dirname(override), { recursive: true });
-  fs.writeFileSync(override, `${JSON.stringify({ ...config, build }, null, 2)}\n`);
+  const remoteEnv = { ...(isRecord(config.remoteEnv) ? config.remoteEnv : {}), ...indexEnv };
+  fs.writeFileSync(override, `${JSON.stringify({ ...config, build, ...(Object.keys(remoteEnv).length ? { remoteEnv } : {}) }, null, 2)}\n`);
   return override;
 }
 
