@@ -13,7 +13,7 @@ import { discoverTargets, loadTarget, templateOptions, type TargetRef } from '..
 import { stopLiveProcesses } from '../proc';
 import { junitXml, runLabel, runOutcome, summaryTable, type TemplateRun } from '../testing/steps';
 import { optionVariants } from '../template-options';
-import { scenarioOptions, testFeature } from '../testing/feature-test';
+import { FEATURE_WITH_TEMPLATE_SCRIPT, scenarioOptions, testFeature } from '../testing/feature-test';
 import { testTemplate, type TemplateTestContext } from '../testing/template-test';
 import { PACKAGE_ROOT } from '../version';
 
@@ -137,8 +137,15 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
       if (!host || interrupted) continue;
       const label = runLabel({ template: host.folderName, variant: `+${feature.folderName}` });
       io.stderr(`\n${label}: testing ${host.displayDir} with the feature ${feature.displayDir} applied\n`);
-      const options = scenarioOptions(path.join(resolved.packRoot, 'test', feature.folderName), feature.folderName);
-      runs.push(await testTemplate(host, contextFor(host, label, { target: feature, options, namespace: 'stagepack-test/features' })));
+      const featureTests = path.join(resolved.packRoot, 'test', feature.folderName);
+      const options = scenarioOptions(featureTests, feature.folderName);
+      const withTemplate = path.join(featureTests, FEATURE_WITH_TEMPLATE_SCRIPT);
+      runs.push(await testTemplate(host, contextFor(host, label, {
+        target: feature,
+        options,
+        namespace: 'stagepack-test/features',
+        script: fs.existsSync(withTemplate) ? withTemplate : undefined,
+      })));
     }
   } catch (error) {
     if (error instanceof EngineError) {

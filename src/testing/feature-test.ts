@@ -17,6 +17,12 @@ import { StepFailure, StepRecorder, StepSkip, type TemplateRun } from './steps';
  * (by id, as the ones that appeared during the run with the CLI's naming) and removed at the end.
  */
 
+/**
+ * Optional, in test/<feature id>/: checks of the feature inside a template's dev container, where the
+ * CLI's test library is absent (bash, one `ok - ` line per check, non-zero exit on failure).
+ */
+export const FEATURE_WITH_TEMPLATE_SCRIPT = 'with-template.sh';
+
 /** The image `devcontainer features test` installs onto when a scenario names none: the templates' base. */
 export const FEATURE_TEST_BASE_IMAGE = 'python:3.11-slim-bookworm';
 

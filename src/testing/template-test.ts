@@ -54,7 +54,13 @@ export interface TemplateTestContext {
    * A feature to apply together with the template (`templates apply --features`): it is published to
    * `namespace` in the same registry, and the dev container must come up with it and pass its smoke test.
    */
-  feature?: { target: TargetRef; options: Record<string, string>; namespace: string };
+  feature?: {
+    target: TargetRef;
+    options: Record<string, string>;
+    namespace: string;
+    /** The feature's own checks in the template's dev container (test/<id>/with-template.sh), if any. */
+    script?: string;
+  };
 }
 
 /** The script the dev container runs, relative to the workspace. */
@@ -189,7 +195,15 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
       const ids = entries.map((e) => scalarText(getPath(e, ['id'])) ?? '').filter(Boolean);
       const found = ids.find((id) => id === featureReference || id.startsWith(`${featureReference.replace(/:[^:/]+$/, '')}:`));
       if (!found) throw new StepFailure(`the dev container's metadata names no ${featureReference} (it names: ${ids.join(', ') || 'nothing'})`);
-      return `installed from ${found} with options ${JSON.stringify(feature.options)}`;
+      const installed = `installed from ${found} with options ${JSON.stringify(feature.options)}`;
+      if (!feature.script) return installed;
+      const result = await devcontainer(context.engine, [
+        'exec', '--workspace-folder', workspace, '--override-config', overrideConfig, '--docker-path', context.engine.client,
+        '--id-label', idLabel, 'bash', '-s',
+      ], { input: fs.readFileSync(feature.script, 'utf8'), logFile: logFile('dev-feature'), timeoutMs: 300_000 });
+      const checks = result.stdout.split('\n').filter((l) => /^(not )?ok - /.test(l));
+      if (!ok(result)) throw failure(`${path.basename(feature.script)} failed in the dev container`, result, logFile('dev-feature'));
+      return { detail: `${installed}; ${checks.length} checks passed: ${checks.map((c) => c.replace(/^ok - /, '')).join('; ')}`, logFile: logFile('dev-feature') };
     });
   }
 
