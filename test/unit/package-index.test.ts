@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parsePipConfig, serveIndex } from '../../src/engine/package-index';
+import { indexEnv, parsePipConfig, serveIndex } from '../../src/engine/package-index';
+import { scenariosNeedIndex } from '../../src/testing/feature-test';
 
 function get(port: number, urlPath: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -64,5 +65,23 @@ describe('the local package index', () => {
       assert.equal((await get(port, '/7/simple/')).status, 404);
       assert.equal((await get(port, '/0/simple/nothing/')).status, 404);
     });
+  });
+
+  it('hands containers the index as pip and pipenv variables, trusting only its own host', () => {
+    assert.deepEqual(indexEnv('http://172.17.0.1:4000', 2, true), {
+      PIP_INDEX_URL: 'http://172.17.0.1:4000/0/simple/',
+      PIP_EXTRA_INDEX_URL: 'http://172.17.0.1:4000/1/simple/',
+      PIP_FIND_LINKS: 'http://172.17.0.1:4000/links/',
+      PIP_TRUSTED_HOST: '172.17.0.1',
+      PIPENV_PYPI_MIRROR: 'http://172.17.0.1:4000/0/simple/',
+    });
+    assert.deepEqual(Object.keys(indexEnv('http://10.0.0.1:1', 1, false)), ['PIP_INDEX_URL', 'PIP_TRUSTED_HOST', 'PIPENV_PYPI_MIRROR']);
+  });
+
+  it('knows a feature\'s scenarios need the index when they name ${localEnv:PIP_...}', () => {
+    assert.equal(scenariosNeedIndex('{"s": {"features": {"f": {"indexUrl": "${localEnv:PIP_INDEX_URL}"}}}}'), true);
+    assert.equal(scenariosNeedIndex('{"s": {"features": {"f": {"indexUrl": "${localEnv:PIP_INDEX_URL:https://pypi.org/simple}"}}}}'), true);
+    assert.equal(scenariosNeedIndex('{"s": {"features": {"f": {"home": "${localEnv:HOME}"}}}}'), false);
+    assert.equal(scenariosNeedIndex('{"s": {"features": {"f": {"pipIndexUrl": "https://pypi.example.com/simple"}}}}'), false);
   });
 });
