@@ -14,7 +14,7 @@ import type { PackageIndex } from '../engine/package-index';
 import type { Registry } from '../engine/registry';
 import { getPath, isRecord, parseJsonc, scalarText } from '../jsonc';
 import { loadTarget, templateOptions, type TargetRef } from '../pack';
-import { ok, tail, type RunResult } from '../proc';
+import { ok, tail, type RunOptions, type RunResult } from '../proc';
 import { stageFolder } from '../stage';
 import { defaultOptionValues, type OptionVariant } from '../template-options';
 import { baseImagesOrSkip, lintOrFail } from './common-steps';
@@ -96,6 +96,12 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
   let appBaseImage = '';
   let devContainer = '';
   let devImage = '';
+
+  /** A command in the dev container, as the user's editor would run it (devcontainer exec). */
+  const devExec = (command: readonly string[], options: RunOptions) => devcontainer(context.engine, [
+    'exec', '--workspace-folder', workspace, '--override-config', overrideConfig, '--docker-path', context.engine.client,
+    '--id-label', idLabel, ...command,
+  ], options);
 
   await recorder.step('lint', 'lint the template', async () => lintOrFail(template));
 
@@ -197,24 +203,16 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
       if (!found) throw new StepFailure(`the dev container's metadata names no ${featureReference} (it names: ${ids.join(', ') || 'nothing'})`);
       const installed = `installed from ${found} with options ${JSON.stringify(feature.options)}`;
       if (!feature.script) return installed;
-      const result = await devcontainer(context.engine, [
-        'exec', '--workspace-folder', workspace, '--override-config', overrideConfig, '--docker-path', context.engine.client,
-        '--id-label', idLabel, 'bash', '-s',
-      ], { input: fs.readFileSync(feature.script, 'utf8'), logFile: logFile('dev-feature'), timeoutMs: 300_000 });
-      const checks = result.stdout.split('\n').filter((l) => /^(not )?ok - /.test(l));
+      const result = await devExec(['bash', '-s'], { input: fs.readFileSync(feature.script, 'utf8'), logFile: logFile('dev-feature'), timeoutMs: 300_000 });
       if (!ok(result)) throw failure(`${path.basename(feature.script)} failed in the dev container`, result, logFile('dev-feature'));
-      return { detail: `${installed}; ${checks.length} checks passed: ${checks.map((c) => c.replace(/^ok - /, '')).join('; ')}`, logFile: logFile('dev-feature') };
+      return { detail: `${installed}; ${checksPassed(result.stdout)}`, logFile: logFile('dev-feature') };
     });
   }
 
   await recorder.step('dev-exec', `devcontainer exec ${DEV_TEST_SCRIPT}`, async () => {
-    const result = await devcontainer(context.engine, [
-      'exec', '--workspace-folder', workspace, '--override-config', overrideConfig, '--docker-path', context.engine.client,
-      '--id-label', idLabel, 'bash', DEV_TEST_SCRIPT,
-    ], { logFile: logFile('devcontainer-exec'), timeoutMs: 600_000 });
-    const checks = result.stdout.split('\n').filter((l) => /^(not )?ok - /.test(l));
+    const result = await devExec(['bash', DEV_TEST_SCRIPT], { logFile: logFile('devcontainer-exec'), timeoutMs: 600_000 });
     if (!ok(result)) throw failure(`${DEV_TEST_SCRIPT} failed in the dev container`, result, logFile('devcontainer-exec'));
-    return { detail: `${checks.length} checks passed: ${checks.map((c) => c.replace(/^ok - /, '')).join('; ')}`, logFile: logFile('devcontainer-exec') };
+    return { detail: checksPassed(result.stdout), logFile: logFile('devcontainer-exec') };
   });
 
   // A random canary goes into the build the ways credentials do: a BuildKit secret, the password of the
@@ -356,9 +354,8 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
     const script = path.join(workspace, APP_TEST_SCRIPT);
     if (!fs.existsSync(script)) throw new StepSkip(`the template has no ${APP_TEST_SCRIPT}`);
     const result = await docker(context.engine, ['exec', '-i', appContainer, 'sh', '-s'], { input: fs.readFileSync(script, 'utf8'), logFile: logFile('app-exec'), timeoutMs: 120_000 });
-    const checks = result.stdout.split('\n').filter((l) => /^(not )?ok - /.test(l));
     if (!ok(result)) throw failure(`${APP_TEST_SCRIPT} failed in the app container`, result, logFile('app-exec'));
-    return { detail: `${checks.length} checks passed: ${checks.map((c) => c.replace(/^ok - /, '')).join('; ')}`, logFile: logFile('app-exec') };
+    return { detail: checksPassed(result.stdout), logFile: logFile('app-exec') };
   });
 
   await recorder.step('app-stop', `docker stop ends the app within ${context.stopBoundMs / 1000} s`, async () => {
@@ -399,6 +396,12 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
   // Logs of a passing run are noise; those of a failing one are what the user reads next.
   if (!recorder.hasFailed && !context.keep) fs.rmSync(context.logDir, { recursive: true, force: true });
   return run;
+}
+
+/** The `ok - ` lines of a check script's output (test.sh, app-test.sh), as one line of detail. */
+export function checksPassed(stdout: string): string {
+  const checks = stdout.split('\n').filter((l) => l.startsWith('ok - ')).map((l) => l.slice('ok - '.length));
+  return `${checks.length} checks passed: ${checks.join('; ')}`;
 }
 
 function defaultVariant(template: TargetRef): OptionVariant {

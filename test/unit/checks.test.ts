@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { checksPassed } from '../../src/testing/template-test';
 import { buildToolsVerdict, missingLibraries, parityVerdict, pipConfWithCredential, secretsVerdict, sharedLibsVerdict, stopVerdict, userVerdict, workerTmpVerdict } from '../../src/testing/checks';
 
 describe('production-image check verdicts', () => {
@@ -89,5 +90,12 @@ describe('shared libraries verdict', () => {
     // A tmpfs mounted on /tmp (docker run --tmpfs /tmp) is memory too: the longest mount point decides.
     assert.equal(workerTmpVerdict(`heartbeat:7:/tmp/wgunicorn-ab12 (deleted)\n${mounts}`)?.ok, true);
     assert.equal(workerTmpVerdict(mounts), undefined);
+  });
+});
+
+describe('check script output', () => {
+  it('summarises the ok lines of test.sh / app-test.sh, ignoring the rest', () => {
+    assert.equal(checksPassed('ok - python is 3.11.x\n    detail\nok - git is installed\ndev container ok\n'), '2 checks passed: python is 3.11.x; git is installed');
+    assert.equal(checksPassed(''), '0 checks passed: ');
   });
 });
