@@ -9,6 +9,8 @@ export interface ComposeBuild {
   context: string;
   dockerfile: string;
   target?: string;
+  /** Build arguments, map or `KEY=VALUE` list form; a bare `KEY` (taken from the environment) is left out. */
+  args: Record<string, string>;
   position: Position;
   targetPosition?: Position;
 }
@@ -18,6 +20,8 @@ export interface ComposeService {
   position: Position;
   build?: ComposeBuild;
   image?: string;
+  /** Compose profiles the service belongs to: it starts only when one of them is enabled. */
+  profiles: string[];
   /** Short-syntax volumes (`source:target[:mode]`) and long-syntax source/target pairs. */
   volumes: { source: string; target: string; position: Position }[];
 }
@@ -44,20 +48,23 @@ export function parseCompose(text: string): ComposeModel {
     for (const pair of servicesNode.items) {
       const name = isScalar(pair.key) ? String(pair.key.value) : '';
       const node = pair.value;
-      const service: ComposeService = { name, position: at(isScalar(pair.key) ? pair.key.range?.[0] : undefined), volumes: [] };
+      const service: ComposeService = { name, position: at(isScalar(pair.key) ? pair.key.range?.[0] : undefined), profiles: [], volumes: [] };
       if (isMap(node)) {
         const build: unknown = node.get('build', true);
-        if (isScalar(build)) service.build = { context: String(build.value), dockerfile: 'Dockerfile', position: at(build.range?.[0]) };
+        if (isScalar(build)) service.build = { context: String(build.value), dockerfile: 'Dockerfile', args: {}, position: at(build.range?.[0]) };
         else if (isMap(build)) {
           const target = build.get('target', true);
           service.build = {
             context: String(build.get('context') ?? '.'),
             dockerfile: String(build.get('dockerfile') ?? 'Dockerfile'),
             target: isScalar(target) ? String(target.value) : undefined,
+            args: buildArgs(build.get('args', true)),
             position: at(build.range?.[0]),
             targetPosition: isScalar(target) ? at(target.range?.[0]) : undefined,
           };
         }
+        const profiles: unknown = node.get('profiles', true);
+        if (isSeq(profiles)) service.profiles = profiles.items.filter(isScalar).map((p) => String(p.value));
         const image = node.get('image');
         if (typeof image === 'string') service.image = image;
         const volumes: unknown = node.get('volumes', true);
@@ -78,4 +85,17 @@ export function parseCompose(text: string): ComposeModel {
     }
   }
   return { errors, services };
+
+  function buildArgs(node: unknown): Record<string, string> {
+    const args: Record<string, string> = {};
+    if (isMap(node)) {
+      for (const pair of node.items) if (isScalar(pair.key) && isScalar(pair.value) && pair.value.value !== null) args[String(pair.key.value)] = String(pair.value.value);
+    } else if (isSeq(node)) {
+      for (const item of node.items) {
+        const match = isScalar(item) ? /^([^=]+)=(.*)$/.exec(String(item.value)) : null;
+        if (match) args[match[1]] = match[2];
+      }
+    }
+    return args;
+  }
 }

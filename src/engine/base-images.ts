@@ -5,6 +5,7 @@ import { run } from '../proc';
 import { aptInstall, docker, type Docker } from './docker';
 import { EngineError, type EngineLog } from './log';
 import { stateDir } from './state';
+import { PACKAGE_ROOT } from '../version';
 
 /**
  * Base images the templates' FROM lines name. The official `python` images are used when present or
@@ -22,33 +23,64 @@ export const STAND_IN_PACKAGES_LABEL = 'org.stagepack.stand-in.packages';
 
 /** Python that each Debian release ships: a stand-in can only be the version its release has. */
 export const DEBIAN_PYTHON: Readonly<Record<string, string>> = { bookworm: '3.11', trixie: '3.13' };
+/** PostgreSQL major version that each Debian release ships. */
+export const DEBIAN_POSTGRES: Readonly<Record<string, string>> = { bookworm: '15', trixie: '17' };
 
-export interface StandInSpec {
-  image: string;
-  release: string;
-  python: string;
-  variant: 'slim' | 'full';
-}
+export type StandInSpec =
+  | { kind: 'python'; image: string; release: string; python: string; variant: 'slim' | 'full' }
+  | { kind: 'postgres'; image: string; release: string; postgres: string };
 
-/** Recognises `python:3.11-slim-bookworm`, `python:3.11-bookworm` (and `docker.io/library/` forms). */
+/**
+ * Recognises `python:3.11-slim-bookworm`, `python:3.11-bookworm` and `postgres:15-bookworm` (and their
+ * `docker.io/library/` forms): the images a stand-in can be built for.
+ */
 export function standInSpec(image: string): StandInSpec | { unsupported: string } | undefined {
-  const match = /^(?:docker\.io\/)?(?:library\/)?python:(\d+\.\d+)(?:\.\d+)?-(slim-)?([a-z]+)$/.exec(image);
-  if (!match) return undefined;
-  const [, python, slim, release] = match;
-  const shipped = DEBIAN_PYTHON[release];
+  const python = /^(?:docker\.io\/)?(?:library\/)?python:(\d+\.\d+)(?:\.\d+)?-(slim-)?([a-z]+)$/.exec(image);
+  const postgres = /^(?:docker\.io\/)?(?:library\/)?postgres:(\d+)(?:\.\d+)?-([a-z]+)$/.exec(image);
+  const [version, release, shipped] = python ? [python[1], python[3], DEBIAN_PYTHON[python[3]]] : postgres ? [postgres[1], postgres[2], DEBIAN_POSTGRES[postgres[2]]] : [];
+  if (!version || !release) return undefined;
+  const what = python ? 'Python' : 'PostgreSQL';
   if (!shipped) return { unsupported: `Debian "${release}" is not a release stagepack can bootstrap (known: ${Object.keys(DEBIAN_PYTHON).join(', ')})` };
-  if (shipped !== python) return { unsupported: `Debian ${release} ships Python ${shipped}, not ${python}, so no stand-in for ${image} can be built here` };
-  return { image, release, python, variant: slim ? 'slim' : 'full' };
+  if (shipped !== version) return { unsupported: `Debian ${release} ships ${what} ${shipped}, not ${version}, so no stand-in for ${image} can be built here` };
+  return python ? { kind: 'python', image, release, python: version, variant: python[2] ? 'slim' : 'full' } : { kind: 'postgres', image, release, postgres: version };
 }
 
-/** Debian packages of a stand-in. The full variant adds what the official non-slim image is for: compilers and headers. */
+/**
+ * Debian packages of a stand-in. The full Python variant adds what the official non-slim image is for:
+ * compilers and headers. The PostgreSQL one is the server, whose package brings its client programs.
+ */
 export function standInPackages(spec: StandInSpec): string[] {
+  if (spec.kind === 'postgres') return [`postgresql-${spec.postgres}`, 'tzdata'];
   // libpython: the official images build Python with --enable-shared, so programs that embed it (uwsgi)
   // find libpython3.X.so.1.0 in the slim runtime; Debian's python3 does not pull it in by itself.
   // pip, as in the official images (`pip install` straight into the image's Python works there).
   const slim = ['python3', 'python3-venv', 'python3-pip', 'python-is-python3', `libpython${spec.python}`, 'ca-certificates', 'netbase', 'tzdata'];
   return spec.variant === 'slim' ? slim : [...slim, 'python3-dev', 'build-essential', 'git', 'curl', 'libpq-dev', 'pkg-config'];
 }
+
+/**
+ * What `docker import` sets on a stand-in besides its labels: the environment, the command, and for
+ * PostgreSQL the official image's contract (PGDATA as a volume, port 5432, an entrypoint that honours
+ * POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB; see postgres-entrypoint.sh).
+ */
+export function standInChanges(spec: StandInSpec): string[] {
+  // docker import sets no environment at all; without PATH, `ENV PATH=/opt/venv/bin:$PATH` would drop it.
+  const path = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+  if (spec.kind === 'postgres') {
+    return [
+      `ENV PATH=/usr/lib/postgresql/${spec.postgres}/bin:${path}`,
+      'ENV LANG=C.UTF-8',
+      'ENV PGDATA=/var/lib/postgresql/data',
+      'VOLUME /var/lib/postgresql/data',
+      'EXPOSE 5432',
+      `ENTRYPOINT ["${POSTGRES_ENTRYPOINT}"]`,
+      'CMD ["postgres"]',
+    ];
+  }
+  return [`ENV PATH=${path}`, 'ENV LANG=C.UTF-8', `ENV PYTHON_VERSION=${spec.python}`, 'CMD ["python3"]'];
+}
+
+const POSTGRES_ENTRYPOINT = '/usr/local/bin/docker-entrypoint.sh';
 
 /** A base image that cannot be pulled and cannot be stood in for here: what needs it is skipped, not failed. */
 export class BaseImageUnavailable extends EngineError {
@@ -79,7 +111,7 @@ export async function ensureBaseImages(engine: Docker, log: EngineLog, images: r
     if (!spec) {
       throw new EngineError(`${image} is not available and cannot be pulled: ${tail(pull, 2)}`, `Load it by hand (docker load) or make its registry reachable.`);
     }
-    if ('unsupported' in spec) throw new BaseImageUnavailable(`${image} cannot be pulled and ${spec.unsupported}.`, 'Use a Python version that the image\'s Debian release ships, or make Docker Hub reachable.');
+    if ('unsupported' in spec) throw new BaseImageUnavailable(`${image} cannot be pulled and ${spec.unsupported}.`, 'Use a version that the image\'s Debian release ships, or make Docker Hub reachable.');
     await buildStandIn(engine, log, spec);
   }
 }
@@ -106,8 +138,7 @@ async function buildStandIn(engine: Docker, log: EngineLog, spec: StandInSpec): 
       '--dpkgopt=path-exclude=/usr/share/man/*',
       '--dpkgopt=path-exclude=/usr/share/locale/*',
       '--customize-hook=rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*.bin',
-      // The official images' Python is not Debian's and carries no PEP 668 marker: pip may install into it.
-      '--customize-hook=rm -f "$1"/usr/lib/python3*/EXTERNALLY-MANAGED',
+      ...standInHooks(spec),
       spec.release,
       tarball,
       `deb ${mirror} ${spec.release} main`,
@@ -117,23 +148,44 @@ async function buildStandIn(engine: Docker, log: EngineLog, spec: StandInSpec): 
     { logFile, timeoutMs: 900_000 },
   );
   if (!ok(result)) throw new EngineError(`mmdebstrap failed for ${spec.image}:\n${tail(result)}`, `See ${logFile}; Debian's archive must be reachable.`);
-  const description = `stagepack stand-in for ${spec.image}: Debian ${spec.release} with Debian's Python ${spec.python}; not the official image`;
+  const description = `stagepack stand-in for ${spec.image}: Debian ${spec.release} with Debian's ${spec.kind === 'python' ? `Python ${spec.python}` : `PostgreSQL ${spec.postgres}`}; not the official image`;
   const imported = await docker(engine, [
     'import',
-    // docker import sets no environment at all; without PATH, `ENV PATH=/opt/venv/bin:$PATH` would drop it.
-    '--change', 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-    '--change', 'ENV LANG=C.UTF-8',
-    '--change', `ENV PYTHON_VERSION=${spec.python}`,
+    ...standInChanges(spec).flatMap((change) => ['--change', change]),
     '--change', `LABEL ${STAND_IN_LABEL}=true`,
     '--change', `LABEL ${STAND_IN_PACKAGES_LABEL}=${standInPackages(spec).join(',')}`,
     '--change', `LABEL org.opencontainers.image.description="${description}"`,
-    '--change', 'CMD ["python3"]',
     tarball,
-    spec.image,
+    ...(spec.kind === 'python' ? [spec.image] : []),
   ], { timeoutMs: 300_000 });
   fs.rmSync(tarball, { force: true });
   if (!ok(imported)) throw new EngineError(`docker import failed for ${spec.image}:\n${tail(imported)}`, 'Check the Docker engine\'s disk space and log.');
+  if (spec.kind === 'postgres') {
+    // `docker import` cannot set STOPSIGNAL. The official image stops on SIGINT (PostgreSQL's "fast"
+    // shutdown: SIGTERM's "smart" one waits for every client, so docker stop would kill it after 10 s).
+    // One config-only step on the imported image (no layer) adds it; the classic builder accepts an id in FROM.
+    const stopSignal = await docker(engine, ['build', '--quiet', '--tag', spec.image, '-'], {
+      input: `FROM ${imported.stdout.trim()}\nSTOPSIGNAL SIGINT\n`,
+      env: { DOCKER_BUILDKIT: '0' },
+      timeoutMs: 120_000,
+    });
+    if (!ok(stopSignal)) throw new EngineError(`Could not set STOPSIGNAL on the stand-in for ${spec.image}:\n${tail(stopSignal)}`, 'Check the Docker engine\'s log.');
+  }
   log.step(`Tagged the stand-in as ${spec.image} (label ${STAND_IN_LABEL}=true)`);
+}
+
+/** mmdebstrap hooks that make a Debian root file system behave like the image it stands in for. */
+function standInHooks(spec: StandInSpec): string[] {
+  if (spec.kind === 'python') {
+    // The official images' Python is not Debian's and carries no PEP 668 marker: pip may install into it.
+    return ['--customize-hook=rm -f "$1"/usr/lib/python3*/EXTERNALLY-MANAGED'];
+  }
+  return [
+    // Debian's package creates a cluster (15/main) on install; the entrypoint makes its own in PGDATA.
+    `--customize-hook=rm -rf "$1"/var/lib/postgresql/${spec.postgres} "$1"/etc/postgresql/${spec.postgres}`,
+    `--customize-hook=copy-in ${path.join(PACKAGE_ROOT, 'src', 'engine', 'postgres-entrypoint.sh')} /usr/local/bin`,
+    `--customize-hook=mv "$1"/usr/local/bin/postgres-entrypoint.sh "$1"${POSTGRES_ENTRYPOINT} && chmod 755 "$1"${POSTGRES_ENTRYPOINT}`,
+  ];
 }
 
 export async function isStandIn(engine: Docker, image: string): Promise<boolean> {

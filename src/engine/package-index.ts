@@ -28,6 +28,11 @@ export interface PackageIndex {
    * Empty when PyPI is used, or when the engine has no bridge gateway.
    */
   containerEnv: Record<string, string>;
+  /**
+   * A pip.conf naming the index on the bridge gateway, for builds that cannot use the host network (Docker
+   * Compose's, whose `secrets` hand it to BuildKit as `pip.conf`). Absent when PyPI is used or no bridge.
+   */
+  bridgePipConf?: string;
   /** Human description for the engine log and reports. */
   description: string;
   close(): Promise<void>;
@@ -165,7 +170,6 @@ export async function ensurePackageIndex(log: EngineLog, workDir: string, bridge
   const server = await serveIndex(roots, findLinks);
   const port = (server.address() as { port: number }).port;
   const servers = [server];
-  const urls = roots.map((_root, i) => `http://127.0.0.1:${port}/${i}/simple/`);
   let containerEnv: Record<string, string> = {};
   if (bridgeGateway) {
     try {
@@ -177,24 +181,18 @@ export async function ensurePackageIndex(log: EngineLog, workDir: string, bridge
     }
   }
   const pipConf = path.join(workDir, 'pip.conf');
-  fs.writeFileSync(
-    pipConf,
-    [
-      '# Written by stagepack for one run: the local wheel mirror served on loopback.',
-      '[global]',
-      `index-url = ${urls[0]}`,
-      ...(urls.length > 1 ? [`extra-index-url = ${urls.slice(1).join(' ')}`] : []),
-      ...(findLinks.length ? [`find-links = http://127.0.0.1:${port}/links/`] : []),
-      'trusted-host = 127.0.0.1',
-      '',
-    ].join('\n'),
-    { mode: 0o600 },
-  );
+  fs.writeFileSync(pipConf, pipConfText('the local wheel mirror served on loopback', indexEnv(`http://127.0.0.1:${port}`, roots.length, findLinks.length > 0)), { mode: 0o600 });
+  let bridgePipConf: string | undefined;
+  if (containerEnv.PIP_INDEX_URL) {
+    bridgePipConf = path.join(workDir, 'pip-bridge.conf');
+    fs.writeFileSync(bridgePipConf, pipConfText('the local wheel mirror served on the Docker bridge', containerEnv), { mode: 0o600 });
+  }
   const where = [`http://127.0.0.1:${port}`, ...(servers.length > 1 ? [`http://${bridgeGateway}:${port} (Docker bridge)`] : [])].join(' and ');
   log.step(`PyPI is unreachable; serving the local index (${roots.join(', ')}) on ${where} for this run`);
   return {
     buildOptions: ['--network', 'host', '--secret', `id=pip.conf,src=${pipConf}`],
     containerEnv,
+    bridgePipConf,
     description: `local mirror ${roots.join(', ')} on ${where}`,
     close: () => Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())))).then(() => undefined),
   };
@@ -213,6 +211,13 @@ export function indexEnv(base: string, roots: number, findLinks: boolean): Recor
     PIP_TRUSTED_HOST: new URL(base).hostname,
     PIPENV_PYPI_MIRROR: urls[0],
   };
+}
+
+/** A pip.conf with the settings of `indexEnv` (pip's PIP_* variables are its config keys, upper-cased). */
+export function pipConfText(what: string, env: Readonly<Record<string, string>>): string {
+  const keys: [string, string][] = [['index-url', 'PIP_INDEX_URL'], ['extra-index-url', 'PIP_EXTRA_INDEX_URL'], ['find-links', 'PIP_FIND_LINKS'], ['trusted-host', 'PIP_TRUSTED_HOST']];
+  const lines = keys.filter(([, variable]) => env[variable]).map(([key, variable]) => `${key} = ${env[variable]}`);
+  return [`# Written by stagepack for one run: ${what}.`, '[global]', ...lines, ''].join('\n');
 }
 
 /**
