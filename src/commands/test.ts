@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EngineError, engineLog } from '../engine';
+import { ensureCompose, type Compose } from '../engine/compose';
 import { bridgeGateway, ensureDocker } from '../engine/docker';
 import { ensurePackageIndex, tempDir, type PackageIndex } from '../engine/package-index';
 import { startEphemeralRegistry, type Registry } from '../engine/registry';
@@ -87,12 +88,17 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
     interrupted = true;
     stopLiveProcesses();
   };
+  // Ctrl-C, and SIGTERM from a CI runner or `timeout`: both end with the clean-up below.
   process.once('SIGINT', onInterrupt);
+  process.once('SIGTERM', onInterrupt);
   try {
     const engine = await ensureDocker(log);
     // Kept in the outer variables too, for the clean-up in `finally`.
     const runRegistry = (registry = await startEphemeralRegistry(log, path.join(runRoot, 'registry')));
     const runIndex = (index = await ensurePackageIndex(log, runRoot, await bridgeGateway(engine)));
+    // Fetched once, and only if a template's dev container is a compose service.
+    let composeTool: Promise<Compose> | undefined;
+    const composeOnce = () => (composeTool ??= ensureCompose(engine, log));
     /** One template run's context: its own work and log folders, the shared engine, registry and index. */
     const contextFor = (template: TargetRef, label: string, feature?: TemplateTestContext['feature']): TemplateTestContext => ({
       engine,
@@ -104,6 +110,7 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
       logDir: path.join(logRoot, label.replace(/[^\w.=+-]+/g, '_')),
       appDir: apps.get(template) ?? fixtureAppFor(template) ?? '',
       keep: input.keep,
+      compose: composeOnce,
       healthTimeoutMs: (bounds.get(template)?.healthTimeoutSeconds ?? DEFAULT_BOUNDS.healthTimeoutSeconds) * 1000,
       stopBoundMs: (bounds.get(template)?.stopBoundSeconds ?? DEFAULT_BOUNDS.stopBoundSeconds) * 1000,
       namespace: 'stagepack-test/templates',
@@ -155,6 +162,7 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
     throw error;
   } finally {
     process.removeListener('SIGINT', onInterrupt);
+    process.removeListener('SIGTERM', onInterrupt);
     await index?.close();
     await registry?.stop();
     if (!input.keep) fs.rmSync(runRoot, { recursive: true, force: true });

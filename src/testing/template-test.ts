@@ -8,8 +8,10 @@ import { BUILD_TOOLS_PROBE, buildToolsVerdict, LOAD, loadVerdict, missingLibrari
 import { findInImage } from './image-scan';
 import { burst } from './load';
 import { isStandIn } from '../engine/base-images';
+import { compose, composeCliArgs, type Compose } from '../engine/compose';
+import { parseCompose, type ComposeService } from '../compose';
 import { docker, sleep, type Docker } from '../engine/docker';
-import type { EngineLog } from '../engine/log';
+import { EngineError, type EngineLog } from '../engine/log';
 import type { PackageIndex } from '../engine/package-index';
 import type { Registry } from '../engine/registry';
 import { getPath, isRecord, parseJsonc, scalarText } from '../jsonc';
@@ -40,6 +42,8 @@ export interface TemplateTestContext {
   /** Sample application to apply the template onto. */
   appDir: string;
   keep: boolean;
+  /** Docker Compose v2, fetched on first use: only templates whose dev container is a compose service ask. */
+  compose: () => Promise<Compose>;
   healthTimeoutMs: number;
   /** docker stop must return within this (stagepack.json test bound; 3 s by default). */
   stopBoundMs: number;
@@ -71,6 +75,8 @@ export const APP_TEST_SCRIPT = '.devcontainer/app-test.sh';
 interface Created {
   containers: string[];
   images: string[];
+  networks: string[];
+  volumes: string[];
   devImageReference?: string;
 }
 
@@ -85,7 +91,7 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
   const logFile = (name: string) => path.join(context.logDir, `${name}.log`);
   // The workspace folder name ends up in the dev container's image name (vsc-<name>-<hash>): unique per run.
   const workspace = path.join(context.workDir, `${template.folderName}-${path.basename(context.workDir).split('-').pop()}`);
-  const created: Created = { containers: [], images: [] };
+  const created: Created = { containers: [], images: [], networks: [], volumes: [] };
   const idLabel = `org.stagepack.test-run=${path.basename(context.workDir)}`;
   let reference = '';
   let overrideConfig = '';
@@ -96,12 +102,15 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
   let appBaseImage = '';
   let devContainer = '';
   let devImage = '';
+  /** Set when the applied devcontainer.json names a dockerComposeFile. */
+  let composed: ComposedProject | undefined;
 
   /** A command in the dev container, as the user's editor would run it (devcontainer exec). */
+  // A compose-based dev container is found by its compose project (COMPOSE_PROJECT_NAME), not by id labels.
   const devExec = (command: readonly string[], options: RunOptions) => devcontainer(context.engine, [
     'exec', '--workspace-folder', workspace, '--override-config', overrideConfig, '--docker-path', context.engine.client,
-    '--id-label', idLabel, ...command,
-  ], options);
+    ...(composed ? composeCliArgs(composed.tool) : ['--id-label', idLabel]), ...command,
+  ], { ...options, env: { ...options.env, ...composed?.env } });
 
   await recorder.step('lint', 'lint the template', async () => lintOrFail(template));
 
@@ -157,11 +166,21 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
 
   await recorder.step('base-images', 'make the base images available', async () => {
     const config = readDevcontainerConfig(workspace);
-    const dockerfile = path.resolve(workspace, '.devcontainer', stringAt(config, ['build', 'dockerfile']) ?? '../Dockerfile');
+    let dockerfile = path.resolve(workspace, '.devcontainer', stringAt(config, ['build', 'dockerfile']) ?? '../Dockerfile');
     const args = getPath(config, ['build', 'args']);
-    const buildArgs = isRecord(args) ? Object.fromEntries(Object.entries(args).map(([k, v]) => [k, scalarText(v) ?? ''])) : {};
+    let buildArgs: Record<string, string> = isRecord(args) ? Object.fromEntries(Object.entries(args).map(([k, v]) => [k, scalarText(v) ?? ''])) : {};
+    const serviceImages: string[] = [];
+    if (getPath(config, ['dockerComposeFile']) !== undefined) {
+      composed = readComposedProject(workspace, config, await composeTool(context), context);
+      const dev = composed.services.find((s) => s.name === composed?.devService);
+      if (!dev?.build) throw new StepFailure(`compose service "${composed.devService}" (devcontainer.json "service") has no build section in ${composed.files.join(', ')}`);
+      dockerfile = path.resolve(dev.build.contextDir, dev.build.dockerfile);
+      buildArgs = dev.build.args;
+      // The other services' images (the database): pulled, or stood in for, like the base images.
+      serviceImages.push(...composed.services.flatMap((s) => (s.image && !s.build ? [s.image] : [])));
+    }
     const model = parseDockerfile(fs.readFileSync(dockerfile, 'utf8'));
-    const images = externalBaseImages(model, buildArgs);
+    const images = [...new Set([...externalBaseImages(model, buildArgs), ...serviceImages])];
     const appRoot = appChain(model)?.[0];
     appBaseImage = expandedFrom(model, buildArgs).find((e) => e.stage === appRoot)?.image ?? '';
     await baseImagesOrSkip(context.engine, context.log, images);
@@ -172,14 +191,18 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
 
   await recorder.step('dev-up', 'devcontainer up (development target)', async () => {
     overrideConfig = writeOverrideConfig(workspace, context.workDir, context.index.buildOptions, context.index.containerEnv);
+    const project = composed;
     // With features, the CLI also builds an image of their content (dev_container_feature_content_temp):
     // ours are the ones that appear during this step. The index variables in the CLI's own environment are
     // for `${localEnv:PIP_INDEX_URL}` in feature options (see the python-dev-tools scenarios).
     const featureContentBefore = context.feature ? new Set(await featureContentImages(context.engine)) : new Set<string>();
     const result = await devcontainer(context.engine, [
       'up', '--workspace-folder', workspace, '--override-config', overrideConfig, '--docker-path', context.engine.client,
-      '--id-label', idLabel, '--log-level', 'info',
-    ], { logFile: logFile('devcontainer-up'), timeoutMs: 900_000, env: context.index.containerEnv });
+      ...(project ? composeCliArgs(project.tool) : ['--id-label', idLabel]), '--log-level', 'info',
+    ], { logFile: logFile('devcontainer-up'), timeoutMs: 900_000, env: { ...context.index.containerEnv, ...project?.env } });
+    // Everything compose made for the project (the database's container, network and volume too): the
+    // project name is this run's own, so its label matches nothing else.
+    if (project) await recordComposeProject(context.engine, project.name, created);
     const outcome = lastJsonLine(result.stdout);
     const containerId = outcome?.containerId;
     if (typeof containerId === 'string') {
@@ -312,14 +335,31 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
     const port = Object.keys(safeJson(exposed.stdout) ?? {}).map((p) => /^(\d+)\/tcp$/.exec(p)?.[1]).find(Boolean);
     if (!port) throw new StepFailure('the app image EXPOSEs no TCP port; add `EXPOSE <port>` to the app stage');
     appPort = port;
-    const result = await docker(context.engine, ['run', '--detach', '--publish', `127.0.0.1::${port}`, appImage], { logFile: logFile('app-run') });
-    appContainer = result.stdout.trim();
-    if (appContainer) created.containers.push(appContainer);
-    if (!ok(result) || !appContainer) throw failure('docker run failed', result, logFile('app-run'));
+    const appService = composed?.services.find((s) => s.name !== composed?.devService && s.build?.target === 'app');
+    if (composed && appService) {
+      // The compose file's own app service, next to the database the dev container started: built by
+      // compose (BuildKit, its pip.conf secret), published on a free loopback port instead of the fixed one.
+      const project = composed;
+      const ports = path.join(context.workDir, 'compose.ports.yaml');
+      fs.writeFileSync(ports, `services:\n  ${appService.name}:\n    ports: !override\n      - "127.0.0.1::${port}"\n`);
+      const files = [...project.files, ports].flatMap((f) => ['--file', f]);
+      const profiles = appService.profiles.flatMap((p) => ['--profile', p]);
+      const up = await compose(context.engine, project.tool, ['--project-name', project.name, ...files, ...profiles, 'up', '--detach', '--build', appService.name], { env: project.env, logFile: logFile('app-run'), timeoutMs: 900_000 });
+      const listed = await compose(context.engine, project.tool, ['--project-name', project.name, ...files, ...profiles, 'ps', '--all', '--quiet', appService.name], { env: project.env });
+      await recordComposeProject(context.engine, project.name, created);
+      appContainer = listed.stdout.trim().split('\n')[0] ?? '';
+      if (!ok(up) || !appContainer) throw failure(`docker compose up ${appService.name} failed`, up, logFile('app-run'));
+    } else {
+      const result = await docker(context.engine, ['run', '--detach', '--publish', `127.0.0.1::${port}`, appImage], { logFile: logFile('app-run') });
+      appContainer = result.stdout.trim();
+      if (appContainer) created.containers.push(appContainer);
+      if (!ok(result) || !appContainer) throw failure('docker run failed', result, logFile('app-run'));
+    }
     const mapped = await docker(context.engine, ['port', appContainer, `${port}/tcp`]);
     hostPort = Number(/:(\d+)\s*$/m.exec(mapped.stdout)?.[1]);
     if (!hostPort) throw new StepFailure(`could not find the host port published for ${port}/tcp:\n${mapped.stdout}${mapped.stderr}`);
-    return `container ${appContainer.slice(0, 12)}, port ${port} published on 127.0.0.1:${hostPort}`;
+    const how = composed && appService ? `compose service ${appService.name} of project ${composed.name}` : 'container';
+    return `${how} ${appContainer.slice(0, 12)}, port ${port} published on 127.0.0.1:${hostPort}`;
   });
 
   await recorder.step('app-healthy', 'wait until Docker reports the app healthy', () => waitHealthy(context, appContainer, logFile('app')));
@@ -328,6 +368,12 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
     const response = await httpGet(`http://127.0.0.1:${hostPort}/`);
     if (response.status >= 500) throw new StepFailure(`GET / answered ${response.status}: ${response.body.slice(0, 200)}`);
     return `GET http://127.0.0.1:${hostPort}/ -> ${response.status} ${response.body.trim().slice(0, 80)}`;
+  });
+
+  await recorder.step('app-database', 'the app answers through the compose project\'s database', async () => {
+    if (!composed) throw new StepSkip('the dev container is not a compose service: no database service to reach');
+    const response = await httpGet(`http://127.0.0.1:${hostPort}/`);
+    return verdict(databaseVerdict(response.status, response.body));
   });
 
   await recorder.step('app-load', `a burst of ${LOAD.requests} requests (${LOAD.concurrency} at a time) from loopback completes without errors`, async () => {
@@ -384,8 +430,10 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
   await recorder.step('cleanup', context.keep ? 'keep everything (--keep)' : 'remove what the test created', async () => {
     if (context.keep) {
       const commands = [
-        created.containers.length ? `docker rm -f ${created.containers.join(' ')}` : '',
+        created.containers.length ? `docker rm -f ${[...new Set(created.containers)].join(' ')}` : '',
         created.images.length ? `docker rmi ${[...new Set(created.images)].join(' ')}` : '',
+        created.networks.length ? `docker network rm ${created.networks.join(' ')}` : '',
+        created.volumes.length ? `docker volume rm ${created.volumes.join(' ')}` : '',
         `rm -rf ${context.workDir}`,
       ].filter(Boolean);
       return `kept; logs in ${context.logDir}; remove later with: ${commands.join(' && ')}`;
@@ -446,16 +494,26 @@ async function waitHealthy(context: TemplateTestContext, container: string, logF
 async function cleanUp(context: TemplateTestContext, created: Created): Promise<string> {
   const problems: string[] = [];
   if (created.containers.length) {
-    const result = await docker(context.engine, ['rm', '--force', '--volumes', ...created.containers]);
+    const result = await docker(context.engine, ['rm', '--force', '--volumes', ...new Set(created.containers)]);
     if (!ok(result)) problems.push(`docker rm: ${tail(result, 3)}`);
   }
   if (created.images.length) {
     const result = await docker(context.engine, ['rmi', '--force', ...new Set(created.images)]);
     if (!ok(result) && !/No such image/.test(result.stderr)) problems.push(`docker rmi: ${tail(result, 3)}`);
   }
+  // Compose's network and named volumes, once no container uses them.
+  if (created.networks.length) {
+    const result = await docker(context.engine, ['network', 'rm', ...created.networks]);
+    if (!ok(result)) problems.push(`docker network rm: ${tail(result, 3)}`);
+  }
+  if (created.volumes.length) {
+    const result = await docker(context.engine, ['volume', 'rm', ...created.volumes]);
+    if (!ok(result)) problems.push(`docker volume rm: ${tail(result, 3)}`);
+  }
   fs.rmSync(context.workDir, { recursive: true, force: true });
   if (problems.length) throw new StepFailure(`could not remove everything:\n${problems.join('\n')}`);
-  return `removed ${created.containers.length} container(s), ${new Set(created.images).size} image(s) and ${context.workDir}`;
+  const composeParts = created.networks.length || created.volumes.length ? `, ${created.networks.length} network(s), ${created.volumes.length} volume(s)` : '';
+  return `removed ${new Set(created.containers).size} container(s), ${new Set(created.images).size} image(s)${composeParts} and ${context.workDir}`;
 }
 
 /**
@@ -481,6 +539,83 @@ async function recordDevImages(engine: Docker, workspace: string, containerId: s
   }
 }
 
+/** A dev container that is a compose service: the project this run gives it and how to reach compose. */
+interface ComposedProject {
+  tool: Compose;
+  /** COMPOSE_PROJECT_NAME: unique to this run, so compose's project label marks only what this run made. */
+  name: string;
+  /** The compose files devcontainer.json names, absolute, in order. */
+  files: string[];
+  /** Their services, a later file's definition of a service replacing an earlier one's. */
+  services: (ComposeService & { build?: ComposeService['build'] & { contextDir: string } })[];
+  devService: string;
+  /** For the CLI and compose: the project name and, when the index is local, its pip.conf on the bridge. */
+  env: Record<string, string>;
+}
+
+async function composeTool(context: TemplateTestContext): Promise<Compose> {
+  try {
+    return await context.compose();
+  } catch (error) {
+    if (error instanceof EngineError) throw new StepFailure(`${error.message}\nfix: ${error.hint}`);
+    throw error;
+  }
+}
+
+function readComposedProject(workspace: string, config: Record<string, unknown>, tool: Compose, context: TemplateTestContext): ComposedProject {
+  const configDir = path.join(workspace, '.devcontainer');
+  const named = getPath(config, ['dockerComposeFile']);
+  const files = (Array.isArray(named) ? named : [named]).map((f) => path.resolve(configDir, String(f)));
+  const services = new Map<string, ComposedProject['services'][number]>();
+  for (const file of files) {
+    if (!fs.existsSync(file)) throw new StepFailure(`the compose file ${file} named by devcontainer.json does not exist`);
+    const model = parseCompose(fs.readFileSync(file, 'utf8'));
+    if (model.errors.length) throw new StepFailure(`${file}:${model.errors[0].position.line}:${model.errors[0].position.column}: ${model.errors[0].message}`);
+    for (const service of model.services) {
+      services.set(service.name, { ...service, build: service.build && { ...service.build, contextDir: path.resolve(path.dirname(file), service.build.context) } });
+    }
+  }
+  const name = `stagepack-${randomBytes(6).toString('hex')}`;
+  return {
+    tool,
+    name,
+    files,
+    services: [...services.values()],
+    devService: stringAt(config, ['service']) ?? '',
+    env: { COMPOSE_PROJECT_NAME: name, ...(context.index.bridgePipConf ? { PIP_CONFIG_FILE: context.index.bridgePipConf } : {}) },
+  };
+}
+
+/** Records, by id, every container, network, volume and image carrying this run's compose project label. */
+async function recordComposeProject(engine: Docker, project: string, created: Created): Promise<void> {
+  const filter = ['--filter', `label=com.docker.compose.project=${project}`];
+  const ids = async (args: string[]) => (await docker(engine, [...args, ...filter])).stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  const add = (list: string[], found: string[]) => list.push(...found.filter((id) => !list.includes(id)));
+  add(created.containers, await ids(['ps', '--all', '--quiet', '--no-trunc']));
+  add(created.networks, await ids(['network', 'ls', '--quiet', '--no-trunc']));
+  add(created.volumes, await ids(['volume', 'ls', '--quiet']));
+  add(created.images, await ids(['images', '--quiet', '--no-trunc']));
+}
+
+/**
+ * The app's answer at `/` when it runs beside the compose project's database: the sample apps report the
+ * database server's version there (`"database": "15.x ..."`) when DATABASE_URL reaches it, null without one.
+ */
+export function databaseVerdict(status: number, body: string): Verdict {
+  let database: unknown;
+  try {
+    database = getPath(JSON.parse(body), ['database']);
+  } catch {
+    database = undefined;
+  }
+  if (status === 200 && typeof database === 'string' && database) return { ok: true, detail: `GET / -> ${status}, database server ${database}` };
+  return {
+    ok: false,
+    detail: `GET / answered ${status} without a database version (${body.trim().slice(0, 160)})\n` +
+      'fix: the app service needs DATABASE_URL pointing at the database service (postgresql://USER:PASSWORD@db:5432/DB) and a depends_on it',
+  };
+}
+
 /**
  * The applied devcontainer.json with what this machine needs added, written outside the workspace and
  * passed as --override-config, so the user's files stay exactly as the template made them: absolute
@@ -492,16 +627,23 @@ async function recordDevImages(engine: Docker, workspace: string, containerId: s
 export function writeOverrideConfig(workspace: string, workDir: string, buildOptions: readonly string[], indexEnv: Readonly<Record<string, string>> = {}): string {
   const configPath = path.join(workspace, '.devcontainer', 'devcontainer.json');
   const config = readDevcontainerConfig(workspace);
-  const build = isRecord(config.build) ? { ...config.build } : {};
   const configDir = path.dirname(configPath);
+  const override = path.join(workDir, 'override', 'devcontainer.json');
+  fs.mkdirSync(path.dirname(override), { recursive: true });
+  const remoteEnv = { ...(isRecord(config.remoteEnv) ? config.remoteEnv : {}), ...indexEnv };
+  const withEnv = Object.keys(remoteEnv).length ? { remoteEnv } : {};
+  if (config.dockerComposeFile !== undefined) {
+    // Compose builds take the index from the pip.conf secret (PIP_CONFIG_FILE); only the paths change here.
+    const files = (Array.isArray(config.dockerComposeFile) ? config.dockerComposeFile : [config.dockerComposeFile]).map((f) => path.resolve(configDir, String(f)));
+    fs.writeFileSync(override, `${JSON.stringify({ ...config, dockerComposeFile: files, ...withEnv }, null, 2)}\n`);
+    return override;
+  }
+  const build = isRecord(config.build) ? { ...config.build } : {};
   build.dockerfile = path.resolve(configDir, typeof build.dockerfile === 'string' ? build.dockerfile : 'Dockerfile');
   build.context = path.resolve(configDir, typeof build.context === 'string' ? build.context : '.');
   const existing = Array.isArray(build.options) ? build.options.map(String) : [];
   build.options = [...existing, ...buildOptions];
-  const override = path.join(workDir, 'override', 'devcontainer.json');
-  fs.mkdirSync(path.dirname(override), { recursive: true });
-  const remoteEnv = { ...(isRecord(config.remoteEnv) ? config.remoteEnv : {}), ...indexEnv };
-  fs.writeFileSync(override, `${JSON.stringify({ ...config, build, ...(Object.keys(remoteEnv).length ? { remoteEnv } : {}) }, null, 2)}\n`);
+  fs.writeFileSync(override, `${JSON.stringify({ ...config, build, ...withEnv }, null, 2)}\n`);
   return override;
 }
 
@@ -560,7 +702,8 @@ function safeJson(text: string): Record<string, unknown> | undefined {
 
 export function httpGet(url: string, timeoutMs = 5000): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const request = http.get(url, { timeout: timeoutMs }, (response) => {
+    // A fresh connection per request (no keep-alive agent): servers may close an idle one at any moment.
+    const request = http.get(url, { timeout: timeoutMs, agent: false }, (response) => {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => { body += chunk; });

@@ -1,0 +1,90 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseCompose } from '../../src/compose';
+import { isV2 } from '../../src/engine/compose';
+import { standInChanges, standInPackages, standInSpec } from '../../src/engine/base-images';
+import { pipConfText } from '../../src/engine/package-index';
+import { databaseVerdict, writeOverrideConfig } from '../../src/testing/template-test';
+
+describe('compose-based templates', () => {
+  it('reads build args (map and list forms) and profiles of compose services', () => {
+    const model = parseCompose([
+      'services:',
+      '  dev:',
+      '    build:',
+      '      context: .',
+      '      target: development',
+      '      args:',
+      '        PYTHON_VERSION: "3.11"',
+      '        EMPTY:',
+      '  app:',
+      '    profiles: ["app", "prod"]',
+      '    build:',
+      '      context: .',
+      '      args: ["APP_UID=10001", "FROM_ENV"]',
+      '  db:',
+      '    image: postgres:15-bookworm',
+      '',
+    ].join('\n'));
+    assert.deepEqual(model.errors, []);
+    const [dev, app, db] = model.services;
+    assert.deepEqual(dev.build?.args, { PYTHON_VERSION: '3.11' });
+    assert.deepEqual(dev.profiles, []);
+    assert.deepEqual(app.build?.args, { APP_UID: '10001' });
+    assert.deepEqual(app.profiles, ['app', 'prod']);
+    assert.equal(db.image, 'postgres:15-bookworm');
+    assert.equal(db.build, undefined);
+  });
+
+  it('takes only Compose v2 (build secrets), whatever the version spelling', () => {
+    assert.equal(isV2('2.26.1-4'), true);
+    assert.equal(isV2('v2.29.7'), true);
+    assert.equal(isV2('1.29.2'), false);
+    assert.equal(isV2(''), false);
+  });
+
+  it('stands in for postgres:<Debian\'s version>-<release> and explains the other versions', () => {
+    const spec = standInSpec('postgres:15-bookworm');
+    assert.deepEqual(spec, { kind: 'postgres', image: 'postgres:15-bookworm', release: 'bookworm', postgres: '15' });
+    assert.deepEqual(standInSpec('docker.io/library/postgres:17-trixie'), { kind: 'postgres', image: 'docker.io/library/postgres:17-trixie', release: 'trixie', postgres: '17' });
+    assert.match(JSON.stringify(standInSpec('postgres:16-bookworm')), /Debian bookworm ships PostgreSQL 15, not 16/);
+    assert.equal(standInSpec('postgres:15'), undefined);
+    if (!spec || 'unsupported' in spec) throw new Error('no spec');
+    assert.deepEqual(standInPackages(spec), ['postgresql-15', 'tzdata']);
+    const changes = standInChanges(spec);
+    assert.ok(changes.includes('ENV PGDATA=/var/lib/postgresql/data'));
+    assert.ok(changes.includes('VOLUME /var/lib/postgresql/data'));
+    assert.ok(changes.some((c) => c.startsWith('ENV PATH=/usr/lib/postgresql/15/bin:')));
+    // The Python stand-ins are unchanged by the PostgreSQL kind.
+    assert.deepEqual(standInSpec('python:3.11-slim-bookworm'), { kind: 'python', image: 'python:3.11-slim-bookworm', release: 'bookworm', python: '3.11', variant: 'slim' });
+  });
+
+  it('writes the bridge pip.conf from the index variables, without pipenv\'s', () => {
+    const text = pipConfText('a test', { PIP_INDEX_URL: 'http://172.17.0.1:1/0/simple/', PIP_TRUSTED_HOST: '172.17.0.1', PIPENV_PYPI_MIRROR: 'x' });
+    assert.equal(text, '# Written by stagepack for one run: a test.\n[global]\nindex-url = http://172.17.0.1:1/0/simple/\ntrusted-host = 172.17.0.1\n');
+  });
+
+  it('passes only an answer that names the database server', () => {
+    assert.equal(databaseVerdict(200, '{"app":"x","database":"15.20 (Debian)"}').ok, true);
+    const none = databaseVerdict(200, '{"app":"x","database":null}');
+    assert.equal(none.ok, false);
+    assert.match(none.detail, /fix: the app service needs DATABASE_URL/);
+    assert.equal(databaseVerdict(500, '{"database":"15"}').ok, false);
+    assert.equal(databaseVerdict(200, 'not json').ok, false);
+  });
+
+  it('overrides a compose config with absolute compose files and the index in remoteEnv, adding no build section', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'stagepack-override-'));
+    try {
+      const workspace = path.join(root, 'ws');
+      fs.mkdirSync(path.join(workspace, '.devcontainer'), { recursive: true });
+      fs.writeFileSync(path.join(workspace, '.devcontainer', 'devcontainer.json'), '// c\n{ "dockerComposeFile": "../compose.yaml", "service": "dev" }\n');
+      const written = JSON.parse(fs.readFileSync(writeOverrideConfig(workspace, root, ['--network', 'host'], { PIP_INDEX_URL: 'u' }), 'utf8'));
+      assert.deepEqual(written, { dockerComposeFile: [path.join(workspace, 'compose.yaml')], service: 'dev', remoteEnv: { PIP_INDEX_URL: 'u' } });
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
