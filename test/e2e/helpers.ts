@@ -15,7 +15,8 @@ export function engineForTests(): Promise<Docker> {
   ready ??= (async () => {
     const log = engineLog((text) => process.stderr.write(`      ${text}`));
     const engine = await ensureDocker(log);
-    await ensureBaseImages(engine, log, ['python:3.11-slim-bookworm', 'python:3.11-bookworm']);
+    // The database image of the compose template too: a stand-in built mid-run would look like a leftover.
+    await ensureBaseImages(engine, log, ['python:3.11-slim-bookworm', 'python:3.11-bookworm', 'postgres:15-bookworm']);
     return engine;
   })();
   return ready;
@@ -24,14 +25,22 @@ export function engineForTests(): Promise<Docker> {
 export interface Inventory {
   containers: string[];
   images: string[];
+  networks: string[];
+  volumes: string[];
 }
 
-/** Every container and image id on the engine, to prove a command left nothing behind. */
+/** Every container, image, network and volume on the engine, to prove a command left nothing behind. */
 export async function inventory(engine: Docker): Promise<Inventory> {
-  const containers = await docker(engine, ['ps', '--all', '--quiet', '--no-trunc']);
-  const images = await docker(engine, ['images', '--all', '--quiet', '--no-trunc']);
-  const ids = (text: string) => [...new Set(text.split('\n').map((l) => l.trim()).filter(Boolean))].sort();
-  return { containers: ids(containers.stdout), images: ids(images.stdout) };
+  const list = async (args: string[]) => {
+    const result = await docker(engine, args);
+    return [...new Set(result.stdout.split('\n').map((l) => l.trim()).filter(Boolean))].sort();
+  };
+  return {
+    containers: await list(['ps', '--all', '--quiet', '--no-trunc']),
+    images: await list(['images', '--all', '--quiet', '--no-trunc']),
+    networks: await list(['network', 'ls', '--quiet', '--no-trunc']),
+    volumes: await list(['volume', 'ls', '--quiet']),
+  };
 }
 
 /** Buffers the command's output for assertions and echoes its progress (stderr) into the test log. */

@@ -6,6 +6,7 @@ import { parseCompose } from '../../src/compose';
 import { isV2 } from '../../src/engine/compose';
 import { standInChanges, standInPackages, standInSpec } from '../../src/engine/base-images';
 import { pipConfText } from '../../src/engine/package-index';
+import { PACKAGE_ROOT } from '../../src/version';
 import { databaseVerdict, writeOverrideConfig } from '../../src/testing/template-test';
 
 describe('compose-based templates', () => {
@@ -85,6 +86,14 @@ describe('compose-based templates', () => {
       assert.deepEqual(written, { dockerComposeFile: [path.join(workspace, 'compose.yaml')], service: 'dev', remoteEnv: { PIP_INDEX_URL: 'u' } });
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('flask-uwsgi-postgres ships the same Dockerfile, entrypoint and app checks as flask-uwsgi (its NOTES say so)', () => {
+    const templates = path.join(PACKAGE_ROOT, 'templates');
+    for (const file of ['Dockerfile', '.dockerignore', 'deploy/wait-for-db.sh', '.devcontainer/app-test.sh']) {
+      const read = (template: string) => fs.readFileSync(path.join(templates, template, file), 'utf8');
+      assert.equal(read('flask-uwsgi-postgres'), read('flask-uwsgi'), `${file} differs: change both templates together`);
     }
   });
 });

@@ -25,6 +25,12 @@ check "with a database that never answers, wait-for-db gives up after WAIT_FOR_D
         wait-for-db true >/tmp/wait.log 2>&1 && exit 1
     grep -q "gave up after 3 attempt" /tmp/wait.log && test "$(grep -c "database not ready" /tmp/wait.log)" -eq 3'
 check "wait-for-db never prints the database password" sh -c '! grep -q secret-password /tmp/wait.log'
+# In the compose project (or wherever the container is given a DATABASE_URL): the path that ends in exec.
+if [ -n "${DATABASE_URL:-}" ]; then
+    check "with DATABASE_URL's database up, wait-for-db connects and then execs its command" sh -c '
+        wait-for-db sh -c "exit 5" 2>/tmp/ready.log; status=$?
+        test "$status" -eq 5 && grep -q "database ready after" /tmp/ready.log'
+fi
 check "the PostgreSQL driver loads libpq at run time" python -c "import psycopg; assert psycopg.pq.version() > 0"
 check "no pipenv, no pip and no Pipfile in the app image" \
     sh -c '! command -v pipenv && ! test -e /opt/venv/bin/pip && ! test -e Pipfile && ! test -e Pipfile.lock'
