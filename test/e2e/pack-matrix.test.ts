@@ -15,7 +15,7 @@ import { echoingIo, engineForTests, inventory, minutes } from './helpers';
  * machine cannot have, and the run must say so; everything else passes, and nothing is left behind.
  */
 describe('stagepack test on the whole pack: every template option proposal and every feature (end to end)', function () {
-  this.timeout(minutes(60));
+  this.timeout(minutes(70));
   let engine: Docker;
   before(async () => {
     engine = await engineForTests();
