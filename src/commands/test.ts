@@ -137,6 +137,8 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
           keep: input.keep,
           testsRoot: path.join(resolved.packRoot, 'test'),
           indexEnv: runIndex.containerEnv,
+          // buildOptions are empty exactly when builds install from PyPI itself.
+          index: { pypi: runIndex.buildOptions.length === 0, has: (name) => runIndex.has(name) },
         }),
       );
       // Then the feature as users meet it: applied with a template (templates apply --features).

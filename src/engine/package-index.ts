@@ -33,6 +33,11 @@ export interface PackageIndex {
    * Compose's, whose `secrets` hand it to BuildKit as `pip.conf`). Absent when PyPI is used or no bridge.
    */
   bridgePipConf?: string;
+  /**
+   * Whether builds can install this distribution: always with PyPI; with the local mirror, when one of its
+   * indexes has a project page for it or a find-links folder a file of it.
+   */
+  has(name: string): boolean;
   /** Human description for the engine log and reports. */
   description: string;
   close(): Promise<void>;
@@ -154,7 +159,7 @@ export function pypiReachable(timeoutMs = 4000): Promise<boolean> {
 export async function ensurePackageIndex(log: EngineLog, workDir: string, bridgeGateway?: string): Promise<PackageIndex> {
   if (process.env.STAGEPACK_USE_PYPI !== '0' && (await pypiReachable())) {
     log.step('PyPI answers; builds install from it directly');
-    return { buildOptions: [], containerEnv: {}, description: 'PyPI', close: async () => undefined };
+    return { buildOptions: [], containerEnv: {}, has: () => true, description: 'PyPI', close: async () => undefined };
   }
   const config = await run('python3', ['-m', 'pip', 'config', 'list'], { timeoutMs: 30_000 });
   const sources = ok(config) ? parsePipConfig(config.stdout) : { indexRoots: [], findLinks: [] };
@@ -193,9 +198,23 @@ export async function ensurePackageIndex(log: EngineLog, workDir: string, bridge
     buildOptions: ['--network', 'host', '--secret', `id=pip.conf,src=${pipConf}`],
     containerEnv,
     bridgePipConf,
+    has: (name) => mirrorHas(roots, findLinks, name),
     description: `local mirror ${roots.join(', ')} on ${where}`,
     close: () => Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())))).then(() => undefined),
   };
+}
+
+/** PEP 503's normalised project name: lower case, runs of `-`, `_` and `.` as one `-`. */
+export function normalizeName(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+
+/** A distribution in the mirror: a `simple/<name>/` page in an index root, or a wheel/sdist in a find-links folder. */
+export function mirrorHas(roots: readonly string[], findLinks: readonly string[], name: string): boolean {
+  const normalized = normalizeName(name);
+  if (roots.some((root) => fs.existsSync(path.join(root, 'simple', normalized)))) return true;
+  // File names start with the name, `-` written as `_` in wheels; the version follows the next `-`.
+  return findLinks.some((dir) => fs.readdirSync(dir).some((file) => normalizeName(file.split('-')[0]) === normalized));
 }
 
 /**
