@@ -104,9 +104,13 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
   let devImage = '';
   /** Set when the applied devcontainer.json names a dockerComposeFile. */
   let composed: ComposedProject | undefined;
+  /** The compose service the app runs as, when the compose file has one built from the `app` target. */
+  let appService: ComposeService | undefined;
 
-  /** A command in the dev container, as the user's editor would run it (devcontainer exec). */
-  // A compose-based dev container is found by its compose project (COMPOSE_PROJECT_NAME), not by id labels.
+  /**
+   * A command in the dev container, as the user's editor would run it (devcontainer exec). A compose-based
+   * dev container is found by its compose project (COMPOSE_PROJECT_NAME), not by id labels.
+   */
   const devExec = (command: readonly string[], options: RunOptions) => devcontainer(context.engine, [
     'exec', '--workspace-folder', workspace, '--override-config', overrideConfig, '--docker-path', context.engine.client,
     ...(composed ? composeCliArgs(composed.tool) : ['--id-label', idLabel]), ...command,
@@ -335,20 +339,21 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
     const port = Object.keys(safeJson(exposed.stdout) ?? {}).map((p) => /^(\d+)\/tcp$/.exec(p)?.[1]).find(Boolean);
     if (!port) throw new StepFailure('the app image EXPOSEs no TCP port; add `EXPOSE <port>` to the app stage');
     appPort = port;
-    const appService = composed?.services.find((s) => s.name !== composed?.devService && s.build?.target === 'app');
+    appService = composed?.services.find((s) => s.name !== composed?.devService && s.build?.target === 'app');
     if (composed && appService) {
       // The compose file's own app service, next to the database the dev container started: built by
       // compose (BuildKit, its pip.conf secret), published on a free loopback port instead of the fixed one.
       const project = composed;
       const ports = path.join(context.workDir, 'compose.ports.yaml');
       fs.writeFileSync(ports, `services:\n  ${appService.name}:\n    ports: !override\n      - "127.0.0.1::${port}"\n`);
+      const service = appService;
       const files = [...project.files, ports].flatMap((f) => ['--file', f]);
-      const profiles = appService.profiles.flatMap((p) => ['--profile', p]);
-      const up = await compose(context.engine, project.tool, ['--project-name', project.name, ...files, ...profiles, 'up', '--detach', '--build', appService.name], { env: project.env, logFile: logFile('app-run'), timeoutMs: 900_000 });
-      const listed = await compose(context.engine, project.tool, ['--project-name', project.name, ...files, ...profiles, 'ps', '--all', '--quiet', appService.name], { env: project.env });
+      const profiles = service.profiles.flatMap((p) => ['--profile', p]);
+      const up = await compose(context.engine, project.tool, ['--project-name', project.name, ...files, ...profiles, 'up', '--detach', '--build', service.name], { env: project.env, logFile: logFile('app-run'), timeoutMs: 900_000 });
+      const listed = await compose(context.engine, project.tool, ['--project-name', project.name, ...files, ...profiles, 'ps', '--all', '--quiet', service.name], { env: project.env });
       await recordComposeProject(context.engine, project.name, created);
       appContainer = listed.stdout.trim().split('\n')[0] ?? '';
-      if (!ok(up) || !appContainer) throw failure(`docker compose up ${appService.name} failed`, up, logFile('app-run'));
+      if (!ok(up) || !appContainer) throw failure(`docker compose up ${service.name} failed`, up, logFile('app-run'));
     } else {
       const result = await docker(context.engine, ['run', '--detach', '--publish', `127.0.0.1::${port}`, appImage], { logFile: logFile('app-run') });
       appContainer = result.stdout.trim();
@@ -370,8 +375,8 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
     return `GET http://127.0.0.1:${hostPort}/ -> ${response.status} ${response.body.trim().slice(0, 80)}`;
   });
 
-  // Only for a compose project: other templates run their app alone, with no database to reach.
-  if (composed) await recorder.step('app-database', 'the app answers through the compose project\'s database', async () => {
+  // Only when the app ran as a service of the compose project: otherwise it runs alone, with no database.
+  if (composed && appService) await recorder.step('app-database', 'the app answers through the compose project\'s database', async () => {
     const response = await httpGet(`http://127.0.0.1:${hostPort}/`);
     return verdict(databaseVerdict(response.status, response.body));
   });
