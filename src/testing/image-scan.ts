@@ -4,6 +4,7 @@ import { docker, type Docker } from '../engine/docker';
 import { isRecord } from '../jsonc';
 import { ok, run, tail } from '../proc';
 import type { SecretFinding } from './checks';
+import { StepFailure } from './steps';
 
 /**
  * Looks for a byte string in every layer of an image, in its config and in its history: `docker save`
@@ -15,9 +16,10 @@ export async function findInImage(engine: Docker, image: string, needle: string,
   try {
     const archive = path.join(dir, 'image.tar');
     const saved = await docker(engine, ['save', '--output', archive, image], { timeoutMs: 600_000 });
-    if (!ok(saved)) throw new Error(`docker save failed: ${tail(saved, 3)}`);
+    // Operational failures (a full disk is the usual one) fail the step, so the run still cleans up.
+    if (!ok(saved)) throw new StepFailure(`docker save failed, so the layers could not be searched: ${tail(saved, 3)}\nfix: free disk space for ${workDir} (the image is unpacked there), e.g. docker builder prune`);
     const unpacked = await run('tar', ['-xf', archive, '-C', dir], { timeoutMs: 600_000 });
-    if (!ok(unpacked)) throw new Error(`tar failed: ${tail(unpacked, 3)}`);
+    if (!ok(unpacked)) throw new StepFailure(`tar failed while unpacking the saved image: ${tail(unpacked, 3)}\nfix: free disk space for ${workDir}`);
     fs.rmSync(archive);
     const manifest: unknown = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
     const entry = Array.isArray(manifest) ? manifest[0] : undefined;
