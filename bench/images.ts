@@ -18,9 +18,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { devcontainer, lastJsonLine } from '../src/devcontainer-cli';
+import { devcontainerCli, lastJsonLine } from '../src/devcontainer-cli';
 import { ensureBaseImages, isStandIn } from '../src/engine/base-images';
-import { docker, ensureDocker, type Docker } from '../src/engine/docker';
+import { ensureDocker } from '../src/engine/docker';
+import type { Engine } from '../src/engine/engine';
 import { engineLog } from '../src/engine/log';
 import { ensurePackageIndex } from '../src/engine/package-index';
 import { discoverTargets, loadTarget, templateOptions, type TargetRef } from '../src/pack';
@@ -49,11 +50,11 @@ CMD ${cmd}
 async function applyTemplate(template: TargetRef, workspace: string, registry: Registry, work: string): Promise<void> {
   const collection = path.join(work, `collection-${template.folderName}`);
   stageFolder(template.absDir, path.join(collection, template.folderName));
-  const published = await devcontainer(undefined, ['templates', 'publish', '--registry', registry.host, '--namespace', 'bench/templates', collection]);
+  const published = await devcontainerCli(['templates', 'publish', '--registry', registry.host, '--namespace', 'bench/templates', collection]);
   const version = getPath(lastJsonLine(published.stdout), [template.folderName, 'version']);
   if (!ok(published) || typeof version !== 'string') throw new Error(`devcontainer templates publish failed:\n${tail(published, 10)}`);
   const options = JSON.stringify(defaultOptionValues(templateOptions(loadTarget(template))));
-  const applied = await devcontainer(undefined, ['templates', 'apply', '--template-id', `${registry.host}/bench/templates/${template.folderName}:${version}`, '--template-args', options, '--workspace-folder', workspace]);
+  const applied = await devcontainerCli(['templates', 'apply', '--template-id', `${registry.host}/bench/templates/${template.folderName}:${version}`, '--template-args', options, '--workspace-folder', workspace]);
   if (!ok(applied)) throw new Error(`devcontainer templates apply failed:\n${tail(applied, 10)}`);
 }
 
@@ -64,9 +65,9 @@ interface Build {
   rebuilt: string[];
 }
 
-async function build(engine: Docker, args: string[], context: string, iidFile: string, log: string): Promise<Build> {
+async function build(engine: Engine, args: string[], context: string, iidFile: string, log: string): Promise<Build> {
   const started = process.hrtime.bigint();
-  const result = await docker(engine, ['build', '--progress', 'plain', '--iidfile', iidFile, ...args, context], { timeoutMs: 1_800_000, logFile: log });
+  const result = await engine.docker(['build', '--progress', 'plain', '--iidfile', iidFile, ...args, context], { timeoutMs: 1_800_000, logFile: log });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (!ok(result)) throw new Error(`docker build failed (log ${log}):\n${tail(result, 15)}`);
   const output = result.stderr + result.stdout;
@@ -90,7 +91,7 @@ async function main(): Promise<void> {
   const registry = await startEphemeralRegistry(log, path.join(work, 'registry'));
   const images: string[] = [];
   const containers: string[] = [];
-  const size = async (image: string) => Number((await docker(engine, ['image', 'inspect', '--format', '{{.Size}}', image])).stdout.trim());
+  const size = async (image: string) => Number((await engine.docker(['image', 'inspect', '--format', '{{.Size}}', image])).stdout.trim());
   const standIns = (await Promise.all(bases.map(async (b) => ((await isStandIn(engine, b)) ? b : '')))).filter(Boolean);
   const discovered = discoverTargets([PACKAGE_ROOT], PACKAGE_ROOT);
   if (!discovered.ok) throw new Error(discovered.message);
@@ -124,27 +125,27 @@ async function main(): Promise<void> {
 
       const appSize = await size(appCold.image);
       const naiveSize = await size(naiveCold.image);
-      const du = await docker(engine, ['run', '--rm', '--network', 'none', '--entrypoint', 'du', appCold.image, '-sb', '/opt/venv', '/app']);
+      const du = await engine.docker(['run', '--rm', '--network', 'none', '--entrypoint', 'du', appCold.image, '-sb', '/opt/venv', '/app']);
       const held = du.stdout.trim().split('\n').map((l) => l.split('\t')).map(([bytes, dir]) => `${dir} ${mb(Number(bytes))}`).join(', ');
 
       // Dev container: up once (builds the development target), remove the container, up again: warm start.
       const override = writeOverrideConfig(ws, path.join(work, `${c.app}-dev`), index.buildOptions);
       const up = async () => {
         const started = process.hrtime.bigint();
-        const result = await devcontainer(engine, ['up', '--workspace-folder', ws, '--override-config', override, '--docker-path', engine.client, '--log-level', 'info'], { timeoutMs: 900_000, logFile: logs('dev-up') });
+        const result = await engine.devcontainer(['up', '--workspace-folder', ws, '--override-config', override, '--docker-path', engine.client, '--log-level', 'info'], { timeoutMs: 900_000, logFile: logs('dev-up') });
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         const id = lastJsonLine(result.stdout)?.containerId;
         if (typeof id !== 'string') throw new Error(`devcontainer up failed (log ${logs('dev-up')})`);
         containers.push(id);
-        const image = (await docker(engine, ['inspect', '--format', '{{.Image}}', id])).stdout.trim();
+        const image = (await engine.docker(['inspect', '--format', '{{.Image}}', id])).stdout.trim();
         if (image && !images.includes(image)) images.push(image);
         return { id, seconds };
       };
       const first = await up();
-      await docker(engine, ['rm', '--force', first.id]);
+      await engine.docker(['rm', '--force', first.id]);
       const warm = await up();
-      await docker(engine, ['rm', '--force', warm.id]);
-      const devImages = await docker(engine, ['images', '--no-trunc', '--format', '{{.ID}} {{.Repository}}', '--filter', `reference=vsc-${path.basename(ws).toLowerCase()}-*`]);
+      await engine.docker(['rm', '--force', warm.id]);
+      const devImages = await engine.docker(['images', '--no-trunc', '--format', '{{.ID}} {{.Repository}}', '--filter', `reference=vsc-${path.basename(ws).toLowerCase()}-*`]);
       for (const line of devImages.stdout.trim().split('\n').filter(Boolean)) if (!images.includes(line.split(' ')[0])) images.push(line.split(' ')[0]);
 
       const slimBase = await size('python:3.11-slim-bookworm');
@@ -167,8 +168,8 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    if (containers.length) await docker(engine, ['rm', '--force', ...containers]);
-    if (images.length) await docker(engine, ['rmi', '--force', ...new Set(images)]);
+    if (containers.length) await engine.docker(['rm', '--force', ...containers]);
+    if (images.length) await engine.docker(['rmi', '--force', ...new Set(images)]);
     await index.close();
     await registry.stop();
     fs.rmSync(work, { recursive: true, force: true });

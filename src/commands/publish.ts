@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { countBySeverity } from '../diagnostics';
-import { devcontainer, lastJsonLine } from '../devcontainer-cli';
+import { devcontainerCli, lastJsonLine } from '../devcontainer-cli';
 import { EngineError, engineLog } from '../engine';
 import { tempDir } from '../engine/package-index';
 import { ensureDefaultRegistry, probeRegistry, type Registry } from '../engine/registry';
@@ -89,7 +89,7 @@ export async function publishCommand(input: PublishInput, io: Io): Promise<ExitC
       const collection = path.join(staging, `${kind}s`);
       for (const item of items) stageFolder(item.absDir, path.join(collection, item.folderName));
       io.stderr(`publish: ${items.length} ${kind}(s) to ${registry.host}/${namespace}\n`);
-      const result = await devcontainer(undefined, [`${kind}s`, 'publish', '--registry', registry.host, '--namespace', namespace, '--log-level', 'info', collection], {
+      const result = await devcontainerCli([`${kind}s`, 'publish', '--registry', registry.host, '--namespace', namespace, '--log-level', 'info', collection], {
         timeoutMs: 300_000,
         logFile: path.join(staging, `publish-${kind}s.log`),
       });

@@ -2,7 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EngineError, engineLog } from '../engine';
 import { ensureCompose, type Compose } from '../engine/compose';
-import { bridgeGateway, ensureDocker } from '../engine/docker';
+import { ensureBaseImages } from '../engine/base-images';
+import { bridgeAddress, preflightBridgeIndex } from '../engine/bridge';
+import { ensureDocker } from '../engine/docker';
 import { ensurePackageIndex, tempDir, type PackageIndex } from '../engine/package-index';
 import { startEphemeralRegistry, type Registry } from '../engine/registry';
 import { stateDir } from '../engine/state';
@@ -14,7 +16,7 @@ import { discoverTargets, loadTarget, templateOptions, type TargetRef } from '..
 import { stopLiveProcesses } from '../proc';
 import { junitXml, runLabel, runOutcome, summaryTable, type TemplateRun } from '../testing/steps';
 import { optionVariants } from '../template-options';
-import { FEATURE_WITH_TEMPLATE_SCRIPT, scenarioOptions, testFeature } from '../testing/feature-test';
+import { FEATURE_TEST_BASE_IMAGE, FEATURE_WITH_TEMPLATE_SCRIPT, scenarioOptions, testFeature } from '../testing/feature-test';
 import { testTemplate, type TemplateTestContext } from '../testing/template-test';
 import { PACKAGE_ROOT } from '../version';
 
@@ -95,7 +97,12 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
     const engine = await ensureDocker(log);
     // Kept in the outer variables too, for the clean-up in `finally`.
     const runRegistry = (registry = await startEphemeralRegistry(log, path.join(runRoot, 'registry')));
-    const runIndex = (index = await ensurePackageIndex(log, runRoot, await bridgeGateway(engine)));
+    // The image of the bridge probes (and of every feature test): a stand-in is built here when it cannot be pulled.
+    await ensureBaseImages(engine, log, [FEATURE_TEST_BASE_IMAGE]);
+    const bridge = await bridgeAddress(engine, FEATURE_TEST_BASE_IMAGE, runRoot);
+    const runIndex = (index = await ensurePackageIndex(log, runRoot, bridge.address));
+    // No run may reach pip or pipenv without an index it can use: proved once, before anything is built.
+    await preflightBridgeIndex(engine, log, runIndex, bridge, FEATURE_TEST_BASE_IMAGE, runRoot);
     // Fetched once, and only if a template's dev container is a compose service.
     let composeTool: Promise<Compose> | undefined;
     const composeOnce = () => (composeTool ??= ensureCompose(engine, log));
@@ -137,8 +144,7 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
           keep: input.keep,
           testsRoot: path.join(resolved.packRoot, 'test'),
           indexEnv: runIndex.containerEnv,
-          // buildOptions are empty exactly when builds install from PyPI itself.
-          index: { pypi: runIndex.buildOptions.length === 0, has: (name) => runIndex.has(name) },
+          index: { pypi: runIndex.pypi, has: (name) => runIndex.has(name) },
         }),
       );
       // Then the feature as users meet it: applied with a template (templates apply --features).

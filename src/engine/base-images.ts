@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ok, tail } from '../proc';
 import { run } from '../proc';
-import { aptInstall, docker, type Docker } from './docker';
+import { aptInstall } from './docker';
+import type { Engine } from './engine';
 import { EngineError, type EngineLog } from './log';
 import { stateDir } from './state';
 import { PACKAGE_ROOT } from '../version';
@@ -90,9 +91,9 @@ export class BaseImageUnavailable extends EngineError {
   }
 }
 
-export async function ensureBaseImages(engine: Docker, log: EngineLog, images: readonly string[]): Promise<void> {
+export async function ensureBaseImages(engine: Engine, log: EngineLog, images: readonly string[]): Promise<void> {
   for (const image of images) {
-    const present = await docker(engine, ['image', 'inspect', '--format', `{{.Id}} {{index .Config.Labels "${STAND_IN_LABEL}"}} {{index .Config.Labels "${STAND_IN_PACKAGES_LABEL}"}}`, image], { timeoutMs: 30_000 });
+    const present = await engine.docker(['image', 'inspect', '--format', `{{.Id}} {{index .Config.Labels "${STAND_IN_LABEL}"}} {{index .Config.Labels "${STAND_IN_PACKAGES_LABEL}"}}`, image], { timeoutMs: 30_000 });
     if (ok(present)) {
       const [id, standIn, packages] = present.stdout.trim().split(' ');
       const spec = standInSpec(image);
@@ -101,11 +102,11 @@ export async function ensureBaseImages(engine: Docker, log: EngineLog, images: r
       log.step(`The stand-in ${image} was built from another package list; rebuilding it`);
       await buildStandIn(engine, log, spec);
       // The old stand-in (ours, by its id) lost its tag to the new one: remove it rather than leave it dangling.
-      await docker(engine, ['rmi', id], { timeoutMs: 60_000 });
+      await engine.docker(['rmi', id], { timeoutMs: 60_000 });
       continue;
     }
     log.step(`Pulling ${image}`);
-    const pull = await docker(engine, ['pull', image], { timeoutMs: 600_000 });
+    const pull = await engine.docker(['pull', image], { timeoutMs: 600_000 });
     if (ok(pull)) continue;
     const spec = standInSpec(image);
     if (!spec) {
@@ -116,7 +117,7 @@ export async function ensureBaseImages(engine: Docker, log: EngineLog, images: r
   }
 }
 
-async function buildStandIn(engine: Docker, log: EngineLog, spec: StandInSpec): Promise<void> {
+async function buildStandIn(engine: Engine, log: EngineLog, spec: StandInSpec): Promise<void> {
   if (!fs.existsSync('/usr/bin/mmdebstrap')) {
     if (process.getuid?.() !== 0) throw new EngineError(`Building a stand-in for ${spec.image} needs mmdebstrap.`, 'Install Debian\'s mmdebstrap package or run as root.');
     await aptInstall(log, ['mmdebstrap']);
@@ -149,7 +150,7 @@ async function buildStandIn(engine: Docker, log: EngineLog, spec: StandInSpec): 
   );
   if (!ok(result)) throw new EngineError(`mmdebstrap failed for ${spec.image}:\n${tail(result)}`, `See ${logFile}; Debian's archive must be reachable.`);
   const description = `stagepack stand-in for ${spec.image}: Debian ${spec.release} with Debian's ${spec.kind === 'python' ? `Python ${spec.python}` : `PostgreSQL ${spec.postgres}`}; not the official image`;
-  const imported = await docker(engine, [
+  const imported = await engine.docker([
     'import',
     ...standInChanges(spec).flatMap((change) => ['--change', change]),
     '--change', `LABEL ${STAND_IN_LABEL}=true`,
@@ -164,7 +165,7 @@ async function buildStandIn(engine: Docker, log: EngineLog, spec: StandInSpec): 
     // `docker import` cannot set STOPSIGNAL. The official image stops on SIGINT (PostgreSQL's "fast"
     // shutdown: SIGTERM's "smart" one waits for every client, so docker stop would kill it after 10 s).
     // One config-only step on the imported image (no layer) adds it; the classic builder accepts an id in FROM.
-    const stopSignal = await docker(engine, ['build', '--quiet', '--tag', spec.image, '-'], {
+    const stopSignal = await engine.docker(['build', '--quiet', '--tag', spec.image, '-'], {
       input: `FROM ${imported.stdout.trim()}\nSTOPSIGNAL SIGINT\n`,
       env: { DOCKER_BUILDKIT: '0' },
       timeoutMs: 120_000,
@@ -188,7 +189,7 @@ function standInHooks(spec: StandInSpec): string[] {
   ];
 }
 
-export async function isStandIn(engine: Docker, image: string): Promise<boolean> {
-  const result = await docker(engine, ['image', 'inspect', '--format', `{{index .Config.Labels "${STAND_IN_LABEL}"}}`, image], { timeoutMs: 30_000 });
+export async function isStandIn(engine: Engine, image: string): Promise<boolean> {
+  const result = await engine.docker(['image', 'inspect', '--format', `{{index .Config.Labels "${STAND_IN_LABEL}"}}`, image], { timeoutMs: 30_000 });
   return ok(result) && result.stdout.trim() === 'true';
 }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ok, run, tail, type RunOptions, type RunResult } from '../proc';
-import type { Docker } from './docker';
+import { ok, run, tail } from '../proc';
+import type { Engine } from './engine';
 import { EngineError, type EngineLog } from './log';
 import { stateDir } from './state';
 
@@ -30,7 +30,7 @@ export interface Compose {
 const DEBIAN_SUITE = 'trixie';
 const DEBIAN_PACKAGE = 'docker-compose';
 
-export async function ensureCompose(engine: Docker, log: EngineLog): Promise<Compose> {
+export async function ensureCompose(engine: Engine, log: EngineLog): Promise<Compose> {
   for (const candidate of [{ program: 'docker-compose', prefix: [] }, { program: engine.client, prefix: ['compose'] }]) {
     const version = await composeVersion(candidate.program, candidate.prefix, engine.env);
     if (version && isV2(version)) return { ...candidate, version };
@@ -84,11 +84,6 @@ async function composeVersion(program: string, prefix: readonly string[], env: N
 /** "2.26.1-4" (Debian's), "v2.29.7" and "2.40.3" are v2; "1.29.2" is not. */
 export function isV2(version: string): boolean {
   return /^v?2\.\d+/.test(version);
-}
-
-/** Runs compose with the engine's environment (the same docker host and DOCKER_BUILDKIT as every build). */
-export function compose(engine: Docker, tool: Compose, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-  return run(tool.program, [...tool.prefix, ...args], { ...options, env: { ...engine.env, ...options.env } });
 }
 
 /** Arguments for the Dev Containers CLI: a program path, or nothing when the docker client's plugin is it. */

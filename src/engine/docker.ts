@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ok, run, startDetached, tail, type RunOptions, type RunResult } from '../proc';
+import { ok, run, startDetached, tail } from '../proc';
+import { dockerEngine, type Engine } from './engine';
 import type { EngineLog } from './log';
 import { EngineError } from './log';
 import { stateDir } from './state';
@@ -14,19 +15,9 @@ import { stateDir } from './state';
  * when the `docker` on PATH is a newer client without buildx, we use /usr/bin/docker.
  */
 
-export interface Docker {
-  /** Absolute path of the client to run (also handed to the Dev Containers CLI as --docker-path). */
-  client: string;
-  serverVersion: string;
-  /** Environment for every docker and devcontainer invocation (DOCKER_BUILDKIT=1). */
-  env: NodeJS.ProcessEnv;
-  /** True when we started dockerd ourselves in this or an earlier run. */
-  startedByUs: boolean;
-}
-
 const DEBIAN_CLIENT = '/usr/bin/docker';
 
-export async function ensureDocker(log: EngineLog, env: NodeJS.ProcessEnv = process.env): Promise<Docker> {
+export async function ensureDocker(log: EngineLog, env: NodeJS.ProcessEnv = process.env): Promise<Engine> {
   const buildEnv = { ...env, DOCKER_BUILDKIT: '1' };
   let client = await pickBuildKitClient(buildEnv);
   let startedByUs = false;
@@ -34,7 +25,7 @@ export async function ensureDocker(log: EngineLog, env: NodeJS.ProcessEnv = proc
     const info = await serverVersion(client, buildEnv);
     if (info) {
       log.step(`Docker engine ${info} answers; building with BuildKit through ${client}`);
-      return { client, serverVersion: info, env: buildEnv, startedByUs };
+      return dockerEngine({ client, serverVersion: info, env: buildEnv, startedByUs });
     }
   }
 
@@ -63,7 +54,7 @@ export async function ensureDocker(log: EngineLog, env: NodeJS.ProcessEnv = proc
   }
   const version = (await serverVersion(client, buildEnv)) ?? 'unknown';
   log.step(`Docker engine ${version} answers; building with BuildKit through ${client}`);
-  return { client, serverVersion: version, env: buildEnv, startedByUs };
+  return dockerEngine({ client, serverVersion: version, env: buildEnv, startedByUs });
 }
 
 /** The first client whose `docker build` will use BuildKit. */
@@ -118,17 +109,7 @@ export async function aptInstall(log: EngineLog, packages: readonly string[]): P
   }
 }
 
-/** Runs the chosen docker client with the engine's environment. */
-export function docker(engine: Docker, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-  return run(engine.client, args, { ...options, env: { ...engine.env, ...options.env } });
-}
-
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** The default bridge network's gateway: an address of this host that every bridged container can reach. */
-export async function bridgeGateway(engine: Docker): Promise<string | undefined> {
-  const result = await docker(engine, ['network', 'inspect', 'bridge', '--format', '{{range .IPAM.Config}}{{.Gateway}} {{end}}']);
-  return ok(result) ? result.stdout.split(/\s+/).find((a) => /^\d+\.\d+\.\d+\.\d+$/.test(a)) : undefined;
-}

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
+import send from 'send';
 import { ok, run } from '../proc';
 import { EngineError, type EngineLog } from './log';
 import { stateDir } from './state';
@@ -20,6 +21,13 @@ import { stateDir } from './state';
  */
 
 export interface PackageIndex {
+  /** True when builds install from PyPI itself (nothing is served then). */
+  pypi: boolean;
+  /**
+   * `http://ADDRESS:PORT` of the index on the Docker bridge, when it is served there; what containers off
+   * the host network use, and what the preflight probe proves before any run relies on it.
+   */
+  bridgeUrl?: string;
   /** Arguments for `docker build` (and devcontainer.json `build.options`); empty when PyPI is used. */
   buildOptions: string[];
   /**
@@ -152,14 +160,14 @@ export function pypiReachable(timeoutMs = 4000): Promise<boolean> {
 }
 
 /**
- * @param bridgeGateway the Docker bridge's gateway address on this host (`docker network inspect bridge`):
+ * @param bridgeAddress this host's address on the Docker bridge (see ./bridge):
  *   the index is served there too, for containers that do not run on the host network. Containers on any
  *   bridge network reach it, as it is an address of the host itself.
  */
-export async function ensurePackageIndex(log: EngineLog, workDir: string, bridgeGateway?: string): Promise<PackageIndex> {
+export async function ensurePackageIndex(log: EngineLog, workDir: string, bridgeAddress?: string): Promise<PackageIndex> {
   if (process.env.STAGEPACK_USE_PYPI !== '0' && (await pypiReachable())) {
     log.step('PyPI answers; builds install from it directly');
-    return { buildOptions: [], containerEnv: {}, has: () => true, description: 'PyPI', close: async () => undefined };
+    return { pypi: true, buildOptions: [], containerEnv: {}, has: () => true, description: 'PyPI', close: async () => undefined };
   }
   const config = await run('python3', ['-m', 'pip', 'config', 'list'], { timeoutMs: 30_000 });
   const sources = ok(config) ? parsePipConfig(config.stdout) : { indexRoots: [], findLinks: [] };
@@ -176,13 +184,13 @@ export async function ensurePackageIndex(log: EngineLog, workDir: string, bridge
   const port = (server.address() as { port: number }).port;
   const servers = [server];
   let containerEnv: Record<string, string> = {};
-  if (bridgeGateway) {
+  if (bridgeAddress) {
     try {
-      const bridged = await serveIndex(roots, findLinks, bridgeGateway, port);
+      const bridged = await serveIndex(roots, findLinks, bridgeAddress, port);
       servers.push(bridged);
-      containerEnv = indexEnv(`http://${bridgeGateway}:${port}`, roots.length, findLinks.length > 0);
+      containerEnv = indexEnv(`http://${bridgeAddress}:${port}`, roots.length, findLinks.length > 0);
     } catch (error) {
-      log.step(`Could not also serve the index on the Docker bridge (${bridgeGateway}:${port}: ${(error as Error).message}); containers off the host network will not reach it`);
+      log.step(`Could not also serve the index on the Docker bridge (${bridgeAddress}:${port}: ${(error as Error).message}); containers off the host network will not reach it`);
     }
   }
   const pipConf = path.join(workDir, 'pip.conf');
@@ -192,15 +200,20 @@ export async function ensurePackageIndex(log: EngineLog, workDir: string, bridge
     bridgePipConf = path.join(workDir, 'pip-bridge.conf');
     fs.writeFileSync(bridgePipConf, pipConfText('the local wheel mirror served on the Docker bridge', containerEnv), { mode: 0o600 });
   }
-  const where = [`http://127.0.0.1:${port}`, ...(servers.length > 1 ? [`http://${bridgeGateway}:${port} (Docker bridge)`] : [])].join(' and ');
+  const where = [`http://127.0.0.1:${port}`, ...(servers.length > 1 ? [`http://${bridgeAddress}:${port} (Docker bridge)`] : [])].join(' and ');
   log.step(`PyPI is unreachable; serving the local index (${roots.join(', ')}) on ${where} for this run`);
   return {
+    pypi: false,
+    bridgeUrl: containerEnv.PIP_INDEX_URL ? `http://${bridgeAddress}:${port}` : undefined,
     buildOptions: ['--network', 'host', '--secret', `id=pip.conf,src=${pipConf}`],
     containerEnv,
     bridgePipConf,
     has: (name) => mirrorHas(roots, findLinks, name),
     description: `local mirror ${roots.join(', ')} on ${where}`,
-    close: () => Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())))).then(() => undefined),
+    close: () => Promise.all(servers.map((s) => new Promise<void>((resolve) => {
+      s.close(() => resolve());
+      s.closeAllConnections();
+    }))).then(() => undefined),
   };
 }
 
@@ -240,43 +253,87 @@ export function pipConfText(what: string, env: Readonly<Record<string, string>>)
 }
 
 /**
- * A static file server for the index folders: `/N/...` serves root N; `/links/` lists the find-links wheels.
- * Paths are resolved and checked to stay inside their root.
+ * The index server. Containers on the Docker bridge reach it, so every request is treated as hostile: only
+ * GET and HEAD, routed to one of the configured roots (`/N/...` an index root, `/links/N/...` a find-links
+ * folder, `/links/` their listing), and the file itself served by `send` (the static file server under
+ * Express), which refuses malformed percent-encoding (400), NUL bytes (400), `..` segments (403) and dot
+ * files (403), and handles HEAD, ranges and conditional requests. A file whose real path (symbolic links
+ * resolved) leaves its root is refused as not found. Headers past 16 KiB are refused by Node (431); a
+ * malformed request line gets 400; nothing a client sends ends the process.
  */
 export function serveIndex(roots: readonly string[], findLinks: readonly string[], host = '127.0.0.1', port = 0): Promise<http.Server> {
-  const server = http.createServer((request, response) => {
-    const url = decodeURIComponent((request.url ?? '/').split('?')[0]);
-    if (url === '/links/' || url === '/links') {
-      const wheels = findLinks.flatMap((dir, i) => fs.readdirSync(dir).filter((f) => f.endsWith('.whl') || f.endsWith('.tar.gz')).map((f) => `<a href="/links/${i}/${encodeURIComponent(f)}">${f}</a>`));
-      response.writeHead(200, { 'content-type': 'text/html' });
-      response.end(`<!DOCTYPE html><html><body>\n${wheels.join('<br>\n')}\n</body></html>\n`);
-      return;
-    }
-    const match = /^\/(links\/)?(\d+)(\/.*)$/.exec(url);
-    const base = match ? (match[1] ? findLinks : roots)[Number(match[2])] : undefined;
-    if (!match || base === undefined) return notFound(response);
-    const file = path.resolve(base, `.${match[3]}`);
-    if (file !== base && !file.startsWith(base + path.sep)) return notFound(response);
-    let target = file;
+  const realRoots = roots.map((r) => fs.realpathSync(r));
+  const realLinks = findLinks.map((r) => fs.realpathSync(r));
+  const server = http.createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 60_000, headersTimeout: 20_000 }, (request, response) => {
     try {
-      if (fs.statSync(file).isDirectory()) target = path.join(file, 'index.html');
-      const stat = fs.statSync(target);
-      response.writeHead(200, { 'content-type': target.endsWith('.html') ? 'text/html' : 'application/octet-stream', 'content-length': stat.size });
-      if (request.method === 'HEAD') return response.end();
-      fs.createReadStream(target).pipe(response);
+      handleIndexRequest(request, response, realRoots, realLinks);
     } catch {
-      notFound(response);
+      // A bug of ours must not end the server: answer 500 if still possible.
+      if (!response.headersSent) respond(response, 500, 'internal error\n');
+      else response.destroy();
     }
   });
+  // A request that is not HTTP at all: answer 400 when the socket still can, and drop it.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    else socket.destroy();
+  });
   return new Promise((resolve, reject) => {
-    server.on('error', reject);
-    server.listen(port, host, () => resolve(server));
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.removeListener('error', reject);
+      server.on('error', () => undefined);
+      resolve(server);
+    });
   });
 }
 
-function notFound(response: http.ServerResponse): void {
-  response.writeHead(404, { 'content-type': 'text/plain' });
-  response.end('not found\n');
+function handleIndexRequest(request: http.IncomingMessage, response: http.ServerResponse, roots: readonly string[], findLinks: readonly string[]): void {
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    response.setHeader('Allow', 'GET, HEAD');
+    return respond(response, 405, 'method not allowed\n');
+  }
+  // The raw, still percent-encoded path: routing never decodes; `send` decodes (and refuses) the rest.
+  const rawPath = (request.url ?? '/').split('?')[0];
+  if (rawPath === '/links/' || rawPath === '/links') {
+    const wheels = findLinks.flatMap((dir, i) =>
+      fs.readdirSync(dir).filter((f) => f.endsWith('.whl') || f.endsWith('.tar.gz')).map((f) => `<a href="/links/${i}/${encodeURIComponent(f)}">${escapeHtml(f)}</a>`),
+    );
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    return void response.end(request.method === 'HEAD' ? undefined : `<!DOCTYPE html><html><body>\n${wheels.join('<br>\n')}\n</body></html>\n`);
+  }
+  const match = /^\/(links\/)?(\d{1,4})(\/.*)$/.exec(rawPath);
+  const root = match ? (match[1] ? findLinks : roots)[Number(match[2])] : undefined;
+  if (!match || root === undefined) return respond(response, 404, 'not found\n');
+  const stream = send(request, match[3], { root, dotfiles: 'deny', index: ['index.html'], etag: true, lastModified: true });
+  stream.on('file', (file: string) => {
+    // Symbolic links inside the mirror may stay inside it; none may lead out of it.
+    const real = fs.realpathSync(file);
+    if (real !== root && !real.startsWith(root + path.sep)) {
+      respond(response, 404, 'not found\n');
+    }
+  });
+  // A folder asked for without its slash: send's own redirect would drop our `/N` prefix.
+  stream.on('directory', () => {
+    response.writeHead(301, { location: `${rawPath}/`, 'content-length': 0 });
+    response.end();
+  });
+  stream.on('error', (error: { status?: number; statusCode?: number }) => {
+    if (response.headersSent) return void response.end();
+    const status = error.status ?? error.statusCode ?? 500;
+    respond(response, status === 404 || status === 403 || status === 400 || status === 412 || status === 416 ? status : 500, `${http.STATUS_CODES[status] ?? 'error'}\n`);
+  });
+  stream.pipe(response);
+}
+
+function respond(response: http.ServerResponse, status: number, text: string): void {
+  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 export function tempDir(prefix: string): string {

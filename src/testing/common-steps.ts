@@ -1,6 +1,6 @@
 import { countBySeverity } from '../diagnostics';
 import { BaseImageUnavailable, ensureBaseImages } from '../engine/base-images';
-import type { Docker } from '../engine/docker';
+import type { Engine } from '../engine/engine';
 import { EngineError, type EngineLog } from '../engine/log';
 import { lintTargets } from '../lint/lint';
 import type { TargetRef } from '../pack';
@@ -21,7 +21,7 @@ export function lintOrFail(target: TargetRef): string {
  * Makes the base images available. One this machine cannot have is not the target's fault: a blocking skip
  * (everything after needs it), with the reason; any other engine problem fails the step with its fix.
  */
-export async function baseImagesOrSkip(engine: Docker, log: EngineLog, images: readonly string[]): Promise<void> {
+export async function baseImagesOrSkip(engine: Engine, log: EngineLog, images: readonly string[]): Promise<void> {
   try {
     await ensureBaseImages(engine, log, images);
   } catch (error) {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { docker, type Docker } from '../engine/docker';
+import type { Engine } from '../engine/engine';
 import { isRecord } from '../jsonc';
 import { ok, run, tail } from '../proc';
 import type { SecretFinding } from './checks';
@@ -11,11 +11,11 @@ import { StepFailure } from './steps';
  * into a folder, then each layer's tar (uncompressed in `docker save` output) and the config JSON are
  * searched as they are. Layers are matched to the instructions that made them through the history.
  */
-export async function findInImage(engine: Docker, image: string, needle: string, workDir: string): Promise<{ findings: SecretFinding[]; layers: number }> {
+export async function findInImage(engine: Engine, image: string, needle: string, workDir: string): Promise<{ findings: SecretFinding[]; layers: number }> {
   const dir = fs.mkdtempSync(path.join(workDir, 'image-'));
   try {
     const archive = path.join(dir, 'image.tar');
-    const saved = await docker(engine, ['save', '--output', archive, image], { timeoutMs: 600_000 });
+    const saved = await engine.docker(['save', '--output', archive, image], { timeoutMs: 600_000 });
     // Operational failures (a full disk is the usual one) fail the step, so the run still cleans up.
     if (!ok(saved)) throw new StepFailure(`docker save failed, so the layers could not be searched: ${tail(saved, 3)}\nfix: free disk space for ${workDir} (the image is unpacked there), e.g. docker builder prune`);
     const unpacked = await run('tar', ['-xf', archive, '-C', dir], { timeoutMs: 600_000 });

@@ -2,15 +2,16 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import { devcontainer, lastJsonLine } from '../devcontainer-cli';
+import { lastJsonLine } from '../devcontainer-cli';
 import { appChain, expandedFrom, externalBaseImages, parseDockerfile } from '../dockerfile';
 import { BUILD_TOOLS_PROBE, buildToolsVerdict, LOAD, loadVerdict, missingLibraries, parityVerdict, SHARED_LIBS_PROBE, sharedLibsVerdict, pipConfWithCredential, SECRET_ARG, secretsVerdict, stopVerdict, userVerdict, WORKER_TMP_PROBE, workerTmpVerdict, type Verdict } from './checks';
 import { findInImage } from './image-scan';
 import { burst } from './load';
 import { isStandIn } from '../engine/base-images';
-import { compose, composeCliArgs, type Compose } from '../engine/compose';
+import { composeCliArgs, type Compose } from '../engine/compose';
 import { parseCompose, type ComposeService } from '../compose';
-import { docker, sleep, type Docker } from '../engine/docker';
+import { sleep } from '../engine/docker';
+import type { Engine } from '../engine/engine';
 import { EngineError, type EngineLog } from '../engine/log';
 import type { PackageIndex } from '../engine/package-index';
 import type { Registry } from '../engine/registry';
@@ -30,7 +31,7 @@ import { runLabel, StepFailure, StepRecorder, StepSkip, type StepOutcome, type T
  */
 
 export interface TemplateTestContext {
-  engine: Docker;
+  engine: Engine;
   index: PackageIndex;
   registry: Registry;
   log: EngineLog;
@@ -111,7 +112,7 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
    * A command in the dev container, as the user's editor would run it (devcontainer exec). A compose-based
    * dev container is found by its compose project (COMPOSE_PROJECT_NAME), not by id labels.
    */
-  const devExec = (command: readonly string[], options: RunOptions) => devcontainer(context.engine, [
+  const devExec = (command: readonly string[], options: RunOptions) => context.engine.devcontainer([
     'exec', '--workspace-folder', workspace, '--override-config', overrideConfig, '--docker-path', context.engine.client,
     ...(composed ? composeCliArgs(composed.tool) : ['--id-label', idLabel]), ...command,
   ], { ...options, env: { ...options.env, ...composed?.env } });
@@ -123,7 +124,7 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
       const { target, namespace } = context.feature;
       const featureCollection = path.join(context.workDir, 'feature-collection');
       stageFolder(target.absDir, path.join(featureCollection, target.folderName));
-      const published = await devcontainer(undefined, ['features', 'publish', '--registry', context.registry.host, '--namespace', namespace, '--log-level', 'info', featureCollection], {
+      const published = await context.engine.devcontainer(['features', 'publish', '--registry', context.registry.host, '--namespace', namespace, '--log-level', 'info', featureCollection], {
         logFile: logFile('publish-feature'),
         timeoutMs: 120_000,
       });
@@ -139,7 +140,7 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
     const collection = path.join(context.workDir, 'collection');
     fs.rmSync(collection, { recursive: true, force: true });
     stageFolder(template.absDir, path.join(collection, template.folderName));
-    const result = await devcontainer(undefined, ['templates', 'publish', '--registry', context.registry.host, '--namespace', context.namespace, '--log-level', 'info', collection], {
+    const result = await context.engine.devcontainer(['templates', 'publish', '--registry', context.registry.host, '--namespace', context.namespace, '--log-level', 'info', collection], {
       logFile: logFile('publish'),
       timeoutMs: 120_000,
     });
@@ -155,7 +156,7 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
   await recorder.step('apply', 'apply onto the sample app', async () => {
     fs.cpSync(context.appDir, workspace, { recursive: true, verbatimSymlinks: true });
     const features = context.feature ? ['--features', JSON.stringify([{ id: featureReference, options: context.feature.options }])] : [];
-    const result = await devcontainer(undefined, ['templates', 'apply', '--template-id', reference, '--template-args', JSON.stringify(options), ...features, '--workspace-folder', workspace, '--log-level', 'info'], {
+    const result = await context.engine.devcontainer(['templates', 'apply', '--template-id', reference, '--template-args', JSON.stringify(options), ...features, '--workspace-folder', workspace, '--log-level', 'info'], {
       logFile: logFile('apply'),
       timeoutMs: 120_000,
     });
@@ -200,7 +201,7 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
     // ours are the ones that appear during this step. The index variables in the CLI's own environment are
     // for `${localEnv:PIP_INDEX_URL}` in feature options (see the python-dev-tools scenarios).
     const featureContentBefore = context.feature ? new Set(await featureContentImages(context.engine)) : new Set<string>();
-    const result = await devcontainer(context.engine, [
+    const result = await context.engine.devcontainer([
       'up', '--workspace-folder', workspace, '--override-config', overrideConfig, '--docker-path', context.engine.client,
       ...(project ? composeCliArgs(project.tool) : ['--id-label', idLabel]), '--log-level', 'info',
     ], { logFile: logFile('devcontainer-up'), timeoutMs: 900_000, env: { ...context.index.containerEnv, ...project?.env } });
@@ -212,7 +213,7 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
     if (typeof containerId === 'string') {
       created.containers.push(containerId);
       devContainer = containerId;
-      devImage = (await docker(context.engine, ['inspect', '--format', '{{.Image}}', containerId])).stdout.trim();
+      devImage = (await context.engine.docker(['inspect', '--format', '{{.Image}}', containerId])).stdout.trim();
     }
     await recordDevImages(context.engine, workspace, typeof containerId === 'string' ? containerId : undefined, created);
     if (context.feature) for (const id of await featureContentImages(context.engine)) if (!featureContentBefore.has(id)) created.images.push(id);
@@ -223,7 +224,7 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
   if (context.feature) {
     const feature = context.feature;
     await recorder.step('dev-feature', `the dev container has the feature ${feature.target.folderName}`, async () => {
-      const label = await docker(context.engine, ['inspect', '--format', '{{index .Config.Labels "devcontainer.metadata"}}', devImage]);
+      const label = await context.engine.docker(['inspect', '--format', '{{index .Config.Labels "devcontainer.metadata"}}', devImage]);
       const entries = safeJsonArray(label.stdout.trim()) ?? [];
       const ids = entries.map((e) => scalarText(getPath(e, ['id'])) ?? '').filter(Boolean);
       const found = ids.find((id) => id === featureReference || id.startsWith(`${featureReference.replace(/:[^:/]+$/, '')}:`));
@@ -270,7 +271,7 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
     const iidFile = path.join(context.workDir, 'app.iid');
     // --no-cache: secrets are not part of BuildKit's cache key, so a cached layer never saw this run's
     // canary and the scan below would prove nothing. Cache mounts (pip's downloads) still apply.
-    const result = await docker(context.engine, ['build', '--no-cache', '--target', 'app', '--iidfile', iidFile, '--progress', 'plain', ...canaryOptions(), workspace], {
+    const result = await context.engine.docker(['build', '--no-cache', '--target', 'app', '--iidfile', iidFile, '--progress', 'plain', ...canaryOptions(), workspace], {
       logFile: logFile('app-build'),
       timeoutMs: 900_000,
     });
@@ -279,7 +280,7 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
       created.images.push(appImage);
     }
     if (!ok(result) || !appImage) throw failure('docker build --target app failed', result, logFile('app-build'));
-    const size = await docker(context.engine, ['image', 'inspect', '--format', '{{.Size}}', appImage]);
+    const size = await context.engine.docker(['image', 'inspect', '--format', '{{.Size}}', appImage]);
     return { detail: `${appImage.replace('sha256:', '').slice(0, 12)}, ${(Number(size.stdout.trim()) / 1e6).toFixed(1)} MB`, logFile: logFile('app-build') };
   });
 
@@ -289,27 +290,27 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
   });
 
   await recorder.step('app-build-tools', 'no compilers or headers in the app image', async () => {
-    const probe = await docker(context.engine, ['run', '--rm', '--network', 'none', '--entrypoint', 'sh', appImage, '-c', BUILD_TOOLS_PROBE]);
+    const probe = await context.engine.docker(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', appImage, '-c', BUILD_TOOLS_PROBE]);
     if (!ok(probe)) throw failure('could not look inside the app image (it needs /bin/sh)', probe);
-    const size = async (image: string) => Number((await docker(context.engine, ['image', 'inspect', '--format', '{{.Size}}', image])).stdout.trim());
+    const size = async (image: string) => Number((await context.engine.docker(['image', 'inspect', '--format', '{{.Size}}', image])).stdout.trim());
     const added = appBaseImage ? (await size(appImage)) - (await size(appBaseImage)) : undefined;
     return verdict(buildToolsVerdict(probe.stdout, added, appBaseImage || 'its base image'));
   });
 
   await recorder.step('app-shared-libs', 'every shared library resolves in the app image', async () => {
-    const probe = await docker(context.engine, ['run', '--rm', '--network', 'none', '--entrypoint', 'sh', appImage, '-c', SHARED_LIBS_PROBE]);
+    const probe = await context.engine.docker(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', appImage, '-c', SHARED_LIBS_PROBE]);
     if (!ok(probe)) throw failure('could not run ldd in the app image (it needs /bin/sh, python and ldd)', probe);
     const found = missingLibraries(probe.stdout);
     const providers: Record<string, string | undefined> = {};
     if (found.missing.length) {
       // Only now is the builder stage built (from cache, usually) to ask dpkg which package ships each library.
       const iidFile = path.join(context.workDir, 'builder.iid');
-      const built = await docker(context.engine, ['build', '--target', 'builder', '--iidfile', iidFile, ...context.index.buildOptions, workspace], { logFile: logFile('builder-build') });
+      const built = await context.engine.docker(['build', '--target', 'builder', '--iidfile', iidFile, ...context.index.buildOptions, workspace], { logFile: logFile('builder-build') });
       const builder = fs.existsSync(iidFile) ? fs.readFileSync(iidFile, 'utf8').trim() : '';
       if (builder) created.images.push(builder);
       if (ok(built) && builder) {
         for (const library of new Set(found.missing.map((m) => m.library))) {
-          const owner = await docker(context.engine, ['run', '--rm', '--network', 'none', '--entrypoint', 'dpkg', builder, '-S', library]);
+          const owner = await context.engine.docker(['run', '--rm', '--network', 'none', '--entrypoint', 'dpkg', builder, '-S', library]);
           providers[library] = ok(owner) ? owner.stdout.split('\n')[0].split(':')[0] : undefined;
         }
       }
@@ -318,24 +319,24 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
   });
 
   await recorder.step('parity', 'the dev container and the app image share base layers and Python', async () => {
-    const layers = async (image: string) => (safeJsonArray((await docker(context.engine, ['image', 'inspect', '--format', '{{json .RootFS.Layers}}', image])).stdout) ?? []).map(String);
+    const layers = async (image: string) => (safeJsonArray((await context.engine.docker(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', image])).stdout) ?? []).map(String);
     const python = ['-c', 'import platform; print(platform.python_version())'];
-    const devPython = await docker(context.engine, ['exec', devContainer, 'python', ...python]);
-    const appPython = await docker(context.engine, ['run', '--rm', '--network', 'none', '--entrypoint', 'python', appImage, ...python]);
+    const devPython = await context.engine.docker(['exec', devContainer, 'python', ...python]);
+    const appPython = await context.engine.docker(['run', '--rm', '--network', 'none', '--entrypoint', 'python', appImage, ...python]);
     if (!ok(devPython) || !ok(appPython)) throw failure('could not run python in the dev container or the app image', ok(devPython) ? appPython : devPython);
     return verdict(parityVerdict({
       devLayers: await layers(devImage),
       appLayers: await layers(appImage),
       baseImage: appBaseImage,
       baseLayers: await layers(appBaseImage),
-      baseBytes: Number((await docker(context.engine, ['image', 'inspect', '--format', '{{.Size}}', appBaseImage])).stdout.trim()),
+      baseBytes: Number((await context.engine.docker(['image', 'inspect', '--format', '{{.Size}}', appBaseImage])).stdout.trim()),
       devPython: devPython.stdout.trim(),
       appPython: appPython.stdout.trim(),
     }));
   });
 
   await recorder.step('app-run', 'run the app image', async () => {
-    const exposed = await docker(context.engine, ['image', 'inspect', '--format', '{{json .Config.ExposedPorts}}', appImage]);
+    const exposed = await context.engine.docker(['image', 'inspect', '--format', '{{json .Config.ExposedPorts}}', appImage]);
     const port = Object.keys(safeJson(exposed.stdout) ?? {}).map((p) => /^(\d+)\/tcp$/.exec(p)?.[1]).find(Boolean);
     if (!port) throw new StepFailure('the app image EXPOSEs no TCP port; add `EXPOSE <port>` to the app stage');
     appPort = port;
@@ -349,18 +350,18 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
       const service = appService;
       const files = [...project.files, ports].flatMap((f) => ['--file', f]);
       const profiles = service.profiles.flatMap((p) => ['--profile', p]);
-      const up = await compose(context.engine, project.tool, ['--project-name', project.name, ...files, ...profiles, 'up', '--detach', '--build', service.name], { env: project.env, logFile: logFile('app-run'), timeoutMs: 900_000 });
-      const listed = await compose(context.engine, project.tool, ['--project-name', project.name, ...files, ...profiles, 'ps', '--all', '--quiet', service.name], { env: project.env });
+      const up = await context.engine.compose(project.tool, ['--project-name', project.name, ...files, ...profiles, 'up', '--detach', '--build', service.name], { env: project.env, logFile: logFile('app-run'), timeoutMs: 900_000 });
+      const listed = await context.engine.compose(project.tool, ['--project-name', project.name, ...files, ...profiles, 'ps', '--all', '--quiet', service.name], { env: project.env });
       await recordComposeProject(context.engine, project.name, created);
       appContainer = listed.stdout.trim().split('\n')[0] ?? '';
       if (!ok(up) || !appContainer) throw failure(`docker compose up ${service.name} failed`, up, logFile('app-run'));
     } else {
-      const result = await docker(context.engine, ['run', '--detach', '--publish', `127.0.0.1::${port}`, appImage], { logFile: logFile('app-run') });
+      const result = await context.engine.docker(['run', '--detach', '--publish', `127.0.0.1::${port}`, appImage], { logFile: logFile('app-run') });
       appContainer = result.stdout.trim();
       if (appContainer) created.containers.push(appContainer);
       if (!ok(result) || !appContainer) throw failure('docker run failed', result, logFile('app-run'));
     }
-    const mapped = await docker(context.engine, ['port', appContainer, `${port}/tcp`]);
+    const mapped = await context.engine.docker(['port', appContainer, `${port}/tcp`]);
     hostPort = Number(/:(\d+)\s*$/m.exec(mapped.stdout)?.[1]);
     if (!hostPort) throw new StepFailure(`could not find the host port published for ${port}/tcp:\n${mapped.stdout}${mapped.stderr}`);
     const how = composed && appService ? `compose service ${appService.name} of project ${composed.name}` : 'container';
@@ -386,17 +387,17 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
   });
 
   await recorder.step('app-user', 'the app runs as a non-root user with a high UID', async () => {
-    const config = await docker(context.engine, ['inspect', '--format', '{{.Config.User}}', appContainer]);
+    const config = await context.engine.docker(['inspect', '--format', '{{.Config.User}}', appContainer]);
     // A process may end between the glob and the read (a HEALTHCHECK probe, a uWSGI worker recycling): -s and
     // `|| true` let it go; an empty list still fails the verdict.
-    const result = await docker(context.engine, ['exec', appContainer, 'sh', '-c', 'grep -Hs "^Uid:" /proc/[0-9]*/status || true']);
+    const result = await context.engine.docker(['exec', appContainer, 'sh', '-c', 'grep -Hs "^Uid:" /proc/[0-9]*/status || true']);
     if (!ok(result)) throw failure('could not read the processes\' users inside the app container', result);
     const uids = [...result.stdout.matchAll(/^\/proc\/(\d+)\/status:Uid:\s+(\d+)/gm)].map((m) => ({ pid: m[1], uid: Number(m[2]) }));
     return verdict(userVerdict(config.stdout.trim(), uids));
   });
 
   await recorder.step('app-worker-tmp', 'gunicorn workers keep their heartbeat in memory', async () => {
-    const result = await docker(context.engine, ['exec', appContainer, 'sh', '-c', WORKER_TMP_PROBE]);
+    const result = await context.engine.docker(['exec', appContainer, 'sh', '-c', WORKER_TMP_PROBE]);
     if (!ok(result)) throw failure('could not read the open files of the app container\'s processes', result);
     const found = workerTmpVerdict(result.stdout);
     if (!found) throw new StepSkip('no gunicorn worker heartbeat file is open: the server is not gunicorn');
@@ -406,30 +407,30 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
   await recorder.step('app-exec', `the template's own checks of the app image (${APP_TEST_SCRIPT})`, async () => {
     const script = path.join(workspace, APP_TEST_SCRIPT);
     if (!fs.existsSync(script)) throw new StepSkip(`the template has no ${APP_TEST_SCRIPT}`);
-    const result = await docker(context.engine, ['exec', '-i', appContainer, 'sh', '-s'], { input: fs.readFileSync(script, 'utf8'), logFile: logFile('app-exec'), timeoutMs: 120_000 });
+    const result = await context.engine.docker(['exec', '-i', appContainer, 'sh', '-s'], { input: fs.readFileSync(script, 'utf8'), logFile: logFile('app-exec'), timeoutMs: 120_000 });
     if (!ok(result)) throw failure(`${APP_TEST_SCRIPT} failed in the app container`, result, logFile('app-exec'));
     return { detail: checksPassed(result.stdout), logFile: logFile('app-exec') };
   });
 
   await recorder.step('app-stop', `docker stop ends the app within ${context.stopBoundMs / 1000} s`, async () => {
     const started = Date.now();
-    const result = await docker(context.engine, ['stop', '--time', '10', appContainer]);
+    const result = await context.engine.docker(['stop', '--time', '10', appContainer]);
     const elapsed = Date.now() - started;
     if (!ok(result)) throw failure('docker stop failed', result);
-    const exitCode = Number((await docker(context.engine, ['inspect', '--format', '{{.State.ExitCode}}', appContainer])).stdout.trim());
+    const exitCode = Number((await context.engine.docker(['inspect', '--format', '{{.State.ExitCode}}', appContainer])).stdout.trim());
     return verdict(stopVerdict(elapsed, exitCode, context.stopBoundMs));
   });
 
   await recorder.step('app-read-only', 'the app runs with a read-only root (tmpfs /tmp)', async () => {
-    const result = await docker(context.engine, ['run', '--detach', '--read-only', '--tmpfs', '/tmp', '--publish', `127.0.0.1::${appPort}`, appImage], { logFile: logFile('app-read-only') });
+    const result = await context.engine.docker(['run', '--detach', '--read-only', '--tmpfs', '/tmp', '--publish', `127.0.0.1::${appPort}`, appImage], { logFile: logFile('app-read-only') });
     const container = result.stdout.trim();
     if (container) created.containers.push(container);
     if (!ok(result) || !container) throw failure('docker run --read-only failed', result, logFile('app-read-only'));
     const health = await waitHealthy(context, container, logFile('app-read-only'));
-    const mapped = await docker(context.engine, ['port', container, `${appPort}/tcp`]);
+    const mapped = await context.engine.docker(['port', container, `${appPort}/tcp`]);
     const port = Number(/:(\d+)\s*$/m.exec(mapped.stdout)?.[1]);
     const response = await httpGet(`http://127.0.0.1:${port}/`);
-    await docker(context.engine, ['stop', '--time', '10', container]);
+    await context.engine.docker(['stop', '--time', '10', container]);
     if (response.status >= 500) throw new StepFailure(`with a read-only root, GET / answered ${response.status}: ${response.body.slice(0, 200)}\nfix: write only to /tmp (or a documented volume), not to the image's own folders`);
     return `${health.detail}; GET / -> ${response.status}`;
   });
@@ -468,10 +469,10 @@ async function waitHealthy(context: TemplateTestContext, container: string, logF
   const started = Date.now();
   let last = '';
   while (Date.now() - started < context.healthTimeoutMs) {
-    const state = safeJson((await docker(context.engine, ['inspect', '--format', '{{json .State}}', container])).stdout);
+    const state = safeJson((await context.engine.docker(['inspect', '--format', '{{json .State}}', container])).stdout);
     const health = getPath(state, ['Health', 'Status']);
     if (getPath(state, ['Status']) === 'exited') {
-      const logsResult = await docker(context.engine, ['logs', container], { logFile });
+      const logsResult = await context.engine.docker(['logs', container], { logFile });
       throw new StepFailure(`the app exited with code ${String(getPath(state, ['ExitCode']))} before becoming healthy:\n${tail(logsResult, 20)}`, logFile);
     }
     if (health === undefined) {
@@ -488,7 +489,7 @@ async function waitHealthy(context: TemplateTestContext, container: string, logF
     if (health === 'unhealthy') break;
     await sleep(500);
   }
-  const logsResult = await docker(context.engine, ['logs', container], { logFile });
+  const logsResult = await context.engine.docker(['logs', container], { logFile });
   throw new StepFailure(
     `the app did not become healthy within ${context.healthTimeoutMs / 1000} s (${last})\n` +
       'fix: make the HEALTHCHECK path answer 2xx when the app is ready (healthCheckPath option), or raise --health-timeout\n' +
@@ -501,20 +502,20 @@ async function waitHealthy(context: TemplateTestContext, container: string, logF
 async function cleanUp(context: TemplateTestContext, created: Created): Promise<string> {
   const problems: string[] = [];
   if (created.containers.length) {
-    const result = await docker(context.engine, ['rm', '--force', '--volumes', ...new Set(created.containers)]);
+    const result = await context.engine.docker(['rm', '--force', '--volumes', ...new Set(created.containers)]);
     if (!ok(result)) problems.push(`docker rm: ${tail(result, 3)}`);
   }
   if (created.images.length) {
-    const result = await docker(context.engine, ['rmi', '--force', ...new Set(created.images)]);
+    const result = await context.engine.docker(['rmi', '--force', ...new Set(created.images)]);
     if (!ok(result) && !/No such image/.test(result.stderr)) problems.push(`docker rmi: ${tail(result, 3)}`);
   }
   // Compose's network and named volumes, once no container uses them.
   if (created.networks.length) {
-    const result = await docker(context.engine, ['network', 'rm', ...created.networks]);
+    const result = await context.engine.docker(['network', 'rm', ...created.networks]);
     if (!ok(result)) problems.push(`docker network rm: ${tail(result, 3)}`);
   }
   if (created.volumes.length) {
-    const result = await docker(context.engine, ['volume', 'rm', ...created.volumes]);
+    const result = await context.engine.docker(['volume', 'rm', ...created.volumes]);
     if (!ok(result)) problems.push(`docker volume rm: ${tail(result, 3)}`);
   }
   fs.rmSync(context.workDir, { recursive: true, force: true });
@@ -528,18 +529,18 @@ async function cleanUp(context: TemplateTestContext, created: Created): Promise<
  * (`vsc-<workspace folder name>-<hash>[-uid]`). The workspace name is unique to this run, so the filter can
  * only match images this run built.
  */
-async function featureContentImages(engine: Docker): Promise<string[]> {
-  const listed = await docker(engine, ['images', '--no-trunc', '--quiet', '--filter', 'reference=dev_container_feature_content_temp']);
+async function featureContentImages(engine: Engine): Promise<string[]> {
+  const listed = await engine.docker(['images', '--no-trunc', '--quiet', '--filter', 'reference=dev_container_feature_content_temp']);
   return listed.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
 }
 
-async function recordDevImages(engine: Docker, workspace: string, containerId: string | undefined, created: Created): Promise<void> {
+async function recordDevImages(engine: Engine, workspace: string, containerId: string | undefined, created: Created): Promise<void> {
   if (containerId) {
-    const image = await docker(engine, ['inspect', '--format', '{{.Image}}', containerId]);
+    const image = await engine.docker(['inspect', '--format', '{{.Image}}', containerId]);
     if (ok(image) && image.stdout.trim()) created.images.push(image.stdout.trim());
   }
   const name = path.basename(workspace).toLowerCase().replace(/[^a-z0-9._-]/g, '');
-  const listed = await docker(engine, ['images', '--no-trunc', '--format', '{{.ID}} {{.Repository}}', '--filter', `reference=vsc-${name}-*`]);
+  const listed = await engine.docker(['images', '--no-trunc', '--format', '{{.ID}} {{.Repository}}', '--filter', `reference=vsc-${name}-*`]);
   for (const line of listed.stdout.trim().split('\n').filter(Boolean)) {
     const [id, repository] = line.split(' ');
     if (repository.startsWith(`vsc-${name}-`)) created.images.push(id);
@@ -594,9 +595,9 @@ function readComposedProject(workspace: string, config: Record<string, unknown>,
 }
 
 /** Records, by id, every container, network, volume and image carrying this run's compose project label. */
-async function recordComposeProject(engine: Docker, project: string, created: Created): Promise<void> {
+async function recordComposeProject(engine: Engine, project: string, created: Created): Promise<void> {
   const filter = ['--filter', `label=com.docker.compose.project=${project}`];
-  const ids = async (args: string[]) => (await docker(engine, [...args, ...filter])).stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  const ids = async (args: string[]) => (await engine.docker([...args, ...filter])).stdout.split('\n').map((l) => l.trim()).filter(Boolean);
   const add = (list: string[], found: string[]) => list.push(...found.filter((id) => !list.includes(id)));
   add(created.containers, await ids(['ps', '--all', '--quiet', '--no-trunc']));
   add(created.networks, await ids(['network', 'ls', '--quiet', '--no-trunc']));

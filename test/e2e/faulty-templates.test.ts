@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli';
-import type { Docker } from '../../src/engine/docker';
+import type { Engine } from '../../src/engine/engine';
 import { PACKAGE_ROOT } from '../../src/version';
 import { echoingIo, engineForTests, inventory, minutes, type Inventory } from './helpers';
 
@@ -102,7 +102,7 @@ const CASES: FaultyCase[] = [
 
 describe('stagepack test catches faulty production images (end to end)', function () {
   this.timeout(minutes(20));
-  let engine: Docker;
+  let engine: Engine;
   let root: string;
   let baseline: Inventory;
   before(async () => {

@@ -1,5 +1,6 @@
 import { ensureBaseImages } from '../../src/engine/base-images';
-import { docker, ensureDocker, type Docker } from '../../src/engine/docker';
+import { ensureDocker } from '../../src/engine/docker';
+import type { Engine } from '../../src/engine/engine';
 import { engineLog } from '../../src/engine/log';
 import { bufferIo } from '../../src/io';
 import { PACKAGE_ROOT } from '../../src/version';
@@ -9,9 +10,9 @@ import { PACKAGE_ROOT } from '../../src/version';
  * BuildKit, a real distribution registry and the real Dev Containers CLI. These helpers make the engine
  * and the base images ready once, so each test's own work (and the inventory it compares) is its own.
  */
-let ready: Promise<Docker> | undefined;
+let ready: Promise<Engine> | undefined;
 
-export function engineForTests(): Promise<Docker> {
+export function engineForTests(): Promise<Engine> {
   ready ??= (async () => {
     const log = engineLog((text) => process.stderr.write(`      ${text}`));
     const engine = await ensureDocker(log);
@@ -30,9 +31,9 @@ export interface Inventory {
 }
 
 /** Every container, image, network and volume on the engine, to prove a command left nothing behind. */
-export async function inventory(engine: Docker): Promise<Inventory> {
+export async function inventory(engine: Engine): Promise<Inventory> {
   const list = async (args: string[]) => {
-    const result = await docker(engine, args);
+    const result = await engine.docker(args);
     return [...new Set(result.stdout.split('\n').map((l) => l.trim()).filter(Boolean))].sort();
   };
   return {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import type { Docker } from '../../src/engine/docker';
+import type { Engine } from '../../src/engine/engine';
 import { PACKAGE_ROOT } from '../../src/version';
 import { engineForTests, inventory, minutes } from './helpers';
 
@@ -13,7 +13,7 @@ import { engineForTests, inventory, minutes } from './helpers';
  */
 describe('stagepack test on Ctrl-C (end to end)', function () {
   this.timeout(minutes(10));
-  let engine: Docker;
+  let engine: Engine;
   before(async () => {
     engine = await engineForTests();
   });

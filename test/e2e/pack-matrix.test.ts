@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli';
-import type { Docker } from '../../src/engine/docker';
+import type { Engine } from '../../src/engine/engine';
 import { discoverTargets, loadTarget, templateOptions } from '../../src/pack';
 import { optionVariants } from '../../src/template-options';
 import { PACKAGE_ROOT } from '../../src/version';
@@ -16,7 +16,7 @@ import { echoingIo, engineForTests, inventory, minutes } from './helpers';
  */
 describe('stagepack test on the whole pack: every template option proposal and every feature (end to end)', function () {
   this.timeout(minutes(70));
-  let engine: Docker;
+  let engine: Engine;
   before(async () => {
     engine = await engineForTests();
   });

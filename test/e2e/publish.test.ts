@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli';
-import { devcontainer } from '../../src/devcontainer-cli';
+import { devcontainerCli } from '../../src/devcontainer-cli';
 import { engineLog } from '../../src/engine/log';
 import { freePort, probeRegistry, startEphemeralRegistry, type Registry } from '../../src/engine/registry';
 import { NOT_APPLIED } from '../../src/lint/applied-files';
@@ -38,7 +38,7 @@ function filesOf(dir: string): string[] {
 /** Applies a reference into a fresh folder with the real CLI and compares it with the template's files. */
 async function applyAndCompare(reference: string, work: string, template: TargetRef): Promise<void> {
   const target = fs.mkdtempSync(path.join(work, 'applied-'));
-  const result = await devcontainer(undefined, ['templates', 'apply', '--template-id', reference, '--workspace-folder', target]);
+  const result = await devcontainerCli(['templates', 'apply', '--template-id', reference, '--workspace-folder', target]);
   assert.ok(ok(result), result.stderr);
   const expected = filesOf(template.absDir).filter((f) => !NOT_APPLIED.has(f));
   assert.deepEqual(filesOf(target), expected);

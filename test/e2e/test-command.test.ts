@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli';
-import type { Docker } from '../../src/engine/docker';
+import type { Engine } from '../../src/engine/engine';
 import { echoingIo, engineForTests, inventory, minutes, type Inventory } from './helpers';
 
 /**
@@ -12,7 +12,7 @@ import { echoingIo, engineForTests, inventory, minutes, type Inventory } from '.
  */
 describe('stagepack test (end to end, real engine, registry and Dev Containers CLI)', function () {
   this.timeout(minutes(25));
-  let engine: Docker;
+  let engine: Engine;
   let baseline: Inventory;
   let reports: string;
 
