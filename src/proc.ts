@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 
 /**
  * The single adapter that starts other programs (Docker, the Dev Containers CLI, apt, mmdebstrap). Everything
@@ -16,6 +17,11 @@ export interface RunOptions {
   /** Kills the process (SIGTERM, then SIGKILL after 5 s) after this many milliseconds. */
   timeoutMs?: number;
   input?: string;
+  /**
+   * Streams stdout into this writable (with backpressure: `docker save` of a large image is never held in
+   * memory) instead of capturing it; `stdout` of the result is then empty.
+   */
+  stdoutTo?: NodeJS.WritableStream;
 }
 
 export interface RunResult {
@@ -55,6 +61,9 @@ export function run(file: string, args: readonly string[], options: RunOptions =
   return new Promise((resolve) => {
     let stdout = '';
     let stderr = '';
+    // One decoder per stream: a UTF-8 character split across two chunks is decoded whole.
+    const decodeOut = new StringDecoder('utf8');
+    const decodeErr = new StringDecoder('utf8');
     let timedOut = false;
     let settled = false;
     const child = spawn(file, [...args], { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -62,6 +71,8 @@ export function run(file: string, args: readonly string[], options: RunOptions =
     const finish = (result: Omit<RunResult, 'command' | 'stdout' | 'stderr' | 'timedOut' | 'durationMs'>) => {
       if (settled) return;
       settled = true;
+      stdout += decodeOut.end();
+      stderr += decodeErr.end();
       live.delete(child);
       clearTimeout(timer);
       if (log !== undefined) {
@@ -77,12 +88,15 @@ export function run(file: string, args: readonly string[], options: RunOptions =
           setTimeout(() => child.kill('SIGKILL'), 5000).unref();
         }, options.timeoutMs)
       : undefined;
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (log !== undefined) fs.writeSync(log, chunk);
-    });
+    if (options.stdoutTo) child.stdout.pipe(options.stdoutTo);
+    else {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += decodeOut.write(chunk);
+        if (log !== undefined) fs.writeSync(log, chunk);
+      });
+    }
     child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
+      stderr += decodeErr.write(chunk);
       if (log !== undefined) fs.writeSync(log, chunk);
     });
     child.on('error', (error) => finish({ code: null, signal: null, spawnError: error.message }));

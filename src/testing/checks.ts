@@ -87,11 +87,18 @@ export interface SecretFinding {
   createdBy: string;
 }
 
-export function secretsVerdict(findings: readonly SecretFinding[], layers: number, channels: readonly string[]): Verdict {
+/** `unreadable`: layers the scan could not read. A scan that did not see everything proves nothing. */
+export function secretsVerdict(findings: readonly SecretFinding[], layers: number, channels: readonly string[], unreadable: readonly string[] = []): Verdict {
   if (findings.length) {
     return {
       ok: false,
       detail: `the build canary (passed as ${channels.join(', ')}) is in the image: ${findings.map((f) => `${f.where} (${f.createdBy})`).join('; ')}\nfix: pass credentials only through RUN --mount=type=secret (never ARG or ENV), and do not copy them into files`,
+    };
+  }
+  if (unreadable.length) {
+    return {
+      ok: false,
+      detail: `the scan could not read everything, so it cannot tell whether the build canary is in the image: ${unreadable.join('; ')}\nfix: check the engine (docker save must produce a complete archive) and rerun; report the layer's format if it is neither tar, gzip nor zstd`,
     };
   }
   return { ok: true, detail: `no trace of the build canary (passed as ${channels.join(', ')}) in ${layers} layer(s), the config or the history` };

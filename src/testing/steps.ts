@@ -143,9 +143,27 @@ export function summaryTable(runs: readonly TemplateRun[]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n') + '\n';
 }
 
+/**
+ * Text made safe for an XML 1.0 document, in element content and in attributes. Characters XML cannot carry
+ * at all (control characters such as the ESC of a colour code, lone surrogates, U+FFFE/U+FFFF) are written as
+ * visible `\u001b` escapes, so the message keeps its information and the report stays valid; newlines and
+ * tabs in attributes become character references, which attribute normalisation would otherwise flatten.
+ */
+export function xmlText(text: string): string {
+  return text
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/\n/g, '&#10;')
+    .replace(/\r/g, '&#13;')
+    .replace(/\t/g, '&#9;');
+}
+
 /** JUnit XML: one testsuite per template run, one testcase per step; skips and failures with their text. */
 export function junitXml(runs: readonly TemplateRun[]): string {
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  const esc = xmlText;
   const suites = runs.map((run) => {
     const failures = run.steps.filter((s) => s.status === 'fail').length;
     const skipped = run.steps.filter((s) => s.status === 'skip').length;

@@ -285,8 +285,8 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
   });
 
   await recorder.step('app-secrets', 'no build secret in any layer, the config or the history', async () => {
-    const { findings, layers } = await findInImage(context.engine, appImage, canary, context.workDir);
-    return verdict(secretsVerdict(findings, layers, canaryChannels));
+    const { findings, layers, unreadable } = await findInImage(context.engine, appImage, canary);
+    return verdict(secretsVerdict(findings, layers, canaryChannels, unreadable));
   });
 
   await recorder.step('app-build-tools', 'no compilers or headers in the app image', async () => {

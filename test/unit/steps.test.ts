@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { junitXml, runLabel, runOutcome, StepFailure, StepRecorder, StepSkip, summaryTable, type TemplateRun } from '../../src/testing/steps';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { run } from '../../src/proc';
+import { junitXml, xmlText, runLabel, runOutcome, StepFailure, StepRecorder, StepSkip, summaryTable, type TemplateRun } from '../../src/testing/steps';
 
 describe('test steps and reports', () => {
   it('records passes, skips and failures, and skips what follows a failure unless it must always run', async () => {
@@ -63,8 +65,31 @@ describe('test steps and reports', () => {
     const xml = junitXml(runs);
     assert.match(xml, /<testsuite name="flask-gunicorn" tests="3" failures="1" skipped="1" time="31\.500">/);
     assert.match(xml, /<testcase classname="stagepack\.flask-gunicorn\.a" name="build &lt;app&gt;" time="1\.500">/);
-    assert.match(xml, /<failure message="unhealthy &quot;503&quot;">unhealthy &quot;503&quot;\nlog: \/tmp\/x\.log<\/failure>/);
+    assert.match(xml, /<failure message="unhealthy &quot;503&quot;">unhealthy &quot;503&quot;&#10;log: \/tmp\/x\.log<\/failure>/);
     assert.match(xml, /<skipped message="not run"\/>/);
     assert.match(xml, /<system-out>ok &amp; done<\/system-out>/);
+  });
+
+  it('writes valid JUnit for any message: control characters, lone surrogates, quotes and newlines, read back by an XML parser', () => {
+    const nasty = 'colour \u001b[31mred\u001b[0m, bell \u0007, NUL \u0000, lone \ud800 surrogate, "quotes" & <tags>\nsecond line\ttab';
+    const xml = junitXml([{ template: 't<1>', options: {}, steps: [{ id: 'x', title: nasty, status: 'fail', durationMs: 1, detail: nasty }] }]);
+    assert.equal(XMLValidator.validate(xml), true);
+    const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', trimValues: false, processEntities: true, htmlEntities: true }).parse(xml);
+    const testcase = parsed.testsuites.testsuite.testcase;
+    const readable = 'colour \\u001b[31mred\\u001b[0m, bell \\u0007, NUL \\u0000, lone \\ud800 surrogate, "quotes" & <tags>\nsecond line\ttab';
+    assert.equal(testcase.name, readable);
+    assert.equal(testcase.failure.message, readable.split('\n')[0]);
+    assert.equal(testcase.failure['#text'], readable);
+    assert.equal(parsed.testsuites.testsuite.name, 't<1>');
+    assert.equal(xmlText('a\u00e9\ud83d\ude00b'), 'a\u00e9\ud83d\ude00b', 'valid characters, astral ones too, pass unchanged');
+  });
+
+  it('decodes program output as UTF-8 across chunk boundaries', async () => {
+    // The child writes the three bytes of "✅" in two writes, 100 ms apart: two chunks for the parent.
+    const script = 'process.stdout.write(Buffer.from([0xe2])); setTimeout(() => { process.stdout.write(Buffer.from([0x9c, 0x85])); process.stderr.write(Buffer.from([0xc3])); setTimeout(() => process.stderr.write(Buffer.from([0xa9])), 100); }, 100);';
+    const result = await run(process.execPath, ['-e', script]);
+    assert.equal(result.code, 0);
+    assert.equal(result.stdout, '\u2705');
+    assert.equal(result.stderr, '\u00e9');
   });
 });
