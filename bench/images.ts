@@ -29,8 +29,8 @@ import { ok, tail } from '../src/proc';
 import { defaultOptionValues } from '../src/template-options';
 import { getPath } from '../src/jsonc';
 import { startEphemeralRegistry, type Registry } from '../src/engine/registry';
-import { stageFolder } from '../src/stage';
-import { writeOverrideConfig } from '../src/testing/template-test';
+import { copyForPublishing } from '../src/publish-copy';
+import { writeOverrideConfig } from '../src/testing/template-run';
 import { PACKAGE_ROOT } from '../src/version';
 
 const CASES = [
@@ -49,7 +49,7 @@ CMD ${cmd}
 /** The template as users get it: published to a temporary local registry and applied by the Dev Containers CLI. */
 async function applyTemplate(template: TargetRef, workspace: string, registry: Registry, work: string): Promise<void> {
   const collection = path.join(work, `collection-${template.folderName}`);
-  stageFolder(template.absDir, path.join(collection, template.folderName));
+  copyForPublishing(template.absDir, path.join(collection, template.folderName));
   const published = await devcontainerCli(['templates', 'publish', '--registry', registry.host, '--namespace', 'bench/templates', collection]);
   const version = getPath(lastJsonLine(published.stdout), [template.folderName, 'version']);
   if (!ok(published) || typeof version !== 'string') throw new Error(`devcontainer templates publish failed:\n${tail(published, 10)}`);

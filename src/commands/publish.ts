@@ -10,7 +10,7 @@ import { lintTargets } from '../lint/lint';
 import { discoverTargets, type TargetKind, type TargetRef } from '../pack';
 import { ok, tail } from '../proc';
 import { render } from '../render';
-import { stageFolder } from '../stage';
+import { copyForPublishing } from '../publish-copy';
 import { VERSION } from '../version';
 
 export interface PublishInput {
@@ -87,7 +87,7 @@ export async function publishCommand(input: PublishInput, io: Io): Promise<ExitC
       const items = discovery.targets.filter((t) => t.kind === kind);
       if (!items.length) continue;
       const collection = path.join(staging, `${kind}s`);
-      for (const item of items) stageFolder(item.absDir, path.join(collection, item.folderName));
+      for (const item of items) copyForPublishing(item.absDir, path.join(collection, item.folderName));
       io.stderr(`publish: ${items.length} ${kind}(s) to ${registry.host}/${namespace}\n`);
       const result = await devcontainerCli([`${kind}s`, 'publish', '--registry', registry.host, '--namespace', namespace, '--log-level', 'info', collection], {
         timeoutMs: 300_000,

@@ -17,7 +17,8 @@ import { stopLiveProcesses } from '../proc';
 import { junitXml, runLabel, runOutcome, summaryTable, type TemplateRun } from '../testing/steps';
 import { optionVariants } from '../template-options';
 import { FEATURE_TEST_BASE_IMAGE, FEATURE_WITH_TEMPLATE_SCRIPT, scenarioOptions, testFeature } from '../testing/feature-test';
-import { testTemplate, type TemplateTestContext } from '../testing/template-test';
+import { testTemplate } from '../testing/template-test';
+import type { TemplateTestContext } from '../testing/template-run';
 import { PACKAGE_ROOT } from '../version';
 
 export interface TestInput {
@@ -123,6 +124,7 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
       namespace: 'stagepack-test/templates',
       published,
       feature,
+      injectFault: io.env.STAGEPACK_TEST_FAULT || undefined,
     });
     for (const { template, variant } of matrix) {
       if (interrupted) break;
@@ -145,6 +147,7 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
           testsRoot: path.join(resolved.packRoot, 'test'),
           indexEnv: runIndex.containerEnv,
           index: { pypi: runIndex.pypi, has: (name) => runIndex.has(name) },
+          injectFault: io.env.STAGEPACK_TEST_FAULT || undefined,
         }),
       );
       // Then the feature as users meet it: applied with a template (templates apply --features).

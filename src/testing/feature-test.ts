@@ -5,9 +5,11 @@ import type { EngineLog } from '../engine/log';
 import { getPath, isRecord, parseJsonc, scalarText } from '../jsonc';
 import type { TargetRef } from '../pack';
 import { ok, tail } from '../proc';
-import { stageFolder } from '../stage';
+import { copyForPublishing } from '../publish-copy';
 import { baseImagesOrSkip, lintOrFail } from './common-steps';
+import { RunLedger } from './run-ledger';
 import { StepFailure, StepRecorder, StepSkip, type TemplateRun } from './steps';
+import { builtImageIds, recordDevImages } from './template-steps/dev';
 
 /**
  * A feature's own tests, run the way the Dev Containers CLI defines them: `devcontainer features test` on
@@ -105,6 +107,8 @@ export interface FeatureTestContext {
   indexEnv: Readonly<Record<string, string>>;
   /** What the package index of this run has. */
   index: IndexReach;
+  /** Test-only: the step after which a plain Error is thrown (STAGEPACK_TEST_FAULT). */
+  injectFault?: string;
 }
 
 /** A scenario that installs from the package index says so by naming it: `${localEnv:PIP_INDEX_URL}`. */
@@ -114,104 +118,101 @@ export function scenariosNeedIndex(scenariosText: string): boolean {
 
 export async function testFeature(feature: TargetRef, context: FeatureTestContext): Promise<TemplateRun> {
   const run: TemplateRun = { template: feature.folderName, options: {}, steps: [] };
-  const recorder = new StepRecorder(feature.folderName, context.write);
+  const recorder = new StepRecorder(feature.folderName, context.write, { logDir: context.logDir, injectFaultAfter: context.injectFault });
   run.steps = recorder.steps;
   fs.mkdirSync(context.logDir, { recursive: true });
   const logFile = (name: string) => path.join(context.logDir, `${name}.log`);
   const project = path.join(context.workDir, 'project');
   const testDir = path.join(context.testsRoot, feature.folderName);
-  const createdImages: string[] = [];
+  const ledger = new RunLedger();
+  ledger.record('folder', context.workDir);
+  // The CLI's temporary folders (one test project per test, whose path names its images and labels its
+  // containers) go under this run's own folder, so what it builds can be told from anyone else's.
+  const cliTemp = path.join(context.workDir, 'tmp');
   let images: string[] = [FEATURE_TEST_BASE_IMAGE];
   // Tests that cannot be fed here (PyPI out of reach, a distribution missing from the local mirror) are left
   // out of the staged project and reported as skipped, with the reason.
   let plan: FeatureTestPlan = { skipScenarios: new Map() };
 
-  await recorder.step('lint', 'lint the feature', async () => lintOrFail(feature));
+  try {
+    await recorder.step('lint', 'lint the feature', async () => lintOrFail(feature));
 
-  await recorder.step('feature-tests-present', 'the feature has tests', async () => {
-    if (!fs.existsSync(path.join(testDir, 'test.sh'))) {
-      throw new StepFailure(`no ${path.relative(process.cwd(), path.join(testDir, 'test.sh'))}\nfix: add test/${feature.folderName}/test.sh (and scenarios.json with one <scenario>.sh per scenario) as the Dev Containers CLI expects`);
-    }
-    const scenarios = readScenarios(testDir);
-    const scenariosFile = path.join(testDir, 'scenarios.json');
-    const needsFile = path.join(testDir, FEATURE_INDEX_NEEDS_FILE);
-    let needs: Record<string, unknown> | undefined;
-    if (fs.existsSync(needsFile)) {
-      const doc = parseJsonc(fs.readFileSync(needsFile, 'utf8'));
-      const problems = doc.errors.length ? [`not valid JSON (${doc.errors[0].code})`] : indexNeedsProblems(doc.value, Object.keys(scenarios));
-      if (problems.length) throw new StepFailure(`${needsFile}:${doc.errors[0]?.position.line ?? 1}:${doc.errors[0]?.position.column ?? 1}: ${problems.join('; ')}`);
-      needs = doc.value as Record<string, unknown>;
-    }
-    plan = planFeatureTests(needs, Object.keys(scenarios), fs.existsSync(scenariosFile) ? fs.readFileSync(scenariosFile, 'utf8') : '', context.index);
-    images = [...new Set([FEATURE_TEST_BASE_IMAGE, ...Object.values(scenarios).map((s) => scalarText(getPath(s, ['image'])) ?? '').filter(Boolean)])];
-    return `test.sh and ${Object.keys(scenarios).length} scenario(s): ${Object.keys(scenarios).join(', ') || 'none'}`;
-  });
-
-  await recorder.step('base-images', 'make the base images available', async () => {
-    await baseImagesOrSkip(context.engine, context.log, images);
-    return images.join(', ');
-  });
-
-  await recorder.step('features-test', `devcontainer features test on ${FEATURE_TEST_BASE_IMAGE} and every scenario`, async () => {
-    stageFolder(feature.absDir, path.join(project, 'src', feature.folderName));
-    const stagedTests = path.join(project, 'test', feature.folderName);
-    stageFolder(testDir, stagedTests);
-    fs.rmSync(path.join(stagedTests, FEATURE_INDEX_NEEDS_FILE), { force: true });
-    if (plan.skipScenarios.size) {
-      // The staged copy only: the scenarios that cannot run here, and their scripts, are left out.
-      const staged = readScenarios(stagedTests);
-      for (const name of plan.skipScenarios.keys()) {
-        delete staged[name];
-        fs.rmSync(path.join(stagedTests, `${name}.sh`), { force: true });
+    await recorder.step('feature-tests-present', 'the feature has tests', async () => {
+      if (!fs.existsSync(path.join(testDir, 'test.sh'))) {
+        throw new StepFailure(`no ${path.relative(process.cwd(), path.join(testDir, 'test.sh'))}\nfix: add test/${feature.folderName}/test.sh (and scenarios.json with one <scenario>.sh per scenario) as the Dev Containers CLI expects`);
       }
-      fs.writeFileSync(path.join(stagedTests, 'scenarios.json'), `${JSON.stringify(staged, null, 2)}\n`);
-    }
-    if (plan.skipDefaults && plan.skipScenarios.size === Object.keys(readScenarios(testDir)).length) {
-      throw new StepSkip(`nothing can run here: ${[plan.skipDefaults, ...plan.skipScenarios.values()].join('; ')}`);
-    }
-    const before = new Set(await imageIds(context.engine));
-    const skips = plan.skipDefaults ? ['--skip-autogenerated', '--skip-duplicated'] : [];
-    const result = await context.engine.devcontainer(['features', 'test', '--project-folder', project, '--features', feature.folderName, '--base-image', FEATURE_TEST_BASE_IMAGE, ...skips, '--log-level', 'info'], {
-      logFile: logFile('features-test'),
-      timeoutMs: 1_200_000,
-      env: context.indexEnv,
+      const scenarios = readScenarios(testDir);
+      const scenariosFile = path.join(testDir, 'scenarios.json');
+      const needsFile = path.join(testDir, FEATURE_INDEX_NEEDS_FILE);
+      let needs: Record<string, unknown> | undefined;
+      if (fs.existsSync(needsFile)) {
+        const doc = parseJsonc(fs.readFileSync(needsFile, 'utf8'));
+        const problems = doc.errors.length ? [`not valid JSON (${doc.errors[0].code})`] : indexNeedsProblems(doc.value, Object.keys(scenarios));
+        if (problems.length) throw new StepFailure(`${needsFile}:${doc.errors[0]?.position.line ?? 1}:${doc.errors[0]?.position.column ?? 1}: ${problems.join('; ')}`);
+        needs = doc.value as Record<string, unknown>;
+      }
+      plan = planFeatureTests(needs, Object.keys(scenarios), fs.existsSync(scenariosFile) ? fs.readFileSync(scenariosFile, 'utf8') : '', context.index);
+      images = [...new Set([FEATURE_TEST_BASE_IMAGE, ...Object.values(scenarios).map((s) => scalarText(getPath(s, ['image'])) ?? '').filter(Boolean)])];
+      return `test.sh and ${Object.keys(scenarios).length} scenario(s): ${Object.keys(scenarios).join(', ') || 'none'}`;
     });
-    for (const id of await imageIds(context.engine)) if (!before.has(id)) createdImages.push(id);
-    const passed = [...`${result.stdout}\n${result.stderr}`.matchAll(/✅ Passed:\s*'([^']+)'/g)].map((m) => m[1]);
-    const failed = [...`${result.stdout}\n${result.stderr}`.matchAll(/❌ Failed:\s*'([^']+)'/g)].map((m) => m[1]);
-    if (!ok(result) || failed.length) {
-      throw new StepFailure(`devcontainer features test failed${failed.length ? `: ${failed.join(', ')}` : ''} (exit ${result.code ?? result.signal})\n${tail(result, 15)}`, logFile('features-test'));
-    }
-    if (!passed.length) throw new StepFailure(`devcontainer features test reported no passing test\n${tail(result, 15)}`, logFile('features-test'));
-    return { detail: `passed: ${passed.join(', ')}`, logFile: logFile('features-test') };
-  });
 
-  await recorder.step('features-test-defaults', 'the autogenerated and duplicate tests (default options)', async () => {
-    if (plan.skipDefaults) throw new StepSkip(plan.skipDefaults);
-    return 'ran with the scenarios above';
-  });
-
-  if (plan.skipScenarios.size) {
-    await recorder.step('features-test-unfed', 'scenarios that need packages this machine cannot provide', async () => {
-      throw new StepSkip([...plan.skipScenarios.values()].join('; '));
+    await recorder.step('base-images', 'make the base images available', async () => {
+      await baseImagesOrSkip(context.engine, context.log, images);
+      return images.join(', ');
     });
+
+    await recorder.step('features-test', `devcontainer features test on ${FEATURE_TEST_BASE_IMAGE} and every scenario`, async () => {
+      copyForPublishing(feature.absDir, path.join(project, 'src', feature.folderName));
+      const stagedTests = path.join(project, 'test', feature.folderName);
+      copyForPublishing(testDir, stagedTests);
+      fs.rmSync(path.join(stagedTests, FEATURE_INDEX_NEEDS_FILE), { force: true });
+      if (plan.skipScenarios.size) {
+        // The staged copy only: the scenarios that cannot run here, and their scripts, are left out.
+        const staged = readScenarios(stagedTests);
+        for (const name of plan.skipScenarios.keys()) {
+          delete staged[name];
+          fs.rmSync(path.join(stagedTests, `${name}.sh`), { force: true });
+        }
+        fs.writeFileSync(path.join(stagedTests, 'scenarios.json'), `${JSON.stringify(staged, null, 2)}\n`);
+      }
+      if (plan.skipDefaults && plan.skipScenarios.size === Object.keys(readScenarios(testDir)).length) {
+        throw new StepSkip(`nothing can run here: ${[plan.skipDefaults, ...plan.skipScenarios.values()].join('; ')}`);
+      }
+      fs.mkdirSync(cliTemp, { recursive: true });
+      const skips = plan.skipDefaults ? ['--skip-autogenerated', '--skip-duplicated'] : [];
+      const result = await context.engine.devcontainer(['features', 'test', '--project-folder', project, '--features', feature.folderName, '--base-image', FEATURE_TEST_BASE_IMAGE, ...skips, '--log-level', 'info'], {
+        logFile: logFile('features-test'),
+        timeoutMs: 1_200_000,
+        env: { ...context.indexEnv, TMPDIR: cliTemp },
+      });
+      await recordFeatureTestResources(context.engine, `${result.stdout}\n${result.stderr}`, cliTemp, ledger);
+      const passed = [...`${result.stdout}\n${result.stderr}`.matchAll(/✅ Passed:\s*'([^']+)'/g)].map((m) => m[1]);
+      const failed = [...`${result.stdout}\n${result.stderr}`.matchAll(/❌ Failed:\s*'([^']+)'/g)].map((m) => m[1]);
+      if (!ok(result) || failed.length) {
+        throw new StepFailure(`devcontainer features test failed${failed.length ? `: ${failed.join(', ')}` : ''} (exit ${result.code ?? result.signal})\n${tail(result, 15)}`, logFile('features-test'));
+      }
+      if (!passed.length) throw new StepFailure(`devcontainer features test reported no passing test\n${tail(result, 15)}`, logFile('features-test'));
+      return { detail: `passed: ${passed.join(', ')}`, logFile: logFile('features-test') };
+    });
+
+    await recorder.step('features-test-defaults', 'the autogenerated and duplicate tests (default options)', async () => {
+      if (plan.skipDefaults) throw new StepSkip(plan.skipDefaults);
+      return 'ran with the scenarios above';
+    });
+
+    if (plan.skipScenarios.size) {
+      await recorder.step('features-test-unfed', 'scenarios that need packages this machine cannot provide', async () => {
+        throw new StepSkip([...plan.skipScenarios.values()].join('; '));
+      });
+    }
+  } finally {
+    await recorder.step('cleanup', 'remove what the test created', async () => {
+      if (context.keep) return `kept (--keep); remove later with: ${ledger.removalCommands().join(' && ')}`;
+      const { removed, problems } = await ledger.removeAll(context.engine);
+      if (problems.length) throw new StepFailure(`could not remove everything; ${problems.length} left:\n${problems.join('\n')}\nfix: remove them by hand with the ids above`);
+      return `removed ${removed.container} container(s), ${removed.image} image(s) and ${context.workDir}`;
+    }, { always: true });
   }
-
-  await recorder.step('cleanup', 'remove what the test created', async () => {
-    if (context.keep) return `kept ${createdImages.length} image(s) and ${context.workDir} (--keep): docker rmi ${createdImages.join(' ')}`;
-    if (createdImages.length) {
-      // The CLI removes its test containers itself, but may still be at it when it exits: a container started
-      // from an image this run built is this run's, and goes first, by id.
-      const running = await context.engine.docker(['ps', '--all', '--quiet', '--no-trunc', ...createdImages.flatMap((id) => ['--filter', `ancestor=${id}`])]);
-      const containers = running.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
-      if (containers.length) await context.engine.docker(['rm', '--force', ...containers]);
-      const removed = await context.engine.docker(['rmi', '--force', ...createdImages]);
-      if (!ok(removed)) throw new StepFailure(`docker rmi: ${tail(removed, 3)}`);
-    }
-    fs.rmSync(context.workDir, { recursive: true, force: true });
-    return `removed ${createdImages.length} image(s) and ${context.workDir}`;
-  }, { always: true });
-
   if (!recorder.hasFailed && !context.keep) fs.rmSync(context.logDir, { recursive: true, force: true });
   return run;
 }
@@ -241,7 +242,18 @@ function readScenarios(testDir: string): Record<string, unknown> {
   return doc.value;
 }
 
-async function imageIds(engine: Engine): Promise<string[]> {
-  const listed = await engine.docker(['images', '--all', '--quiet', '--no-trunc']);
-  return listed.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+/**
+ * What `devcontainer features test` made for this run: the images its builds wrote (named in its own
+ * output), the images named after this run's test projects (vsc-<folder>-<hash of its path>), and the
+ * containers labelled with those projects' folders that its own clean-up left. Never by a shared name.
+ */
+async function recordFeatureTestResources(engine: Engine, output: string, cliTemp: string, ledger: RunLedger): Promise<void> {
+  ledger.record('image', ...builtImageIds(output));
+  const projectsRoot = path.join(cliTemp, 'devcontainercli', 'container-features-test');
+  const projects = fs.existsSync(projectsRoot) ? fs.readdirSync(projectsRoot).map((name) => path.join(projectsRoot, name)) : [];
+  for (const project of projects) {
+    const containers = await engine.docker(['ps', '--all', '--quiet', '--no-trunc', '--filter', `label=devcontainer.local_folder=${project}`]);
+    ledger.record('container', ...containers.stdout.split('\n'));
+    await recordDevImages(engine, project, undefined, ledger);
+  }
 }

@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
 /**
  * Steps of a template test: each has an id, a status with its evidence, a duration and, when it ran a
  * program, the log to read. Printing and reporting (summary table, JUnit) work from these records only.
@@ -67,6 +70,17 @@ export interface StepOutcome {
   logFile?: string;
 }
 
+export interface RecorderOptions {
+  /** Where an unexpected error's stack is written (the message alone goes into the step's detail). */
+  logDir?: string;
+  /**
+   * Test-only fault injection (STAGEPACK_TEST_FAULT=<step id>): once that step's body has done its work, a
+   * plain Error is thrown, as a bug or an engine fault would, to prove that the run still records a failed
+   * step and removes what it created.
+   */
+  injectFaultAfter?: string;
+}
+
 export class StepRecorder {
   readonly steps: StepRecord[] = [];
   private failed = false;
@@ -75,6 +89,7 @@ export class StepRecorder {
   constructor(
     private readonly label: string,
     private readonly write: (text: string) => void,
+    private readonly options: RecorderOptions = {},
   ) {}
 
   get hasFailed(): boolean {
@@ -83,7 +98,8 @@ export class StepRecorder {
 
   /**
    * Runs a step unless an earlier one failed (then it is recorded as skipped, naming the failure). Always
-   * returns; the caller checks `hasFailed`.
+   * returns, whatever the body throws: a StepFailure or StepSkip as itself, anything else as a failed step
+   * carrying its message (never a stack trace on screen). The caller checks `hasFailed`.
    */
   async step(id: string, title: string, body: () => Promise<StepOutcome | string>, options: { always?: boolean } = {}): Promise<void> {
     if (this.failed && !options.always) {
@@ -97,8 +113,13 @@ export class StepRecorder {
     const started = Date.now();
     this.write(`  ${this.label}  ${title} ...\n`);
     let record: StepRecord;
+    const injected = () => new Error(`fault injected after step ${id} (STAGEPACK_TEST_FAULT)`);
     try {
-      const outcome = await body();
+      const outcome = await body().catch((error: unknown) => {
+        // A step that skipped has done its work too.
+        throw this.options.injectFaultAfter === id && error instanceof StepSkip ? injected() : error;
+      });
+      if (this.options.injectFaultAfter === id) throw injected();
       const { detail, logFile } = typeof outcome === 'string' ? { detail: outcome, logFile: undefined } : outcome;
       record = { id, title, status: 'pass', durationMs: Date.now() - started, detail, logFile };
     } catch (error) {
@@ -109,7 +130,8 @@ export class StepRecorder {
         record = { id, title, status: 'fail', durationMs: Date.now() - started, detail: error.message, logFile: error.logFile };
         this.failed = true;
       } else {
-        throw error;
+        record = { id, title, status: 'fail', durationMs: Date.now() - started, ...this.unexpected(id, error) };
+        this.failed = true;
       }
     }
     this.steps.push(record);
@@ -119,6 +141,25 @@ export class StepRecorder {
       this.write(indent(record.detail.split('\n').slice(1).join('\n')));
       if (record.logFile) this.write(`        log: ${record.logFile}\n`);
     }
+  }
+
+  /** An error no step expected: its message for the report, its stack in a log for whoever fixes it. */
+  private unexpected(id: string, error: unknown): { detail: string; logFile?: string } {
+    const message = error instanceof Error ? error.message : String(error);
+    let logFile: string | undefined;
+    if (this.options.logDir) {
+      try {
+        fs.mkdirSync(this.options.logDir, { recursive: true });
+        logFile = path.join(this.options.logDir, `${id}.error.log`);
+        fs.writeFileSync(logFile, `${error instanceof Error ? (error.stack ?? message) : message}\n`);
+      } catch {
+        logFile = undefined;
+      }
+    }
+    return {
+      detail: `unexpected error: ${message}\nfix: this is a fault of stagepack or the engine, not of the template; what the run created is still removed. Report it with the log`,
+      logFile,
+    };
   }
 }
 

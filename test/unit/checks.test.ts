@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { checksPassed } from '../../src/testing/template-test';
+import { checksPassed } from '../../src/testing/template-run';
 import { buildToolsVerdict, missingLibraries, parityVerdict, pipConfWithCredential, secretsVerdict, sharedLibsVerdict, stopVerdict, userVerdict, workerTmpVerdict } from '../../src/testing/checks';
 
 describe('production-image check verdicts', () => {

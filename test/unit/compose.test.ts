@@ -7,7 +7,8 @@ import { isV2 } from '../../src/engine/compose';
 import { standInChanges, standInPackages, standInSpec } from '../../src/engine/base-images';
 import { pipConfText } from '../../src/engine/package-index';
 import { PACKAGE_ROOT } from '../../src/version';
-import { databaseVerdict, writeOverrideConfig } from '../../src/testing/template-test';
+import { writeOverrideConfig } from '../../src/testing/template-run';
+import { databaseVerdict } from '../../src/testing/template-steps/app-run';
 
 describe('compose-based templates', () => {
   it('reads build args (map and list forms) and profiles of compose services', () => {

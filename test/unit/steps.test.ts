@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { run } from '../../src/proc';
 import { junitXml, xmlText, runLabel, runOutcome, StepFailure, StepRecorder, StepSkip, summaryTable, type TemplateRun } from '../../src/testing/steps';
@@ -36,9 +39,30 @@ describe('test steps and reports', () => {
     assert.equal(runOutcome({ ...run, steps: [...run.steps, { id: 'y', title: 'y', status: 'fail', durationMs: 0, detail: 'broke' }] }), 'fail');
   });
 
-  it('does not swallow programming errors', async () => {
-    const recorder = new StepRecorder('t', () => undefined);
-    await assert.rejects(recorder.step('a', 'bug', async () => { throw new TypeError('undefined is not a function'); }), TypeError);
+  it('turns an unexpected error into a failed step with its message, the stack in a log, and still runs the always-steps', async () => {
+    let out = '';
+    const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagepack-steps-'));
+    const recorder = new StepRecorder('t', (text) => { out += text; }, { logDir });
+    await recorder.step('a', 'bug', async () => { throw new TypeError('undefined is not a function'); });
+    await recorder.step('b', 'next', async () => 'never');
+    await recorder.step('cleanup', 'cleanup', async () => 'cleaned', { always: true });
+    assert.deepEqual(recorder.steps.map((s) => [s.id, s.status]), [['a', 'fail'], ['b', 'skip'], ['cleanup', 'pass']]);
+    assert.match(recorder.steps[0].detail, /^unexpected error: undefined is not a function\nfix: this is a fault of stagepack or the engine/);
+    assert.equal(recorder.steps[0].logFile, path.join(logDir, 'a.error.log'));
+    assert.match(fs.readFileSync(path.join(logDir, 'a.error.log'), 'utf8'), /TypeError: undefined is not a function\n\s+at /);
+    assert.doesNotMatch(out, /\n\s+at .+:\d+:\d+\)/, 'a stack trace was printed');
+    fs.rmSync(logDir, { recursive: true, force: true });
+  });
+
+  it('injects a fault after the named step has done its work (STAGEPACK_TEST_FAULT), and only there', async () => {
+    const did: string[] = [];
+    const recorder = new StepRecorder('t', () => undefined, { injectFaultAfter: 'b' });
+    await recorder.step('a', 'first', async () => { did.push('a'); return 'fine'; });
+    await recorder.step('b', 'second', async () => { did.push('b'); return 'fine'; });
+    await recorder.step('c', 'third', async () => { did.push('c'); return 'fine'; });
+    assert.deepEqual(did, ['a', 'b']);
+    assert.deepEqual(recorder.steps.map((s) => s.status), ['pass', 'fail', 'skip']);
+    assert.match(recorder.steps[1].detail, /^unexpected error: fault injected after step b \(STAGEPACK_TEST_FAULT\)/);
   });
 
   const runs: TemplateRun[] = [

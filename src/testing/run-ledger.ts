@@ -1,0 +1,88 @@
+import * as fs from 'node:fs';
+import type { Engine } from '../engine/engine';
+import { ok, tail } from '../proc';
+
+/**
+ * What one test run created, recorded the moment it exists (an id docker printed or wrote to an iidfile or
+ * cidfile, a folder made), and removed by id at the end, whatever was thrown. Nothing is ever removed by a
+ * broad name or label that could match someone else's: only these ids.
+ */
+export type ResourceKind = 'container' | 'image' | 'network' | 'volume' | 'folder';
+
+/** Removal order: containers first (they hold images, networks and volumes), folders last. */
+const ORDER: readonly ResourceKind[] = ['container', 'image', 'network', 'volume', 'folder'];
+
+export class RunLedger {
+  private readonly items = new Map<ResourceKind, string[]>(ORDER.map((kind) => [kind, []]));
+
+  record(kind: ResourceKind, ...ids: readonly string[]): void {
+    const list = this.items.get(kind) ?? [];
+    for (const id of ids.map((i) => i.trim()).filter(Boolean)) if (!list.includes(id)) list.push(id);
+  }
+
+  list(kind: ResourceKind): readonly string[] {
+    return this.items.get(kind) ?? [];
+  }
+
+  get empty(): boolean {
+    return ORDER.every((kind) => this.list(kind).length === 0);
+  }
+
+  /** The commands that remove everything, for --keep. */
+  removalCommands(): string[] {
+    const commands: Record<ResourceKind, (ids: readonly string[]) => string> = {
+      container: (ids) => `docker rm -f ${ids.join(' ')}`,
+      image: (ids) => `docker rmi ${ids.join(' ')}`,
+      network: (ids) => `docker network rm ${ids.join(' ')}`,
+      volume: (ids) => `docker volume rm ${ids.join(' ')}`,
+      folder: (ids) => `rm -rf ${ids.join(' ')}`,
+    };
+    return ORDER.filter((kind) => this.list(kind).length).map((kind) => commands[kind](this.list(kind)));
+  }
+
+  /**
+   * Removes everything recorded, by id, in dependency order. Every kind is attempted even when an earlier
+   * one fails; what could not be removed is returned with the engine's answer (and stays recorded).
+   */
+  async removeAll(engine: Engine): Promise<{ removed: Record<ResourceKind, number>; problems: string[] }> {
+    const removed = { container: 0, image: 0, network: 0, volume: 0, folder: 0 } satisfies Record<ResourceKind, number>;
+    const problems: string[] = [];
+    const gone = (text: string) => /No such (container|image|network|volume)|not found/i.test(text);
+    const remove = async (kind: Exclude<ResourceKind, 'folder'>, args: readonly string[]) => {
+      const ids = this.list(kind);
+      if (!ids.length) return;
+      const result = await engine.docker([...args, ...ids], { timeoutMs: 300_000 });
+      // A batch may fail for one id only: then each is retried alone, so one stubborn id does not keep the rest.
+      const failed = ok(result) ? [] : await this.retryEach(engine, args, ids, gone);
+      for (const [id, answer] of failed) problems.push(`${kind} ${id}: ${answer}`);
+      removed[kind] = ids.length - failed.length;
+      this.items.set(kind, failed.map(([id]) => id));
+    };
+    await remove('container', ['rm', '--force', '--volumes']);
+    await remove('image', ['rmi', '--force']);
+    await remove('network', ['network', 'rm']);
+    await remove('volume', ['volume', 'rm', '--force']);
+    const folders = this.list('folder');
+    const left: string[] = [];
+    for (const folder of folders) {
+      try {
+        fs.rmSync(folder, { recursive: true, force: true });
+      } catch (error) {
+        left.push(folder);
+        problems.push(`folder ${folder}: ${(error as Error).message}`);
+      }
+    }
+    removed.folder = folders.length - left.length;
+    this.items.set('folder', left);
+    return { removed, problems };
+  }
+
+  private async retryEach(engine: Engine, args: readonly string[], ids: readonly string[], gone: (text: string) => boolean): Promise<[string, string][]> {
+    const failed: [string, string][] = [];
+    for (const id of ids) {
+      const result = await engine.docker([...args, id], { timeoutMs: 120_000 });
+      if (!ok(result) && !gone(`${result.stdout}\n${result.stderr}`)) failed.push([id, tail(result, 2)]);
+    }
+    return failed;
+  }
+}

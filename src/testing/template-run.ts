@@ -1,0 +1,231 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as path from 'node:path';
+import type { Compose } from '../engine/compose';
+import { composeCliArgs } from '../engine/compose';
+import type { Engine } from '../engine/engine';
+import type { EngineLog } from '../engine/log';
+import type { PackageIndex } from '../engine/package-index';
+import type { Registry } from '../engine/registry';
+import { getPath, isRecord, parseJsonc } from '../jsonc';
+import type { TargetRef } from '../pack';
+import { tail, type RunOptions, type RunResult } from '../proc';
+import type { ComposeService } from '../compose';
+import type { Verdict } from './checks';
+import type { ComposedProject } from './compose-project';
+import { RunLedger } from './run-ledger';
+import { StepFailure, type StepOutcome } from './steps';
+
+/**
+ * The typed state of one template run: what the context gave it, what its steps found and made, and the
+ * ledger of everything it created (which the clean-up removes, whatever happened). Steps read and write
+ * this one object; nothing lives in closures.
+ */
+
+export interface TemplateTestContext {
+  engine: Engine;
+  index: PackageIndex;
+  registry: Registry;
+  log: EngineLog;
+  write: (text: string) => void;
+  /** Folder for this template's workspace, removed at the end unless --keep. */
+  workDir: string;
+  /** Folder for this template's logs: outside workDir, kept when a step fails so its log can be read. */
+  logDir: string;
+  /** Sample application to apply the template onto. */
+  appDir: string;
+  keep: boolean;
+  /** Docker Compose v2, fetched on first use: only templates whose dev container is a compose service ask. */
+  compose: () => Promise<Compose>;
+  healthTimeoutMs: number;
+  /** docker stop must return within this (stagepack.json test bound; 3 s by default). */
+  stopBoundMs: number;
+  /** Namespace in the (temporary) registry. */
+  namespace: string;
+  /**
+   * References already published in this run, by template folder: the variants of one template share one
+   * publication (the registry refuses to publish a version twice, and the content is the same).
+   */
+  published: Map<string, string>;
+  /**
+   * A feature to apply together with the template (`templates apply --features`): it is published to
+   * `namespace` in the same registry, and the dev container must come up with it and pass its smoke test.
+   */
+  feature?: {
+    target: TargetRef;
+    options: Record<string, string>;
+    namespace: string;
+    /** The feature's own checks in the template's dev container (test/<id>/with-template.sh), if any. */
+    script?: string;
+  };
+  /** Test-only: the step after which a plain Error is thrown (STAGEPACK_TEST_FAULT). */
+  injectFault?: string;
+}
+
+/** The script the dev container runs, relative to the workspace. */
+export const DEV_TEST_SCRIPT = '.devcontainer/test.sh';
+/** Optional: the template's own checks of the app image, run with `sh -s` inside the running app container. */
+export const APP_TEST_SCRIPT = '.devcontainer/app-test.sh';
+
+export interface TemplateRunState {
+  readonly template: TargetRef;
+  readonly context: TemplateTestContext;
+  /** Options applied, as given to `devcontainer templates apply -a`. */
+  readonly options: Record<string, string>;
+  /** The applied project. Its folder name ends up in the dev image's name (vsc-<name>-<hash>): unique per run. */
+  readonly workspace: string;
+  /** `org.stagepack.test-run=<run id>`: the dev container's id label, and a label on what docker makes for us. */
+  readonly runLabel: string;
+  readonly ledger: RunLedger;
+  /** A random value passed into the app build the ways credentials are; app-secrets looks for it. */
+  readonly canary: { value: string; channels: string[] };
+  reference?: string;
+  featureReference?: string;
+  overrideConfig?: string;
+  /** The dev container's Dockerfile, build context and build args (devcontainer.json's build, or the compose dev service's). */
+  build?: { dockerfile: string; context: string; args: Record<string, string> };
+  /** Set when the applied devcontainer.json names a dockerComposeFile. */
+  composed?: ComposedProject;
+  /** The compose service the app runs as, when the compose file has one built from the `app` target. */
+  appService?: ComposeService;
+  dev?: { container: string; image: string };
+  app: { baseImage?: string; image?: string; container?: string; port?: string; hostPort?: number };
+}
+
+export function createRunState(template: TargetRef, context: TemplateTestContext, options: Record<string, string>): TemplateRunState {
+  const runId = path.basename(context.workDir);
+  const ledger = new RunLedger();
+  ledger.record('folder', context.workDir);
+  return {
+    template,
+    context,
+    options,
+    workspace: path.join(context.workDir, `${template.folderName}-${runId.split('-').pop()}`),
+    runLabel: `org.stagepack.test-run=${runId}`,
+    ledger,
+    canary: { value: `stagepack-canary-${randomBytes(12).toString('hex')}`, channels: ['a BuildKit secret'] },
+    app: {},
+  };
+}
+
+export function logFile(state: TemplateRunState, name: string): string {
+  fs.mkdirSync(state.context.logDir, { recursive: true });
+  return path.join(state.context.logDir, `${name}.log`);
+}
+
+/** A value an earlier step set: its absence means the steps ran out of order, a bug of ours. */
+export function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined || value === '') throw new Error(`internal: ${what} is not known at this step`);
+  return value;
+}
+
+/**
+ * A command in the dev container, as the user's editor would run it (devcontainer exec). A compose-based
+ * dev container is found by its compose project (COMPOSE_PROJECT_NAME), not by id labels.
+ */
+export function devExec(state: TemplateRunState, command: readonly string[], options: RunOptions): Promise<RunResult> {
+  const { engine } = state.context;
+  const composed = state.composed;
+  return engine.devcontainer([
+    'exec', '--workspace-folder', state.workspace, '--override-config', need(state.overrideConfig, 'the override config'), '--docker-path', engine.client,
+    ...(composed ? composeCliArgs(composed.tool) : ['--id-label', state.runLabel]), ...command,
+  ], { ...options, env: { ...options.env, ...composed?.env } });
+}
+
+/** The `ok - ` lines of a check script's output (test.sh, app-test.sh), as one line of detail. */
+export function checksPassed(stdout: string): string {
+  const checks = stdout.split('\n').filter((l) => l.startsWith('ok - ')).map((l) => l.slice('ok - '.length));
+  return `${checks.length} checks passed: ${checks.join('; ')}`;
+}
+
+export function failure(message: string, result: RunResult, log?: string): StepFailure {
+  const why = result.timedOut ? 'timed out' : result.spawnError ? `could not start: ${result.spawnError}` : `exit code ${result.code ?? result.signal}`;
+  return new StepFailure(`${message} (${why})\n${tail(result, 12)}`, log);
+}
+
+export function verdict(result: Verdict): string {
+  if (!result.ok) throw new StepFailure(result.detail);
+  return result.detail;
+}
+
+export function outcome(detail: string, log?: string): StepOutcome {
+  return { detail, logFile: log };
+}
+
+export function safeJson(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return isRecord(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function safeJsonArray(text: string): unknown[] | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function stringAt(value: unknown, jsonPath: string[]): string | undefined {
+  const found = getPath(value, jsonPath);
+  return typeof found === 'string' ? found : undefined;
+}
+
+export function readDevcontainerConfig(workspace: string): Record<string, unknown> {
+  const configPath = path.join(workspace, '.devcontainer', 'devcontainer.json');
+  const doc = parseJsonc(fs.readFileSync(configPath, 'utf8'));
+  if (doc.errors.length || !isRecord(doc.value)) {
+    throw new StepFailure(`${configPath}:${doc.errors[0]?.position.line ?? 1}:${doc.errors[0]?.position.column ?? 1}: the applied devcontainer.json is not valid JSONC (${doc.errors[0]?.code ?? 'not an object'}); a substituted option value probably broke it`);
+  }
+  return doc.value;
+}
+
+/**
+ * The applied devcontainer.json with what this machine needs added, written outside the workspace and
+ * passed as --override-config, so the user's files stay exactly as the template made them: absolute
+ * dockerfile/context paths, and, when PyPI is out of reach, the package index: build options (host network +
+ * pip.conf secret) for the build, and the PIP_ variables and PIPENV_PYPI_MIRROR in remoteEnv for the lifecycle commands
+ * (a postCreateCommand's `pipenv install`) and `devcontainer exec`. The CLI passes `build.options` to
+ * `docker build` verbatim.
+ */
+export function writeOverrideConfig(workspace: string, workDir: string, buildOptions: readonly string[], indexEnv: Readonly<Record<string, string>> = {}): string {
+  const configPath = path.join(workspace, '.devcontainer', 'devcontainer.json');
+  const config = readDevcontainerConfig(workspace);
+  const configDir = path.dirname(configPath);
+  const override = path.join(workDir, 'override', 'devcontainer.json');
+  fs.mkdirSync(path.dirname(override), { recursive: true });
+  const remoteEnv = { ...(isRecord(config.remoteEnv) ? config.remoteEnv : {}), ...indexEnv };
+  const withEnv = Object.keys(remoteEnv).length ? { remoteEnv } : {};
+  if (config.dockerComposeFile !== undefined) {
+    // Compose builds take the index from the pip.conf secret (PIP_CONFIG_FILE); only the paths change here.
+    const files = (Array.isArray(config.dockerComposeFile) ? config.dockerComposeFile : [config.dockerComposeFile]).map((f) => path.resolve(configDir, String(f)));
+    fs.writeFileSync(override, `${JSON.stringify({ ...config, dockerComposeFile: files, ...withEnv }, null, 2)}\n`);
+    return override;
+  }
+  const build = isRecord(config.build) ? { ...config.build } : {};
+  build.dockerfile = path.resolve(configDir, typeof build.dockerfile === 'string' ? build.dockerfile : 'Dockerfile');
+  build.context = path.resolve(configDir, typeof build.context === 'string' ? build.context : '.');
+  const existing = Array.isArray(build.options) ? build.options.map(String) : [];
+  build.options = [...existing, ...buildOptions];
+  fs.writeFileSync(override, `${JSON.stringify({ ...config, build, ...withEnv }, null, 2)}\n`);
+  return override;
+}
+
+export function httpGet(url: string, timeoutMs = 5000): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    // A fresh connection per request (no keep-alive agent): servers may close an idle one at any moment.
+    const request = http.get(url, { timeout: timeoutMs, agent: false }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => { body += chunk; });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    request.on('error', (error) => reject(new StepFailure(`GET ${url} failed: ${error.message}`)));
+  });
+}

@@ -1,0 +1,232 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { sleep } from '../../engine/docker';
+import { getPath } from '../../jsonc';
+import { ok, tail } from '../../proc';
+import { LOAD, loadVerdict, stopVerdict, userVerdict, WORKER_TMP_PROBE, workerTmpVerdict, type Verdict } from '../checks';
+import { recordComposeProject } from '../compose-project';
+import { burst } from '../load';
+import { StepFailure, StepSkip, type StepOutcome } from '../steps';
+import { APP_TEST_SCRIPT, checksPassed, failure, httpGet, logFile, need, outcome, safeJson, verdict, type TemplateRunState } from '../template-run';
+import type { TemplateStep } from './step';
+
+/** The production image running: healthy, answering, under load, as whom, stopped, read-only. */
+
+const appRun: TemplateStep = {
+  id: 'app-run',
+  title: 'run the app image',
+  run: async (state) => {
+    const { context, ledger } = state;
+    const engine = context.engine;
+    const image = need(state.app.image, 'the app image');
+    const exposed = await engine.docker(['image', 'inspect', '--format', '{{json .Config.ExposedPorts}}', image]);
+    const port = Object.keys(safeJson(exposed.stdout) ?? {}).map((p) => /^(\d+)\/tcp$/.exec(p)?.[1]).find(Boolean);
+    if (!port) throw new StepFailure('the app image EXPOSEs no TCP port; add `EXPOSE <port>` to the app stage');
+    state.app.port = port;
+    const composed = state.composed;
+    const service = (state.appService = composed?.services.find((s) => s.name !== composed.devService && s.build?.target === 'app'));
+    const log = logFile(state, 'app-run');
+    let container = '';
+    if (composed && service) {
+      // The compose file's own app service, next to the database the dev container started: built by
+      // compose (BuildKit, its pip.conf secret), published on a free loopback port instead of the fixed one.
+      const ports = path.join(context.workDir, 'compose.ports.yaml');
+      fs.writeFileSync(ports, `services:\n  ${service.name}:\n    ports: !override\n      - "127.0.0.1::${port}"\n`);
+      const files = [...composed.files, ports].flatMap((f) => ['--file', f]);
+      const profiles = service.profiles.flatMap((p) => ['--profile', p]);
+      const project = ['--project-name', composed.name, ...files, ...profiles];
+      const up = await engine.compose(composed.tool, [...project, 'up', '--detach', '--build', service.name], { env: composed.env, logFile: log, timeoutMs: 900_000 });
+      const listed = await engine.compose(composed.tool, [...project, 'ps', '--all', '--quiet', service.name], { env: composed.env });
+      await recordComposeProject(engine, composed.name, ledger);
+      container = listed.stdout.trim().split('\n')[0] ?? '';
+      if (!ok(up) || !container) throw failure(`docker compose up ${service.name} failed`, up, log);
+    } else {
+      const cidFile = path.join(context.workDir, 'app.cid');
+      const result = await engine.docker(['run', '--detach', '--cidfile', cidFile, '--label', state.runLabel, '--publish', `127.0.0.1::${port}`, image], { logFile: log });
+      container = fs.existsSync(cidFile) ? fs.readFileSync(cidFile, 'utf8').trim() : '';
+      ledger.record('container', container);
+      if (!ok(result) || !container) throw failure('docker run failed', result, log);
+    }
+    state.app.container = container;
+    const hostPort = await publishedPort(state, container, port);
+    state.app.hostPort = hostPort;
+    const how = composed && service ? `compose service ${service.name} of project ${composed.name}` : 'container';
+    return `${how} ${container.slice(0, 12)}, port ${port} published on 127.0.0.1:${hostPort}`;
+  },
+};
+
+async function publishedPort(state: TemplateRunState, container: string, port: string): Promise<number> {
+  const mapped = await state.context.engine.docker(['port', container, `${port}/tcp`]);
+  const hostPort = Number(/:(\d+)\s*$/m.exec(mapped.stdout)?.[1]);
+  if (!hostPort) throw new StepFailure(`could not find the host port published for ${port}/tcp:\n${mapped.stdout}${mapped.stderr}`);
+  return hostPort;
+}
+
+/** Polls Docker's health status of a container until healthy; fails on unhealthy, exit or timeout. */
+async function waitHealthy(state: TemplateRunState, container: string, log: string): Promise<StepOutcome> {
+  const { engine, healthTimeoutMs } = state.context;
+  const started = Date.now();
+  let last = '';
+  while (Date.now() - started < healthTimeoutMs) {
+    const inspected = safeJson((await engine.docker(['inspect', '--format', '{{json .State}}', container])).stdout);
+    const health = getPath(inspected, ['Health', 'Status']);
+    if (getPath(inspected, ['Status']) === 'exited') {
+      const logsResult = await engine.docker(['logs', container], { logFile: log });
+      throw new StepFailure(`the app exited with code ${String(getPath(inspected, ['ExitCode']))} before becoming healthy:\n${tail(logsResult, 20)}`, log);
+    }
+    if (health === undefined) {
+      throw new StepFailure(
+        'the app image has no HEALTHCHECK, so Docker cannot tell when it is ready\n' +
+          'fix: add a HEALTHCHECK to the app stage that uses the image\'s own Python, e.g. ' +
+          'HEALTHCHECK --interval=5s CMD ["python", "-c", "import urllib.request; urllib.request.urlopen(\'http://127.0.0.1:8000/healthz\', timeout=2)"]',
+      );
+    }
+    if (health === 'healthy') return { detail: `healthy after ${((Date.now() - started) / 1000).toFixed(1)} s` };
+    const probes = getPath(inspected, ['Health', 'Log']);
+    const lastProbe = Array.isArray(probes) ? probes[probes.length - 1] : undefined;
+    last = `${String(health)}${lastProbe ? `; last probe exit ${String(getPath(lastProbe, ['ExitCode']))}: ${String(getPath(lastProbe, ['Output'])).trim().split('\n').slice(-2).join(' ')}` : ''}`;
+    if (health === 'unhealthy') break;
+    await sleep(500);
+  }
+  const logsResult = await engine.docker(['logs', container], { logFile: log });
+  throw new StepFailure(
+    `the app did not become healthy within ${healthTimeoutMs / 1000} s (${last})\n` +
+      'fix: make the HEALTHCHECK path answer 2xx when the app is ready (healthCheckPath option), or raise --health-timeout\n' +
+      `app log:\n${tail(logsResult, 12)}`,
+    log,
+  );
+}
+
+const appHealthy: TemplateStep = {
+  id: 'app-healthy',
+  title: 'wait until Docker reports the app healthy',
+  run: (state) => waitHealthy(state, need(state.app.container, 'the app container'), logFile(state, 'app')),
+};
+
+const appUrl = (state: TemplateRunState) => `http://127.0.0.1:${need(state.app.hostPort, 'the app port')}/`;
+
+const appHttp: TemplateStep = {
+  id: 'app-http',
+  title: 'the app answers HTTP on loopback',
+  run: async (state) => {
+    const response = await httpGet(appUrl(state));
+    if (response.status >= 500) throw new StepFailure(`GET / answered ${response.status}: ${response.body.slice(0, 200)}`);
+    return `GET ${appUrl(state)} -> ${response.status} ${response.body.trim().slice(0, 80)}`;
+  },
+};
+
+/**
+ * The app's answer at `/` when it runs beside the compose project's database: the sample apps report the
+ * database server's version there (`"database": "15.x ..."`) when DATABASE_URL reaches it, null without one.
+ */
+export function databaseVerdict(status: number, body: string): Verdict {
+  let database: unknown;
+  try {
+    database = getPath(JSON.parse(body), ['database']);
+  } catch {
+    database = undefined;
+  }
+  if (status === 200 && typeof database === 'string' && database) return { ok: true, detail: `GET / -> ${status}, database server ${database}` };
+  return {
+    ok: false,
+    detail: `GET / answered ${status} without a database version (${body.trim().slice(0, 160)})\n` +
+      'fix: the app service needs DATABASE_URL pointing at the database service (postgresql://USER:PASSWORD@db:5432/DB) and a depends_on it',
+  };
+}
+
+const appDatabase: TemplateStep = {
+  id: 'app-database',
+  title: 'the app answers through the compose project\'s database',
+  // Only when the app ran as a service of the compose project: otherwise it runs alone, with no database.
+  applies: (state) => Boolean(state.composed && state.appService),
+  run: async (state) => {
+    const response = await httpGet(appUrl(state));
+    return verdict(databaseVerdict(response.status, response.body));
+  },
+};
+
+const appLoad: TemplateStep = {
+  id: 'app-load',
+  title: `a burst of ${LOAD.requests} requests (${LOAD.concurrency} at a time) from loopback completes without errors`,
+  run: async (state) => verdict(loadVerdict(await burst(appUrl(state), LOAD))),
+};
+
+const appUser: TemplateStep = {
+  id: 'app-user',
+  title: 'the app runs as a non-root user with a high UID',
+  run: async (state) => {
+    const { engine } = state.context;
+    const container = need(state.app.container, 'the app container');
+    const config = await engine.docker(['inspect', '--format', '{{.Config.User}}', container]);
+    // A process may end between the glob and the read (a HEALTHCHECK probe, a uWSGI worker recycling): -s and
+    // `|| true` let it go; an empty list still fails the verdict.
+    const result = await engine.docker(['exec', container, 'sh', '-c', 'grep -Hs "^Uid:" /proc/[0-9]*/status || true']);
+    if (!ok(result)) throw failure('could not read the processes\' users inside the app container', result);
+    const uids = [...result.stdout.matchAll(/^\/proc\/(\d+)\/status:Uid:\s+(\d+)/gm)].map((m) => ({ pid: m[1], uid: Number(m[2]) }));
+    return verdict(userVerdict(config.stdout.trim(), uids));
+  },
+};
+
+const appWorkerTmp: TemplateStep = {
+  id: 'app-worker-tmp',
+  title: 'gunicorn workers keep their heartbeat in memory',
+  run: async (state) => {
+    const result = await state.context.engine.docker(['exec', need(state.app.container, 'the app container'), 'sh', '-c', WORKER_TMP_PROBE]);
+    if (!ok(result)) throw failure('could not read the open files of the app container\'s processes', result);
+    const found = workerTmpVerdict(result.stdout);
+    if (!found) throw new StepSkip('no gunicorn worker heartbeat file is open: the server is not gunicorn');
+    return verdict(found);
+  },
+};
+
+const appExec: TemplateStep = {
+  id: 'app-exec',
+  title: `the template's own checks of the app image (${APP_TEST_SCRIPT})`,
+  run: async (state) => {
+    const script = path.join(state.workspace, APP_TEST_SCRIPT);
+    if (!fs.existsSync(script)) throw new StepSkip(`the template has no ${APP_TEST_SCRIPT}`);
+    const log = logFile(state, 'app-exec');
+    const result = await state.context.engine.docker(['exec', '-i', need(state.app.container, 'the app container'), 'sh', '-s'], { input: fs.readFileSync(script, 'utf8'), logFile: log, timeoutMs: 120_000 });
+    if (!ok(result)) throw failure(`${APP_TEST_SCRIPT} failed in the app container`, result, log);
+    return outcome(checksPassed(result.stdout), log);
+  },
+};
+
+const appStop: TemplateStep = {
+  id: 'app-stop',
+  title: (state) => `docker stop ends the app within ${state.context.stopBoundMs / 1000} s`,
+  run: async (state) => {
+    const { engine, stopBoundMs } = state.context;
+    const container = need(state.app.container, 'the app container');
+    const started = Date.now();
+    const result = await engine.docker(['stop', '--time', '10', container]);
+    const elapsed = Date.now() - started;
+    if (!ok(result)) throw failure('docker stop failed', result);
+    const exitCode = Number((await engine.docker(['inspect', '--format', '{{.State.ExitCode}}', container])).stdout.trim());
+    return verdict(stopVerdict(elapsed, exitCode, stopBoundMs));
+  },
+};
+
+const appReadOnly: TemplateStep = {
+  id: 'app-read-only',
+  title: 'the app runs with a read-only root (tmpfs /tmp)',
+  run: async (state) => {
+    const { context, ledger } = state;
+    const cidFile = path.join(context.workDir, 'app-read-only.cid');
+    const log = logFile(state, 'app-read-only');
+    const result = await context.engine.docker(
+      ['run', '--detach', '--cidfile', cidFile, '--label', state.runLabel, '--read-only', '--tmpfs', '/tmp', '--publish', `127.0.0.1::${need(state.app.port, 'the app port')}`, need(state.app.image, 'the app image')],
+      { logFile: log },
+    );
+    const container = fs.existsSync(cidFile) ? fs.readFileSync(cidFile, 'utf8').trim() : '';
+    ledger.record('container', container);
+    if (!ok(result) || !container) throw failure('docker run --read-only failed', result, log);
+    const health = await waitHealthy(state, container, log);
+    const response = await httpGet(`http://127.0.0.1:${await publishedPort(state, container, need(state.app.port, 'the app port'))}/`);
+    await context.engine.docker(['stop', '--time', '10', container]);
+    if (response.status >= 500) throw new StepFailure(`with a read-only root, GET / answered ${response.status}: ${response.body.slice(0, 200)}\nfix: write only to /tmp (or a documented volume), not to the image's own folders`);
+    return `${health.detail}; GET / -> ${response.status}`;
+  },
+};
+
+export const APP_RUN_STEPS: readonly TemplateStep[] = [appRun, appHealthy, appHttp, appDatabase, appLoad, appUser, appWorkerTmp, appExec, appStop, appReadOnly];

@@ -1,0 +1,127 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { lastJsonLine } from '../../devcontainer-cli';
+import { appChain, expandedFrom, externalBaseImages, parseDockerfile } from '../../dockerfile';
+import { isStandIn } from '../../engine/base-images';
+import { getPath, isRecord, scalarText } from '../../jsonc';
+import { ok } from '../../proc';
+import { copyForPublishing } from '../../publish-copy';
+import { baseImagesOrSkip, lintOrFail } from '../common-steps';
+import { composeTool, readComposedProject } from '../compose-project';
+import { StepFailure } from '../steps';
+import { DEV_TEST_SCRIPT, failure, logFile, need, outcome, readDevcontainerConfig, stringAt } from '../template-run';
+import type { TemplateStep } from './step';
+
+/** The template as users meet it: linted, published, applied onto an app; then the images it needs. */
+
+const lint: TemplateStep = { id: 'lint', title: 'lint the template', run: async (state) => lintOrFail(state.template) };
+
+const publish: TemplateStep = {
+  id: 'publish',
+  title: 'publish to the local registry',
+  run: async (state) => {
+    const { context, template } = state;
+    const cli = (args: string[], log: string) => context.engine.devcontainer(args, { logFile: log, timeoutMs: 120_000 });
+    if (context.feature) {
+      const { target, namespace } = context.feature;
+      const featureCollection = path.join(context.workDir, 'feature-collection');
+      copyForPublishing(target.absDir, path.join(featureCollection, target.folderName));
+      const log = logFile(state, 'publish-feature');
+      const published = await cli(['features', 'publish', '--registry', context.registry.host, '--namespace', namespace, '--log-level', 'info', featureCollection], log);
+      const version = getPath(lastJsonLine(published.stdout), [target.folderName, 'version']);
+      if (!ok(published) || typeof version !== 'string') throw failure('devcontainer features publish failed', published, log);
+      state.featureReference = `${context.registry.host}/${namespace}/${target.folderName}:${version}`;
+    }
+    const withFeature = state.featureReference ? `, with ${state.featureReference}` : '';
+    const earlier = context.published.get(template.absDir);
+    if (earlier) {
+      state.reference = earlier;
+      return `${earlier} (published earlier in this run)${withFeature}`;
+    }
+    const collection = path.join(context.workDir, 'collection');
+    fs.rmSync(collection, { recursive: true, force: true });
+    copyForPublishing(template.absDir, path.join(collection, template.folderName));
+    const log = logFile(state, 'publish');
+    const result = await cli(['templates', 'publish', '--registry', context.registry.host, '--namespace', context.namespace, '--log-level', 'info', collection], log);
+    const version = getPath(lastJsonLine(result.stdout), [template.folderName, 'version']);
+    if (!ok(result) || typeof version !== 'string') throw failure('devcontainer templates publish failed', result, log);
+    state.reference = `${context.registry.host}/${context.namespace}/${template.folderName}:${version}`;
+    context.published.set(template.absDir, state.reference);
+    return outcome(`${state.reference}${withFeature}`, log);
+  },
+};
+
+const apply: TemplateStep = {
+  id: 'apply',
+  title: 'apply onto the sample app',
+  run: async (state) => {
+    const { context, workspace } = state;
+    fs.cpSync(context.appDir, workspace, { recursive: true, verbatimSymlinks: true });
+    const features = context.feature ? ['--features', JSON.stringify([{ id: need(state.featureReference, 'the feature reference'), options: context.feature.options }])] : [];
+    const log = logFile(state, 'apply');
+    const result = await context.engine.devcontainer(
+      ['templates', 'apply', '--template-id', need(state.reference, 'the template reference'), '--template-args', JSON.stringify(state.options), ...features, '--workspace-folder', workspace, '--log-level', 'info'],
+      { logFile: log, timeoutMs: 120_000 },
+    );
+    if (!ok(result)) throw failure('devcontainer templates apply failed', result, log);
+    for (const required of ['.devcontainer/devcontainer.json', DEV_TEST_SCRIPT]) {
+      if (!fs.existsSync(path.join(workspace, required))) throw new StepFailure(`the applied workspace has no ${required}`, log);
+    }
+    const leftovers = findPlaceholderLeftovers(workspace);
+    if (leftovers.length) throw new StepFailure(`placeholders left unsubstituted after apply:\n${leftovers.join('\n')}`, log);
+    return outcome(`options ${JSON.stringify(state.options)} into ${workspace}`, log);
+  },
+};
+
+/**
+ * Reads where the dev container's Dockerfile really is (build.dockerfile and build.context, or the compose
+ * dev service's build), which base images it and the compose services need, and makes them available.
+ */
+const baseImages: TemplateStep = {
+  id: 'base-images',
+  title: 'make the base images available',
+  run: async (state) => {
+    const { context, workspace } = state;
+    const config = readDevcontainerConfig(workspace);
+    const configDir = path.join(workspace, '.devcontainer');
+    const args = getPath(config, ['build', 'args']);
+    let build = {
+      dockerfile: path.resolve(configDir, stringAt(config, ['build', 'dockerfile']) ?? 'Dockerfile'),
+      context: path.resolve(configDir, stringAt(config, ['build', 'context']) ?? '.'),
+      args: isRecord(args) ? Object.fromEntries(Object.entries(args).map(([k, v]) => [k, scalarText(v) ?? ''])) : {},
+    };
+    const serviceImages: string[] = [];
+    if (config.dockerComposeFile !== undefined) {
+      const composed = (state.composed = readComposedProject(workspace, config, await composeTool(context.compose), context.index));
+      const dev = composed.services.find((s) => s.name === composed.devService);
+      if (!dev?.build) throw new StepFailure(`compose service "${composed.devService}" (devcontainer.json "service") has no build section in ${composed.files.join(', ')}`);
+      build = { dockerfile: path.resolve(dev.build.contextDir, dev.build.dockerfile), context: dev.build.contextDir, args: dev.build.args };
+      // The other services' images (the database): pulled, or stood in for, like the base images.
+      serviceImages.push(...composed.services.flatMap((s) => (s.image && !s.build ? [s.image] : [])));
+    } else if (!isRecord(config.build)) {
+      throw new StepFailure(`${path.join(configDir, 'devcontainer.json')}: the dev container has no "build" section, so there is no Dockerfile with an app target to test\nfix: build the dev container from the template's Dockerfile ("build": {"dockerfile": "../Dockerfile", "target": "development"})`);
+    }
+    if (!fs.existsSync(build.dockerfile)) throw new StepFailure(`the Dockerfile ${build.dockerfile} named by devcontainer.json does not exist in the applied workspace`);
+    state.build = build;
+    const model = parseDockerfile(fs.readFileSync(build.dockerfile, 'utf8'));
+    const images = [...new Set([...externalBaseImages(model, build.args), ...serviceImages])];
+    const appRoot = appChain(model)?.[0];
+    state.app.baseImage = expandedFrom(model, build.args).find((e) => e.stage === appRoot)?.image;
+    await baseImagesOrSkip(context.engine, context.log, images);
+    const standIns = [];
+    for (const image of images) if (await isStandIn(context.engine, image)) standIns.push(image);
+    return standIns.length ? `${images.join(', ')} (stand-in built from Debian packages: ${standIns.join(', ')})` : images.join(', ');
+  },
+};
+
+function findPlaceholderLeftovers(dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    if (fs.readFileSync(file, 'utf8').includes('${templateOption:')) found.push(path.relative(dir, file));
+  }
+  return found;
+}
+
+export const SETUP_STEPS: readonly TemplateStep[] = [lint, publish, apply, baseImages];

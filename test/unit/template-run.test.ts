@@ -1,0 +1,176 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { engineLog } from '../../src/engine/log';
+import { discoverTargets, type TargetRef } from '../../src/pack';
+import { runOutcome, type TemplateRun } from '../../src/testing/steps';
+import type { TemplateTestContext } from '../../src/testing/template-run';
+import { devImagePrefix } from '../../src/testing/template-steps/dev';
+import { TEMPLATE_STEPS, testTemplate } from '../../src/testing/template-test';
+import { PACKAGE_ROOT } from '../../src/version';
+import { applyTemplate, FakeEngine, type FakeRule } from './fake-engine';
+
+/**
+ * The steps of a template run, against a fake engine: their decisions (what is recorded, when a step fails,
+ * what the clean-up removes) without Docker. That the pipeline really works is the e2e tests' job.
+ */
+describe('a template run over the engine seam (fake engine)', () => {
+  let server: http.Server;
+  let port: number;
+  let root: string;
+  let template: TargetRef;
+
+  before(async () => {
+    // The "published" app port: a real server, so the HTTP, load and read-only checks have something to ask.
+    server = http.createServer((_request, response) => response.end('{"app":"fake"}'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as { port: number }).port;
+    const found = discoverTargets([path.join(PACKAGE_ROOT, 'templates', 'flask-gunicorn')], PACKAGE_ROOT);
+    assert.ok(found.ok);
+    template = found.targets[0];
+  });
+  after(() => {
+    server.close();
+    server.closeAllConnections();
+  });
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'stagepack-fake-run-'));
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  function contextFor(engine: FakeEngine, extra: Partial<TemplateTestContext> = {}): TemplateTestContext {
+    const workDir = fs.mkdtempSync(path.join(root, 'flask-gunicorn-'));
+    return {
+      engine,
+      index: { pypi: true, buildOptions: [], containerEnv: {}, has: () => true, description: 'fake', close: async () => undefined },
+      registry: { host: 'localhost:1', port: 1, stop: async () => undefined },
+      log: engineLog(() => undefined),
+      write: () => undefined,
+      workDir,
+      logDir: path.join(root, 'logs'),
+      appDir: path.join(PACKAGE_ROOT, 'test', 'fixtures', 'apps', 'flask'),
+      keep: false,
+      compose: () => Promise.reject(new Error('no compose in this test')),
+      healthTimeoutMs: 5000,
+      stopBoundMs: 3000,
+      namespace: 'test/templates',
+      published: new Map(),
+      ...extra,
+    };
+  }
+
+  const statuses = (run: TemplateRun) => Object.fromEntries(run.steps.map((s) => [s.id, s.status]));
+
+  /** Everything the fake engine handed out was removed, by id, and the run's folder is gone. */
+  function assertNothingLeft(engine: FakeEngine, context: TemplateTestContext) {
+    for (const kind of ['container', 'image'] as const) {
+      const left = [...engine.created[kind]].filter((id) => !engine.removed[kind].has(id));
+      assert.deepEqual(left, [], `${kind}s left behind`);
+    }
+    assert.equal(fs.existsSync(context.workDir), false, 'the work folder was left behind');
+  }
+
+  it('passes every step on a healthy engine, and removes exactly what it created', async function () {
+    this.timeout(30_000);
+    const engine = new FakeEngine(port);
+    const context = contextFor(engine);
+    const run = await testTemplate(template, context);
+    assert.equal(runOutcome(run), 'pass', JSON.stringify(run.steps.filter((s) => s.status !== 'pass'), null, 1));
+    assert.equal(statuses(run)['app-worker-tmp'], 'skip');
+    assert.deepEqual(run.steps.map((s) => s.id), [...TEMPLATE_STEPS.filter((s) => s.id !== 'dev-feature' && s.id !== 'app-database').map((s) => s.id), 'cleanup']);
+    assertNothingLeft(engine, context);
+    // Removal goes by the recorded ids only, never by a filter or a name.
+    for (const call of [...engine.find('docker', 'rm'), ...engine.find('docker', 'rmi')]) {
+      assert.ok(call.args.every((a) => a.startsWith('-') || a === 'rm' || a === 'rmi' || /^(sha256:)?[0-9a-f]{12,64}$/.test(a)), call.args.join(' '));
+    }
+  });
+
+  it('builds the app from the Dockerfile and context devcontainer.json names, wherever they are', async function () {
+    this.timeout(30_000);
+    // A project whose Dockerfile lives in docker/ (lint allows any build.dockerfile).
+    let workspace = '';
+    const applyElsewhere: FakeRule = (call) => {
+      if (call.tool !== 'devcontainer' || call.args[1] !== 'apply') return undefined;
+      workspace = call.args[call.args.indexOf('--workspace-folder') + 1];
+      applyTemplate(template.absDir, workspace, JSON.parse(call.args[call.args.indexOf('--template-args') + 1]) as Record<string, string>);
+      fs.mkdirSync(path.join(workspace, 'docker'));
+      fs.renameSync(path.join(workspace, 'Dockerfile'), path.join(workspace, 'docker', 'Dockerfile'));
+      const config = path.join(workspace, '.devcontainer', 'devcontainer.json');
+      fs.writeFileSync(config, fs.readFileSync(config, 'utf8').replace('"../Dockerfile"', '"../docker/Dockerfile"'));
+      return { stdout: '' };
+    };
+    const engine = new FakeEngine(port, [applyElsewhere]);
+    const context = contextFor(engine);
+    const run = await testTemplate(template, context);
+    assert.equal(runOutcome(run), 'pass', JSON.stringify(run.steps.filter((s) => s.status === 'fail'), null, 1));
+    const build = engine.find('docker', 'build')[0];
+    assert.equal(build.args[build.args.indexOf('--file') + 1], path.join(workspace, 'docker', 'Dockerfile'));
+    assert.equal(build.args.at(-1), workspace, 'the context is the workspace (build.context "..")');
+    assert.ok(build.args.includes('PYTHON_VERSION=3.11'), 'the build args of devcontainer.json are passed');
+    assertNothingLeft(engine, context);
+  });
+
+  for (const step of TEMPLATE_STEPS.filter((s) => s.id !== 'dev-feature' && s.id !== 'app-database')) {
+    it(`an unexpected error after "${step.id}" fails that step with its message and still removes everything`, async function () {
+      this.timeout(30_000);
+      const engine = new FakeEngine(port);
+      const context = contextFor(engine, { injectFault: step.id });
+      const run = await testTemplate(template, context);
+      const failed = run.steps.find((s) => s.status === 'fail');
+      assert.equal(failed?.id, step.id);
+      assert.match(failed?.detail ?? '', /^unexpected error: fault injected after step /);
+      assert.equal(run.steps.at(-1)?.id, 'cleanup');
+      assert.equal(run.steps.at(-1)?.status, 'pass', run.steps.at(-1)?.detail);
+      assertNothingLeft(engine, context);
+    });
+  }
+
+  it('records and removes the dev container of a failed `devcontainer up`', async () => {
+    const failingUp: FakeRule = (call, fake) => {
+      if (call.tool !== 'devcontainer' || call.args[0] !== 'up') return undefined;
+      const container = fake.newId('container');
+      return { code: 1, stdout: `${JSON.stringify({ outcome: 'error', message: 'postCreateCommand failed', containerId: container })}\n`, stderr: 'pipenv: no index' };
+    };
+    const engine = new FakeEngine(port, [failingUp]);
+    const context = contextFor(engine);
+    const run = await testTemplate(template, context);
+    assert.equal(statuses(run)['dev-up'], 'fail');
+    assert.match(run.steps.find((s) => s.id === 'dev-up')?.detail ?? '', /^devcontainer up failed \(exit code 1\)/);
+    assert.equal(statuses(run)['app-build'], 'skip');
+    assertNothingLeft(engine, context);
+  });
+
+  it('records the app image from the iidfile even when the build then fails', async () => {
+    const failingBuild: FakeRule = (call, fake) => {
+      if (call.tool !== 'docker' || call.args[0] !== 'build') return undefined;
+      fs.writeFileSync(call.args[call.args.indexOf('--iidfile') + 1], fake.newId('image'));
+      return { code: 1, stderr: 'ERROR: failed to export image' };
+    };
+    const engine = new FakeEngine(port, [failingBuild]);
+    const context = contextFor(engine);
+    const run = await testTemplate(template, context);
+    assert.equal(statuses(run)['app-build'], 'fail');
+    assertNothingLeft(engine, context);
+  });
+
+  it('fails the secret scan when docker save yields an archive it cannot read', async () => {
+    const brokenSave: FakeRule = (call) => {
+      if (call.tool !== 'docker' || call.args[0] !== 'save') return undefined;
+      call.options.stdoutTo?.end(Buffer.from('this is not a tar archive at all'.repeat(40)));
+      return { stdout: '' };
+    };
+    const engine = new FakeEngine(port, [brokenSave]);
+    const context = contextFor(engine);
+    const run = await testTemplate(template, context);
+    assert.equal(statuses(run)['app-secrets'], 'fail');
+    assert.match(run.steps.find((s) => s.id === 'app-secrets')?.detail ?? '', /could not (read everything|be searched)/);
+    assertNothingLeft(engine, context);
+  });
+
+  it('names the CLI\'s image for a workspace from its path, as the Dev Containers CLI does', () => {
+    assert.match(devImagePrefix('/tmp/stagepack-test-x/flask-gunicorn-AbC123'), /^vsc-flask-gunicorn-abc123-[0-9a-f]{64}$/);
+    assert.notEqual(devImagePrefix('/tmp/a/flask-gunicorn-1'), devImagePrefix('/tmp/b/flask-gunicorn-1'), 'two runs with one folder name get two names');
+  });
+});
