@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { JSONPath } from 'jsonc-parser';
-import { parseCompose, type ComposeModel, type ComposeService } from './compose';
+import { parseCompose, type ComposeModel, type ComposeService } from './compose-file';
 import { parseDockerfile, substituteDockerfile, type DockerfileModel } from './dockerfile';
 import { getPath, isRecord, parseJsonc, type JsoncDocument } from './jsonc';
 import { LineIndex } from './text-position';

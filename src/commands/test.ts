@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EngineError, engineLog } from '../engine';
-import { ensureCompose, type Compose } from '../engine/compose';
+import { ensureCompose, type Compose } from '../engine/compose-program';
 import { ensureBaseImages } from '../engine/base-images';
 import { bridgeAddress, preflightBridgeIndex } from '../engine/bridge';
 import { ensureDocker } from '../engine/docker';

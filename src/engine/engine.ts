@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { devcontainerCli } from '../devcontainer-cli';
 import { run, type RunOptions, type RunResult } from '../proc';
-import type { Compose } from './compose';
+import type { Compose } from './compose-program';
 
 /**
  * The one seam between stagepack and the container engine: every docker, compose and Dev Containers CLI

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseCompose, type ComposeService } from '../compose';
-import type { Compose } from '../engine/compose';
+import { parseCompose, type ComposeService } from '../compose-file';
+import type { Compose } from '../engine/compose-program';
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/log';
 import type { PackageIndex } from '../engine/package-index';

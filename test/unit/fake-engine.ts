@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tar from 'tar-stream';
-import type { Compose } from '../../src/engine/compose';
+import type { Compose } from '../../src/engine/compose-program';
 import type { Engine } from '../../src/engine/engine';
 import type { RunOptions, RunResult } from '../../src/proc';
 import { PACKAGE_ROOT } from '../../src/version';

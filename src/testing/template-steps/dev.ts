@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lastJsonLine } from '../../devcontainer-cli';
-import { composeCliArgs } from '../../engine/compose';
+import { composeCliArgs } from '../../engine/compose-program';
 import type { Engine } from '../../engine/engine';
 import { getPath, scalarText } from '../../jsonc';
 import { ok } from '../../proc';
