@@ -74,9 +74,9 @@ export interface RecorderOptions {
   /** Where an unexpected error's stack is written (the message alone goes into the step's detail). */
   logDir?: string;
   /**
-   * Test-only fault injection (STAGEPACK_TEST_FAULT=<step id>): once that step's body has done its work, a
-   * plain Error is thrown, as a bug or an engine fault would, to prove that the run still records a failed
-   * step and removes what it created.
+   * Test-only fault injection (STAGEPACK_TEST_FAULT=<step id>[,<step id>...]): once a listed step's body has
+   * done its work, a plain Error is thrown, as a bug or an engine fault would, to prove that the run still
+   * records a failed step and removes what it created. A run stops at the first listed step it reaches.
    */
   injectFaultAfter?: string;
 }
@@ -113,13 +113,14 @@ export class StepRecorder {
     const started = Date.now();
     this.write(`  ${this.label}  ${title} ...\n`);
     let record: StepRecord;
+    const inject = (this.options.injectFaultAfter ?? '').split(',').includes(id);
     const injected = () => new Error(`fault injected after step ${id} (STAGEPACK_TEST_FAULT)`);
     try {
       const outcome = await body().catch((error: unknown) => {
         // A step that skipped has done its work too.
-        throw this.options.injectFaultAfter === id && error instanceof StepSkip ? injected() : error;
+        throw inject && error instanceof StepSkip ? injected() : error;
       });
-      if (this.options.injectFaultAfter === id) throw injected();
+      if (inject) throw injected();
       const { detail, logFile } = typeof outcome === 'string' ? { detail: outcome, logFile: undefined } : outcome;
       record = { id, title, status: 'pass', durationMs: Date.now() - started, detail, logFile };
     } catch (error) {
