@@ -230,9 +230,15 @@ export async function findInImage(engine: Engine, image: string, needle: string)
   const pipe = new PassThrough();
   const scanned = scanImageArchive(pipe, needle).then(
     (scan) => ({ scan }),
-    (error: Error) => ({ error }),
+    (error: Error) => {
+      // The parser gave up: drain the rest, or docker save would block on a full pipe until its timeout.
+      pipe.resume();
+      return { error };
+    },
   );
   const saved = await engine.docker(['save', image], { stdoutTo: pipe, timeoutMs: 600_000 });
+  // A docker that never started wrote nothing and never ended the pipe.
+  if (!pipe.writableEnded) pipe.end();
   const outcome = await scanned;
   if (!ok(saved)) throw new StepFailure(`docker save failed, so the layers could not be searched: ${tail(saved, 3)}\nfix: check the engine's log and free space, then rerun`);
   if ('error' in outcome) throw new StepFailure(`the saved image is not a readable tar archive (${outcome.error.message}), so the layers could not be searched\nfix: check the engine's log; rerun the test`);

@@ -29,10 +29,12 @@ describe('stagepack test on Ctrl-C (end to end)', function () {
     let stderr = '';
     let signalled = false;
     let runningAtSignal: Awaited<ReturnType<typeof inventory>> | undefined;
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => (stdout += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
+    child.stderr.on('data', (chunk: string) => {
+      stderr += chunk;
       // The app container has just started and is being polled for health; the dev container is up too.
       if (!signalled && /ok {3}run the app image/.test(stderr)) {
         signalled = true;
