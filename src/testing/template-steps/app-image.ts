@@ -18,7 +18,6 @@ function canaryOptions(state: TemplateRunState, dockerfile: string): string[] {
   const secretFile = path.join(context.workDir, 'canary.secret');
   fs.writeFileSync(secretFile, `${canary.value}\n`, { mode: 0o600 });
   const options = [...context.index.buildOptions, '--secret', `id=stagepack-canary,src=${secretFile}`];
-  canary.channels.splice(0, canary.channels.length, 'a BuildKit secret');
   const pipIndex = options.findIndex((o) => o.startsWith('id=pip.conf,src='));
   if (pipIndex >= 0) {
     const withCredential = path.join(context.workDir, 'pip-canary.conf');

@@ -32,14 +32,14 @@ const devUp: TemplateStep = {
     // Recorded before anything is judged: a failed `up` may still have made containers and images.
     if (project) await recordComposeProject(engine, project.name, ledger);
     ledger.record('image', ...builtImageIds(`${result.stdout}\n${result.stderr}`));
-    const result_ = lastJsonLine(result.stdout);
-    const containerId = result_?.containerId;
+    const summary = lastJsonLine(result.stdout);
+    const containerId = summary?.containerId;
     if (typeof containerId === 'string') ledger.record('container', containerId);
     await recordDevImages(engine, workspace, typeof containerId === 'string' ? containerId : undefined, ledger);
-    if (!ok(result) || result_?.outcome !== 'success' || typeof containerId !== 'string') throw failure('devcontainer up failed', result, log);
+    if (!ok(result) || summary?.outcome !== 'success' || typeof containerId !== 'string') throw failure('devcontainer up failed', result, log);
     const image = (await engine.docker(['inspect', '--format', '{{.Image}}', containerId])).stdout.trim();
     state.dev = { container: containerId, image };
-    return outcome(`container ${containerId.slice(0, 12)} as ${String(result_.remoteUser)} in ${String(result_.remoteWorkspaceFolder)}`, log);
+    return outcome(`container ${containerId.slice(0, 12)} as ${String(summary.remoteUser)} in ${String(summary.remoteWorkspaceFolder)}`, log);
   },
 };
 
