@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as tar from 'tar-stream';
 import type { Compose } from '../../src/engine/compose-program';
 import type { Engine } from '../../src/engine/engine';
 import type { RunOptions, RunResult } from '../../src/proc';
 import { PACKAGE_ROOT } from '../../src/version';
+import { tarOf } from './tar-of';
 
 /**
  * A stand-in for the engine seam in unit tests: it answers docker, compose and devcontainer calls from a
@@ -183,13 +183,4 @@ function cleanImageArchive(): Promise<Buffer> {
     'manifest.json': JSON.stringify([{ Config: 'cfg.json', Layers: ['l1/layer.tar', 'l2/layer.tar'] }]),
   }))();
   return archive;
-}
-
-async function tarOf(files: Record<string, string | Buffer>): Promise<Buffer> {
-  const pack = tar.pack();
-  for (const [name, content] of Object.entries(files)) pack.entry({ name }, content);
-  pack.finalize();
-  const chunks: Buffer[] = [];
-  for await (const chunk of pack) chunks.push(Buffer.from(chunk as Uint8Array));
-  return Buffer.concat(chunks);
 }

@@ -4,9 +4,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
-import * as tar from 'tar-stream';
 import { NeedleSearch, scanImageArchive, sniffFormat } from '../../src/testing/image-scan';
 import { PACKAGE_ROOT } from '../../src/version';
+import { tarOf } from './tar-of';
 
 /**
  * Synthetic `docker save` archives of both layouts, built in memory: the canary must be found wherever a
@@ -18,14 +18,7 @@ const ZSTD_CANARY = 'stagepack-canary-zstd-fixture-0123456789';
 const ZSTD_LAYER = fs.readFileSync(path.join(PACKAGE_ROOT, 'test', 'fixtures', 'image-scan', 'layer-with-canary.tar.zst'));
 
 /** A layer: a ustar archive of the given files. */
-async function layer(files: Record<string, string | Buffer>): Promise<Buffer> {
-  const pack = tar.pack();
-  for (const [name, content] of Object.entries(files)) pack.entry({ name }, content);
-  pack.finalize();
-  const chunks: Buffer[] = [];
-  for await (const chunk of pack) chunks.push(Buffer.from(chunk as Uint8Array));
-  return Buffer.concat(chunks);
-}
+const layer = tarOf;
 
 /** The archive itself, entries in the order given (docker writes manifest.json last in the classic layout). */
 async function archive(entries: [string, Buffer | string][]): Promise<Readable> {
