@@ -46,6 +46,8 @@ export function sniffFormat(head: Buffer): Format {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528) return 'zstd';
   if (head.length >= 262 && head.subarray(257, 262).toString('latin1') === 'ustar') return 'tar';
+  // An empty layer is an empty tar: its end-of-archive blocks of zeros only (docker's well-known 1,024 bytes).
+  if (head.length >= 512 && head.every((byte) => byte === 0)) return 'tar';
   const first = head.subarray(0, 64).toString('utf8').trimStart()[0];
   if (first === '{' || first === '[') return 'json';
   return 'other';

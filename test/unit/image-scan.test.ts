@@ -67,6 +67,7 @@ describe('the secret scan of docker save archives', () => {
     assert.equal(sniffFormat(zlib.gzipSync('x')), 'gzip');
     assert.equal(sniffFormat(ZSTD_LAYER), 'zstd');
     assert.equal(sniffFormat(await base()), 'tar');
+    assert.equal(sniffFormat(Buffer.alloc(1024)), 'tar', "docker's empty layer");
     assert.equal(sniffFormat(Buffer.from('  {"a":1}')), 'json');
     assert.equal(sniffFormat(Buffer.from('BZh91AY&SY')), 'other');
   });
