@@ -158,6 +158,7 @@ export async function testFeature(feature: TargetRef, context: FeatureTestContex
 
     await recorder.step('base-images', 'make the base images available', async () => {
       await baseImagesOrSkip(context.engine, context.log, images);
+      for (const image of images) ledger.protect((await context.engine.docker(['image', 'inspect', '--format', '{{.Id}}', image])).stdout);
       return images.join(', ');
     });
 

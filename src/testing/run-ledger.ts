@@ -14,10 +14,27 @@ const ORDER: readonly ResourceKind[] = ['container', 'image', 'network', 'volume
 
 export class RunLedger {
   private readonly items = new Map<ResourceKind, string[]>(ORDER.map((kind) => [kind, []]));
+  /** Images that were there before the run (its base images): never recorded, whatever a build printed. */
+  private readonly protectedImages = new Set<string>();
 
   record(kind: ResourceKind, ...ids: readonly string[]): void {
     const list = this.items.get(kind) ?? [];
-    for (const id of ids.map((i) => i.trim()).filter(Boolean)) if (!list.includes(id)) list.push(id);
+    for (const id of ids.map((i) => i.trim()).filter(Boolean)) {
+      if (kind === 'image' && this.protectedImages.has(id)) continue;
+      if (!list.includes(id)) list.push(id);
+    }
+  }
+
+  /**
+   * A build whose result equals an existing image (a fully cached one) names that image's id: the base
+   * images a run uses are protected so that no such id is ever removed.
+   */
+  protect(...imageIds: readonly string[]): void {
+    for (const id of imageIds.map((i) => i.trim()).filter(Boolean)) {
+      this.protectedImages.add(id);
+      const images = this.items.get('image') ?? [];
+      if (images.includes(id)) this.items.set('image', images.filter((i) => i !== id));
+    }
   }
 
   list(kind: ResourceKind): readonly string[] {

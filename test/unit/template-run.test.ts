@@ -169,6 +169,21 @@ describe('a template run over the engine seam (fake engine)', () => {
     assertNothingLeft(engine, context);
   });
 
+  it('never removes a base image, even when a cached build prints its id', async () => {
+    const base = `sha256:${'b'.repeat(64)}`;
+    const rules: FakeRule[] = [
+      (call) => (call.tool === 'docker' && call.args[0] === 'image' && call.args.includes('{{.Id}}') ? { stdout: `${base}\n` } : undefined),
+      (call, fake) => {
+        if (call.tool !== 'devcontainer' || call.args[0] !== 'up') return undefined;
+        return { stdout: `${JSON.stringify({ outcome: 'success', containerId: fake.newId('container'), remoteUser: 'dev', remoteWorkspaceFolder: '/w' })}\n`, stderr: `#9 writing image ${base} done\n` };
+      },
+    ];
+    const engine = new FakeEngine(port, rules);
+    const run = await testTemplate(template, contextFor(engine));
+    assert.equal(runOutcome(run), 'pass', JSON.stringify(run.steps.filter((s) => s.status === 'fail'), null, 1));
+    assert.ok(!engine.removed.image.has(base), 'the base image was removed');
+  });
+
   it('names the CLI\'s image for a workspace from its path, as the Dev Containers CLI does', () => {
     assert.match(devImagePrefix('/tmp/stagepack-test-x/flask-gunicorn-AbC123'), /^vsc-flask-gunicorn-abc123-[0-9a-f]{64}$/);
     assert.notEqual(devImagePrefix('/tmp/a/flask-gunicorn-1'), devImagePrefix('/tmp/b/flask-gunicorn-1'), 'two runs with one folder name get two names');

@@ -108,6 +108,7 @@ const baseImages: TemplateStep = {
     const appRoot = appChain(model)?.[0];
     state.app.baseImage = expandedFrom(model, build.args).find((e) => e.stage === appRoot)?.image;
     await baseImagesOrSkip(context.engine, context.log, images);
+    for (const image of images) state.ledger.protect((await context.engine.docker(['image', 'inspect', '--format', '{{.Id}}', image])).stdout);
     const standIns = [];
     for (const image of images) if (await isStandIn(context.engine, image)) standIns.push(image);
     return standIns.length ? `${images.join(', ')} (stand-in built from Debian packages: ${standIns.join(', ')})` : images.join(', ');
