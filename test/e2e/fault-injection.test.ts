@@ -51,7 +51,10 @@ describe('stagepack test removes what it created when a phase throws (end to end
       const code = await main(['node', 'stagepack', 'test', ...fault.args], io);
       assert.equal(code, 1, io.out());
       for (const line of fault.failed) assert.match(io.out(), line);
-      assert.match(io.err(), /FAIL [^\n]*: unexpected error: fault injected after step [\w-]+ \(STAGEPACK_TEST_FAULT\)\n\s+fix: this is a fault of stagepack or the engine/);
+      // Each run failed because of the injected fault, after the step had done its work, not for another reason.
+      const injected = io.err().match(/FAIL [^\n]*: unexpected error: fault injected after step [\w-]+ \(STAGEPACK_TEST_FAULT\)\n\s+fix: this is a fault of stagepack or the engine/g) ?? [];
+      assert.equal(injected.length, fault.failed.length, io.err());
+      assert.doesNotMatch(io.err(), /FAIL (?![^\n]*unexpected error: fault injected)/, 'a step failed for another reason');
       assert.doesNotMatch(io.err(), /\n\s+at .+\(.+:\d+:\d+\)/, 'a stack trace was printed');
       const cleanups = io.err().match(/ok {3}remove what the test created/g) ?? [];
       assert.equal(cleanups.length, fault.failed.length, `every run cleaned up:\n${io.err()}`);
