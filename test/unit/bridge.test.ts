@@ -1,5 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { bridgeAddressFrom, bridgeInterface, defaultGatewayFromRoute, indexProbeVerdict, inIpv4Subnet, parseIpAddr } from '../../src/engine/bridge';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { bridgeAddressFrom, bridgeInterface, defaultGatewayFromRoute, indexProbeVerdict, inIpv4Subnet, parseIpAddr, preflightBridgeIndex } from '../../src/engine/bridge';
+import type { EngineError } from '../../src/engine/log';
+import { FakeEngine, type FakeRule } from './fake-engine';
 
 describe('the Docker bridge address', () => {
   it('uses the IPAM gateway when the engine reports one', () => {
@@ -59,5 +64,42 @@ describe('the Docker bridge address', () => {
     assert.equal(indexProbeVerdict('status 404 links 0\n').ok, false);
     assert.deepEqual(indexProbeVerdict('error URLError <urlopen error [Errno 111] Connection refused>\n'), { ok: false, detail: 'URLError <urlopen error [Errno 111] Connection refused>' });
     assert.equal(indexProbeVerdict('').ok, false);
+  });
+});
+
+describe('the preflight of the index on the bridge', () => {
+  const log = { lines: [] as string[], step(message: string) { this.lines.push(message); } };
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagepack-preflight-'));
+  after(() => fs.rmSync(workDir, { recursive: true, force: true }));
+  const local = { pypi: false, bridgeUrl: 'http://172.17.0.1:4000' };
+
+  it('does nothing when builds install from PyPI itself', async () => {
+    const engine = new FakeEngine(0);
+    await preflightBridgeIndex(engine, log, { pypi: true }, { why: 'irrelevant' }, 'python:3.11-slim-bookworm', workDir);
+    assert.equal(engine.calls.length, 0);
+  });
+
+  it('stops before any build when no bridge address was found, saying why and what to set', async () => {
+    await assert.rejects(
+      preflightBridgeIndex(new FakeEngine(0), log, { pypi: false }, { why: 'the bridge network reports no gateway' }, 'img', workDir),
+      (error: EngineError) => /no address of this host on the bridge was found: the bridge network reports no gateway/.test(error.message) && /STAGEPACK_BRIDGE_ADDRESS/.test(error.hint),
+    );
+  });
+
+  it('stops when a container cannot fetch /simple/ from there, naming the URL; removes the probe by id', async () => {
+    const refused: FakeRule = (call) => (call.args[0] === 'run' ? { code: 0, stdout: 'error URLError <urlopen error [Errno 111] Connection refused>\n' } : undefined);
+    const engine = new FakeEngine(0, [refused]);
+    await assert.rejects(
+      preflightBridgeIndex(engine, log, local, { address: '172.17.0.1', how: 'test' }, 'img', workDir),
+      (error: EngineError) => /cannot use the package index at http:\/\/172\.17\.0\.1:4000\/0\/simple\/: URLError .*Connection refused/.test(error.message) && /port 4000/.test(error.hint),
+    );
+    const run = engine.find('docker', 'run')[0];
+    assert.ok(run.args.includes('--network') && run.args.includes('bridge') && run.args.at(-1) === 'http://172.17.0.1:4000/0/simple/');
+  });
+
+  it('passes on an index page with links, and says so', async () => {
+    const served: FakeRule = (call) => (call.args[0] === 'run' ? { stdout: 'status 200 links 842\n' } : undefined);
+    await preflightBridgeIndex(new FakeEngine(0, [served]), log, local, { address: '172.17.0.1', how: 'the address of the bridge interface docker0' }, 'img', workDir);
+    assert.match(log.lines.at(-1) ?? '', /reaches the index at http:\/\/172\.17\.0\.1:4000\/0\/simple\/ \(the address of the bridge interface docker0\): HTTP 200 with 842 project link\(s\)/);
   });
 });
