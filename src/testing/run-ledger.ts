@@ -98,8 +98,24 @@ export class RunLedger {
     const failed: [string, string][] = [];
     for (const id of ids) {
       const result = await engine.docker([...args, id], { timeoutMs: 120_000 });
-      if (!ok(result) && !gone(`${result.stdout}\n${result.stderr}`)) failed.push([id, tail(result, 2)]);
+      const answer = `${result.stdout}\n${result.stderr}`;
+      if (ok(result) || gone(answer)) continue;
+      // Someone else is already removing it (the Dev Containers CLI's own clean-up of `features test`
+      // can still be at it when the CLI exits): it counts as removed once it is gone.
+      if (/removal of container .* is already in progress/.test(answer) && (await goneWithin(engine, id, 60_000))) continue;
+      failed.push([id, tail(result, 2)]);
     }
     return failed;
   }
+}
+
+/** Polls until docker no longer knows the object, up to `ms`. */
+async function goneWithin(engine: Engine, id: string, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const inspected = await engine.docker(['inspect', '--format', '{{.Id}}', id], { timeoutMs: 30_000 });
+    if (!ok(inspected) && /No such (object|container)/i.test(inspected.stderr)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return false;
 }
