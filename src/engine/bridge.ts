@@ -131,13 +131,19 @@ export const INDEX_PROBE_SCRIPT = [
   '    r = urllib.request.urlopen(sys.argv[1], timeout=10)',
   '    body = r.read(65536)',
   '    print("status", r.status, "links", body.count(b"<a "))',
+  '    print("url", r.geturl())',
   'except Exception as e:',
   '    print("error", type(e).__name__, e)',
 ].join('\n');
 
-/** Pure: whether the probe's output proves a usable simple index. */
-export function indexProbeVerdict(output: string): { ok: boolean; detail: string } {
+/**
+ * Pure: whether the probe's output proves a usable simple index at `url` itself (urllib follows redirects:
+ * an answer from elsewhere proves nothing about this address).
+ */
+export function indexProbeVerdict(output: string, url?: string): { ok: boolean; detail: string } {
   const answer = /^status (\d+) links (\d+)$/m.exec(output);
+  const final = /^url (\S+)$/m.exec(output)?.[1];
+  if (answer && url && final && final !== url) return { ok: false, detail: `redirected to ${final}; only an answer from ${url} itself proves that address works` };
   if (answer && answer[1] === '200' && Number(answer[2]) > 0) return { ok: true, detail: `HTTP 200 with ${answer[2]} project link(s)` };
   if (answer) return { ok: false, detail: `HTTP ${answer[1]} with ${answer[2]} project link(s), not an index page` };
   const error = /^error (.*)$/m.exec(output);
@@ -151,7 +157,7 @@ export function indexProbeVerdict(output: string): { ok: boolean; detail: string
  */
 export async function probeIndexFromBridge(engine: Engine, url: string, image: string, workDir: string): Promise<string> {
   const result = await throwawayContainer(engine, workDir, ['--entrypoint', 'python3', image, '-c', INDEX_PROBE_SCRIPT, url]);
-  const verdict = indexProbeVerdict(result.stdout);
+  const verdict = indexProbeVerdict(result.stdout, url);
   if (!verdict.ok) {
     const { hostname, port } = new URL(url);
     throw new EngineError(

@@ -64,6 +64,9 @@ describe('the Docker bridge address', () => {
     assert.equal(indexProbeVerdict('status 404 links 0\n').ok, false);
     assert.deepEqual(indexProbeVerdict('error URLError <urlopen error [Errno 111] Connection refused>\n'), { ok: false, detail: 'URLError <urlopen error [Errno 111] Connection refused>' });
     assert.equal(indexProbeVerdict('').ok, false);
+    const url = 'http://172.17.0.1:4000/0/simple/';
+    assert.equal(indexProbeVerdict(`status 200 links 842\nurl ${url}\n`, url).ok, true);
+    assert.deepEqual(indexProbeVerdict('status 200 links 9\nurl http://pypi.example/simple/\n', url), { ok: false, detail: 'redirected to http://pypi.example/simple/; only an answer from http://172.17.0.1:4000/0/simple/ itself proves that address works' });
   });
 });
 
