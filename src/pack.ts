@@ -69,46 +69,112 @@ export interface LoadedTemplate extends LoadedTarget {
 
 export type DiscoveryResult =
   | { ok: true; targets: TargetRef[] }
-  | { ok: false; message: string };
+  | { ok: false; message: string; fix?: string };
 
 /**
- * Resolves command-line paths into templates and features. A path is a pack root (holding `templates/`
- * and/or `features/`), a template folder or a feature folder.
+ * Where a pack keeps its templates and features. Two layouts are read, detected from what is on disk:
+ * - `stagepack`: `templates/<id>/` and `features/<id>/`, with feature tests in `test/<id>/` (this repository);
+ * - `src`: `src/<id>/` holding templates or features (each folder's metadata file says which), with tests in
+ *   `test/<id>/`: the layout of devcontainers/templates, devcontainers/features and template-starter, the
+ *   most common one in the ecosystem.
+ * A `src/` folder itself (a "collection folder", what `devcontainer templates publish` takes) is read as the
+ * `src` layout of its parent.
+ */
+export interface PackLayout {
+  style: 'stagepack' | 'src';
+  root: string;
+  /** Folders whose sub-folders are templates or features; `kind` unset: each sub-folder's metadata decides. */
+  collections: { dir: string; kind?: TargetKind }[];
+  /** Where `test/<feature id>/` folders live. */
+  testsDir: string;
+}
+
+export function packLayout(dir: string): PackLayout | undefined {
+  const own = [['templates', 'template'], ['features', 'feature']] as const;
+  const present = own.filter(([sub]) => isDirectory(path.join(dir, sub)));
+  if (present.length) return { style: 'stagepack', root: dir, collections: present.map(([sub, kind]) => ({ dir: path.join(dir, sub), kind })), testsDir: path.join(dir, 'test') };
+  const src = path.join(dir, 'src');
+  if (isCollection(src)) return { style: 'src', root: dir, collections: [{ dir: src }], testsDir: path.join(dir, 'test') };
+  if (isCollection(dir)) return { style: 'src', root: path.dirname(dir), collections: [{ dir }], testsDir: path.join(path.dirname(dir), 'test') };
+  return undefined;
+}
+
+/** A folder with at least one sub-folder holding a template or feature metadata file. */
+function isCollection(dir: string): boolean {
+  return subfolders(dir).some((name) => classify(path.join(dir, name)) !== undefined);
+}
+
+function subfolders(dir: string): string[] {
+  try {
+    return fs
+      .readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+      .map((e) => e.name)
+      .sort((a, b) => a.localeCompare(b));
+  } catch {
+    return [];
+  }
+}
+
+/** The templates and features of a layout, in folder order. */
+export function layoutTargets(layout: PackLayout, cwd: string): TargetRef[] {
+  const found: TargetRef[] = [];
+  for (const collection of layout.collections) {
+    const names = subfolders(collection.dir);
+    const kinds = names.map((name) => collection.kind ?? classify(path.join(collection.dir, name)));
+    // In a `src/` collection a folder without metadata takes the collection's kind when it has only one, so
+    // `metadata-required` can say what is missing; in a mixed one its kind cannot be known.
+    const only = new Set(kinds.filter((k) => k !== undefined));
+    names.forEach((name, i) => {
+      const kind = kinds[i] ?? (only.size === 1 ? [...only][0] : undefined);
+      if (kind) found.push(ref(kind, path.join(collection.dir, name), cwd));
+    });
+  }
+  return found;
+}
+
+const LAYOUT_FIX = 'give a pack root (templates/<id>/ and features/<id>/, or src/<id>/ as in devcontainers/templates), a collection folder (src/), or one template or feature folder';
+
+/**
+ * Resolves command-line paths into templates and features. A path is a pack root of either layout, a
+ * collection folder, a template folder or a feature folder. The same folder given twice is linted once.
  */
 export function discoverTargets(inputs: readonly string[], cwd: string): DiscoveryResult {
   const targets: TargetRef[] = [];
+  const seen = new Set<string>();
+  const add = (t: TargetRef) => {
+    if (seen.has(t.absDir)) return;
+    seen.add(t.absDir);
+    targets.push(t);
+  };
   for (const input of inputs.length ? inputs : ['.']) {
     const absDir = path.resolve(cwd, input);
     let stat: fs.Stats;
     try {
       stat = fs.statSync(absDir);
     } catch {
-      return { ok: false, message: `${input}: no such file or directory` };
+      return { ok: false, message: `${input}: no such file or directory`, fix: LAYOUT_FIX };
     }
-    if (!stat.isDirectory()) return { ok: false, message: `${input}: not a folder (give a pack root, a template folder or a feature folder)` };
+    if (!stat.isDirectory()) return { ok: false, message: `${input}: not a folder`, fix: LAYOUT_FIX };
     const own = classify(absDir);
     if (own) {
-      targets.push(ref(own, absDir, cwd));
+      add(ref(own, absDir, cwd));
       continue;
     }
-    const found: TargetRef[] = [];
-    for (const [sub, kind] of [['templates', 'template'], ['features', 'feature']] as const) {
-      const root = path.join(absDir, sub);
-      if (!isDirectory(root)) continue;
-      for (const entry of fs.readdirSync(root, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-        if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
-        // A folder under templates/ without metadata is still a template the author meant to write:
-        // load it so `metadata-required` can say what is missing.
-        found.push(ref(kind, path.join(root, entry.name), cwd));
-      }
-    }
-    if (!found.length && !isDirectory(path.join(absDir, 'templates')) && !isDirectory(path.join(absDir, 'features'))) {
+    const layout = packLayout(absDir);
+    if (!layout) {
       return {
         ok: false,
-        message: `${input}: not a pack root (no templates/ or features/), nor a template (${TEMPLATE_METADATA}) or feature (${FEATURE_METADATA}) folder`,
+        message: `${input}: not a pack root (no templates/, features/ or src/<id>/ with a ${TEMPLATE_METADATA} or ${FEATURE_METADATA}), nor a template or feature folder`,
+        fix: LAYOUT_FIX,
       };
     }
-    targets.push(...found);
+    const found = layoutTargets(layout, cwd);
+    if (!found.length) {
+      const where = layout.collections.map((c) => `${path.relative(cwd, c.dir) || '.'}/`).join(' and ');
+      return { ok: false, message: `${where} ${layout.collections.length > 1 ? 'have' : 'has'} no template or feature folder`, fix: `add one (a folder with ${TEMPLATE_METADATA} or ${FEATURE_METADATA}), or point at another pack` };
+    }
+    found.forEach(add);
   }
   return { ok: true, targets };
 }

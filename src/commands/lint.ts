@@ -19,13 +19,23 @@ export interface LintInput {
 
 export async function lintCommand(input: LintInput, io: Io): Promise<ExitCode> {
   if (input.listRules) {
+    if (input.format === 'sarif') {
+      io.stderr('stagepack lint: --list-rules prints text or json, not sarif (SARIF lists the rules with its results)\nfix: stagepack lint --list-rules --format json\n');
+      return EXIT.usage;
+    }
+    if (input.format === 'json') {
+      const list = rules.map((r) => ({ id: r.id, group: r.meta.group, severity: r.meta.severity, appliesTo: r.meta.appliesTo, description: r.meta.description }));
+      io.stdout(`${JSON.stringify(list, null, 2)}\n`);
+      return EXIT.ok;
+    }
     const width = Math.max(...rules.map((r) => r.id.length));
-    for (const rule of rules) io.stdout(`${rule.id.padEnd(width)}  ${rule.meta.severity.padEnd(7)}  ${rule.meta.description}\n`);
+    const groupWidth = Math.max(...rules.map((r) => r.meta.group.length));
+    for (const rule of rules) io.stdout(`${rule.id.padEnd(width)}  ${rule.meta.group.padEnd(groupWidth)}  ${rule.meta.severity.padEnd(7)}  ${rule.meta.description}\n`);
     return EXIT.ok;
   }
   const discovery = discoverTargets(input.paths, io.cwd);
   if (!discovery.ok) {
-    io.stderr(`stagepack lint: ${discovery.message}\n`);
+    io.stderr(`stagepack lint: ${discovery.message}\n${discovery.fix ? `fix: ${discovery.fix}\n` : ''}`);
     return EXIT.usage;
   }
   let diagnostics;
@@ -52,7 +62,6 @@ export async function lintCommand(input: LintInput, io: Io): Promise<ExitCode> {
       toolVersion: VERSION,
     }),
   );
-  if (input.format === 'text' && discovery.targets.length === 0) io.stderr('stagepack lint: no templates or features found\n');
   const counts = countBySeverity(diagnostics);
   if (counts.error > 0) return EXIT.problems;
   if (input.maxWarnings !== undefined && counts.warning > input.maxWarnings) {

@@ -41,11 +41,7 @@ export interface PublishedItem {
 export async function publishCommand(input: PublishInput, io: Io): Promise<ExitCode> {
   const discovery = discoverTargets([input.packPath], io.cwd);
   if (!discovery.ok) {
-    io.stderr(`stagepack publish: ${discovery.message}\n`);
-    return EXIT.usage;
-  }
-  if (!discovery.targets.length) {
-    io.stderr(`stagepack publish: ${input.packPath} holds no templates or features\n`);
+    io.stderr(`stagepack publish: ${discovery.message}\n${discovery.fix ? `fix: ${discovery.fix}\n` : ''}`);
     return EXIT.usage;
   }
   const featuresNamespace = input.featuresNamespace ?? defaultFeaturesNamespace(input.namespace);

@@ -12,7 +12,7 @@ import { EXIT, type ExitCode, type Io } from '../io';
 import { getPath, scalarText } from '../jsonc';
 import { ConfigError, configFor } from '../lint/config';
 import { rules } from '../lint/rules';
-import { discoverTargets, loadTarget, templateOptions, type TargetRef } from '../pack';
+import { discoverTargets, layoutTargets, loadTarget, packLayout, templateOptions, type TargetRef } from '../pack';
 import { stopLiveProcesses } from '../proc';
 import { junitXml, runLabel, runOutcome, summaryTable, type TemplateRun } from '../testing/steps';
 import { optionVariants } from '../template-options';
@@ -144,7 +144,7 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
           workDir,
           logDir: path.join(logRoot, `feature-${feature.folderName}`),
           keep: input.keep,
-          testsRoot: path.join(resolved.packRoot, 'test'),
+          testsRoot: resolved.testsDir,
           indexEnv: runIndex.containerEnv,
           index: { pypi: runIndex.pypi, has: (name) => runIndex.has(name) },
           injectFault: io.env.STAGEPACK_TEST_FAULT || undefined,
@@ -155,7 +155,7 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
       if (!host || interrupted) continue;
       const label = runLabel({ template: host.folderName, variant: `+${feature.folderName}` });
       io.stderr(`\n${label}: testing ${host.displayDir} with the feature ${feature.displayDir} applied\n`);
-      const featureTests = path.join(resolved.packRoot, 'test', feature.folderName);
+      const featureTests = path.join(resolved.testsDir, feature.folderName);
       const options = scenarioOptions(featureTests, feature.folderName);
       const withTemplate = path.join(featureTests, FEATURE_WITH_TEMPLATE_SCRIPT);
       runs.push(await testTemplate(host, contextFor(host, label, {
@@ -200,30 +200,31 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
   return failed.length ? EXIT.problems : EXIT.ok;
 }
 
-type Resolution = { ok: true; templates: TargetRef[]; features: TargetRef[]; packRoot: string } | { ok: false; message: string };
+type Resolution = { ok: true; templates: TargetRef[]; features: TargetRef[]; packRoot: string; testsDir: string } | { ok: false; message: string };
 
 /**
- * Arguments are template or feature ids in the pack (the working directory's templates/ and features/ when
- * it is a pack, else stagepack's own) or paths to their folders. No argument: everything in that pack.
+ * Arguments are template or feature ids in the pack (the working directory's, of either layout, when it is
+ * a pack, else stagepack's own) or paths to their folders. No argument: everything in that pack.
  */
 export function resolveTemplates(args: readonly string[], cwd: string): Resolution {
-  const packRoot = fs.existsSync(path.join(cwd, 'templates')) ? cwd : PACKAGE_ROOT;
+  const layout = packLayout(cwd) ?? packLayout(PACKAGE_ROOT);
+  const packRoot = layout?.root ?? PACKAGE_ROOT;
   const inputs = args.length ? args : [packRoot];
   const templates: TargetRef[] = [];
   const features: TargetRef[] = [];
+  const inPack = layout ? layoutTargets(layout, cwd) : [];
   for (const arg of inputs) {
-    const byId = ['templates', 'features'].map((kind) => path.join(packRoot, kind, arg)).find((dir) => /^[\w.-]+$/.test(arg) && fs.existsSync(dir));
+    const byId = /^[\w.-]+$/.test(arg) ? inPack.find((t) => t.folderName === arg)?.absDir : undefined;
     const isId = byId !== undefined && !fs.existsSync(path.resolve(cwd, arg, 'devcontainer-template.json')) && !fs.existsSync(path.resolve(cwd, arg, 'devcontainer-feature.json'));
     const discovery = discoverTargets([isId && byId ? byId : arg], cwd);
     if (!discovery.ok) {
-      const rel = (kind: string) => path.relative(cwd, path.join(packRoot, kind)) || '.';
-      return { ok: false, message: `${arg}: neither a template or feature id in ${rel('templates')}/ or ${rel('features')}/ nor a template or feature folder` };
+      const where = layout?.collections.map((c) => `${path.relative(cwd, c.dir) || '.'}/`).join(' or ') ?? 'this pack';
+      return { ok: false, message: `${arg}: neither a template or feature id in ${where} nor a template or feature folder` };
     }
-    if (!discovery.targets.length) return { ok: false, message: `${arg}: holds no templates or features` };
-    templates.push(...discovery.targets.filter((t) => t.kind === 'template'));
-    features.push(...discovery.targets.filter((t) => t.kind === 'feature'));
+    templates.push(...discovery.targets.filter((t) => t.kind === 'template' && !templates.some((s) => s.absDir === t.absDir)));
+    features.push(...discovery.targets.filter((t) => t.kind === 'feature' && !features.some((s) => s.absDir === t.absDir)));
   }
-  return { ok: true, templates, features, packRoot };
+  return { ok: true, templates, features, packRoot, testsDir: layout?.testsDir ?? path.join(packRoot, 'test') };
 }
 
 function packTemplates(packRoot: string): TargetRef[] {

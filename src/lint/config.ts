@@ -2,12 +2,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SEVERITIES, type RuleSetting } from '../diagnostics';
 import { getPath, isRecord, parseJsonc, positionOf, valuePositionOf } from '../jsonc';
+import { RULE_GROUPS, type RuleGroup } from './rule';
 
 /**
  * `stagepack.json` at the root of a pack (or any folder above a template or feature: the nearest wins) sets
  * rule severities for everything below it:
  *
  *     { "lint": { "rules": { "app-healthcheck": "warning", "pip-cache": "off" } } }
+ *     { "lint": { "groups": { "shared-base": "off" } } }     (a collection that does not follow our convention)
  *
  * A config that cannot be read is an error of the command (exit 2) that names the file, line and column.
  */
@@ -16,6 +18,8 @@ export const CONFIG_FILE = 'stagepack.json';
 export interface LintConfig {
   file?: string;
   rules: Record<string, RuleSetting>;
+  /** Rule groups switched off (`"lint": {"groups": {"shared-base": "off"}}`); the spec group cannot be. */
+  groupsOff?: RuleGroup[];
   /** Per-template bounds for `stagepack test` (checks can be tuned, never turned off). */
   testBounds?: Record<string, TestBounds>;
 }
@@ -55,8 +59,9 @@ export function readConfig(file: string, knownRules: ReadonlySet<string>): LintC
   const where = (p: { line: number; column: number }) => `${path.relative(process.cwd(), file) || file}:${p.line}:${p.column}`;
   if (doc.errors.length) throw new ConfigError(`${where(doc.errors[0].position)}: ${CONFIG_FILE} is not valid JSON (${doc.errors[0].code})`);
   const testBounds = readTestBounds(doc, where);
+  const groupsOff = readGroups(doc, where);
   const rules = getPath(doc.value, ['lint', 'rules']);
-  if (rules === undefined) return { file, rules: {}, testBounds };
+  if (rules === undefined) return { file, rules: {}, testBounds, groupsOff };
   if (!isRecord(rules)) throw new ConfigError(`${where(positionOf(doc, ['lint', 'rules']))}: "lint.rules" must be an object of rule id -> ${[...SEVERITIES, 'off'].join('|')}`);
   const settings: Record<string, RuleSetting> = {};
   for (const [id, value] of Object.entries(rules)) {
@@ -66,7 +71,21 @@ export function readConfig(file: string, knownRules: ReadonlySet<string>): LintC
     }
     settings[id] = value as RuleSetting;
   }
-  return { file, rules: settings, testBounds };
+  return { file, rules: settings, testBounds, groupsOff };
+}
+
+function readGroups(doc: ReturnType<typeof parseJsonc>, where: (p: { line: number; column: number }) => string): RuleGroup[] {
+  const groups = getPath(doc.value, ['lint', 'groups']);
+  if (groups === undefined) return [];
+  if (!isRecord(groups)) throw new ConfigError(`${where(positionOf(doc, ['lint', 'groups']))}: "lint.groups" must be an object such as {"shared-base": "off"}`);
+  const off: RuleGroup[] = [];
+  for (const [name, value] of Object.entries(groups)) {
+    if (name === 'spec') throw new ConfigError(`${where(positionOf(doc, ['lint', 'groups', name]))}: the spec group cannot be turned off (turn single rules off under "lint.rules")`);
+    if (name !== 'shared-base') throw new ConfigError(`${where(positionOf(doc, ['lint', 'groups', name]))}: no rule group is named "${name}" (groups: ${Object.keys(RULE_GROUPS).join(', ')})`);
+    if (value !== 'off' && value !== 'on') throw new ConfigError(`${where(valuePositionOf(doc, ['lint', 'groups', name]))}: "${name}" must be "on" or "off", not ${JSON.stringify(value)}`);
+    if (value === 'off') off.push(name);
+  }
+  return off;
 }
 
 function readTestBounds(doc: ReturnType<typeof parseJsonc>, where: (p: { line: number; column: number }) => string): Record<string, TestBounds> {

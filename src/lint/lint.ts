@@ -5,7 +5,7 @@ import { NOT_APPLIED } from './applied-files';
 import * as os from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { ConfigError, configFor, type LintConfig } from './config';
-import { isTemplate, type Rule } from './rule';
+import { isTemplate, SHARED_BASE_PREFIX, type Rule } from './rule';
 import { rules as allRules } from './rules';
 import suppressionComments from './rules/suppression-comments';
 import { parseSuppressions, type Suppression } from './suppressions';
@@ -27,7 +27,7 @@ export function lintTargets(targets: readonly TargetRef[], rules: readonly Rule[
 }
 
 export function lintLoaded(target: LoadedTarget, rules: readonly Rule[] = allRules, config: LintConfig = { rules: {} }): Diagnostic[] {
-  const applicable = rules.filter((r) => r.meta.appliesTo.includes(target.kind) && config.rules[r.id] !== 'off');
+  const applicable = rules.filter((r) => r.meta.appliesTo.includes(target.kind) && config.rules[r.id] !== 'off' && !config.groupsOff?.includes(r.meta.group));
   const found: Diagnostic[] = [];
   const source = isTemplate(target) ? applicable.filter((r) => r.meta.scope === 'source') : applicable;
   for (const rule of source) runRule(rule, target, found);
@@ -82,7 +82,7 @@ function diagnostic(rule: Rule, messageId: string, data: MessageData | undefined
     ruleId: rule.id,
     severity: rule.meta.severity,
     messageId,
-    message: formatMessage(rule.meta.messages[messageId], data),
+    message: (rule.meta.group === 'shared-base' ? SHARED_BASE_PREFIX : '') + formatMessage(rule.meta.messages[messageId], data),
     file,
     ...(position ? { line: position.line, column: position.column } : {}),
   };
@@ -104,7 +104,7 @@ function applyPolicy(target: LoadedTarget, found: Diagnostic[], rules: readonly 
       if (!s.reason) kept.push(diagnostic(suppressionComments, 'missingReason', { ids }, s.file.displayPath, s.position));
       for (const id of s.ruleIds.filter((i) => !known.has(i))) kept.push(diagnostic(suppressionComments, 'unknownRule', { id }, s.file.displayPath, s.position));
       // Only judged "unused" when every rule it names ran: a rule turned off or not run suppresses nothing.
-      const allRan = s.ruleIds.every((id) => rules.some((r) => r.id === id) && config.rules[id] !== 'off');
+      const allRan = s.ruleIds.every((id) => rules.some((r) => r.id === id && !config.groupsOff?.includes(r.meta.group)) && config.rules[id] !== 'off');
       if (!s.used && allRan && s.ruleIds.length) kept.push(diagnostic(suppressionComments, 'unused', { ids, line: s.from }, s.file.displayPath, s.position));
     }
   }

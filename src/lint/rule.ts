@@ -12,6 +12,8 @@ export interface RuleMeta<MessageIds extends string> {
   /** Why the rule exists: what breaks, for whom, and the spec or CLI behaviour behind it (docs/rules.md). */
   rationale: string;
   severity: Severity;
+  /** `spec`: the Dev Containers spec and what the CLI and Docker really do; `shared-base`: our convention. */
+  group: RuleGroup;
   appliesTo: readonly TargetKind[];
   /**
    * `source`: the rule reads the template as written (placeholders, file kinds, metadata).
@@ -21,6 +23,22 @@ export interface RuleMeta<MessageIds extends string> {
   scope: 'source' | 'applied';
   messages: Record<MessageIds, string>;
 }
+
+/**
+ * Rules come in two groups. The spec group is always on: an error there is a file the spec, the Dev
+ * Containers CLI or Docker will not treat as the author meant. The shared-base group is stagepack's own
+ * convention (one `base` stage that a `development` dev container and an `app` production image both build
+ * on, and the Python practices of our pack); a collection that does not follow it turns the group off with
+ * `"lint": {"groups": {"shared-base": "off"}}` in stagepack.json.
+ */
+export const RULE_GROUPS = {
+  spec: 'the Dev Containers spec, and what the Dev Containers CLI and Docker really do',
+  'shared-base': "stagepack's shared-base convention (one base stage for the dev container and the production image)",
+} as const;
+export type RuleGroup = keyof typeof RULE_GROUPS;
+
+/** How a shared-base diagnostic introduces itself, so nobody mistakes our convention for the spec. */
+export const SHARED_BASE_PREFIX = "stagepack's shared-base convention: ";
 
 export interface Report<MessageIds extends string> {
   messageId: MessageIds;

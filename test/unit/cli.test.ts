@@ -23,6 +23,7 @@ const cases: [name: string, args: string[]][] = [
   ['lint-template-json', ['lint', 'templates/flask-gunicorn', '--format', 'json']],
   ['lint-pack-text', ['lint']],
   ['lint-list-rules', ['lint', '--list-rules']],
+  ['lint-list-rules-json', ['lint', '--list-rules', '--format', 'json']],
   ['lint-missing-path', ['lint', 'no/such/folder']],
   ['lint-not-a-pack', ['lint', 'src']],
   ['lint-unknown-format', ['lint', '--format', 'xml']],

@@ -9,11 +9,12 @@ export default defineRule({
     rationale:
       'In shell form Docker runs `/bin/sh -c "..."`: the shell is PID 1 and does not pass SIGTERM on, so `docker stop` waits its full timeout and then kills the server mid-request. Exec form makes the server PID 1 (or puts an init such as tini in front).',
     severity: 'error',
+    group: 'shared-base',
     scope: 'applied',
     appliesTo: ['template'],
     messages: {
       shellForm: '{{keyword}} is in shell form, so /bin/sh is PID 1 and swallows SIGTERM. Write it as a JSON array: {{keyword}} {{suggestion}}.',
-      missing: 'The app stage has no CMD or ENTRYPOINT of its own or inherited from the Dockerfile. Add `CMD ["gunicorn", ...]` in exec form.',
+      missing: 'The app stage has no CMD or ENTRYPOINT of its own or inherited from the Dockerfile. Add `CMD ["<server>", "<arg>", ...]` in exec form.',
     },
   },
   check(target, context) {

@@ -11,6 +11,7 @@ export default defineRule({
     rationale:
       'Without a HEALTHCHECK Docker (and stagepack test) cannot tell a started server from a ready one. The common `curl -f` fails on slim and distroless images, which have no curl: the container is then reported unhealthy forever although the app is fine. Python\'s urllib is always there.',
     severity: 'error',
+    group: 'shared-base',
     scope: 'applied',
     appliesTo: ['template'],
     messages: {

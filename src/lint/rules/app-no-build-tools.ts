@@ -14,6 +14,7 @@ export default defineRule({
     rationale:
       'A compiler in production is an attacker\'s toolchain and hundreds of megabytes of image. Compile in the builder stage and copy out only the result; runtime libraries (libpq5) go in the app stage, their headers (libpq-dev) never.',
     severity: 'error',
+    group: 'shared-base',
     scope: 'applied',
     appliesTo: ['template'],
     messages: {

@@ -11,6 +11,7 @@ export default defineRule({
     rationale:
       'A server running as root turns any remote code execution into root in the container, one kernel bug away from the host; Kubernetes\' runAsNonRoot refuses such images. The USER that takes effect is the last one along the app stage and its ancestors.',
     severity: 'error',
+    group: 'shared-base',
     scope: 'applied',
     appliesTo: ['template'],
     messages: {

@@ -8,6 +8,7 @@ export default defineRule({
     rationale:
       'An `apt-get update` in an earlier layer is cached forever, so a later install reads stale lists and fails or installs old versions. Without -y the build aborts at the prompt; without --no-install-recommends images grow by tens of megabytes; lists left in /var/lib/apt/lists add ~20 MB to the layer unless removed in the same RUN or kept in a cache mount.',
     severity: 'warning',
+    group: 'spec',
     scope: 'applied',
     appliesTo: ['template'],
     messages: {

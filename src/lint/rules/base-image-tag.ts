@@ -8,6 +8,7 @@ export default defineRule({
     rationale:
       'An untagged or `latest` base image changes under you: the same Dockerfile builds a different Python next month, and the dev container and production drift apart although both say `FROM base`. Pin at least the minor version and the Debian release (python:3.11-slim-bookworm).',
     severity: 'warning',
+    group: 'spec',
     scope: 'applied',
     appliesTo: ['template'],
     messages: {

@@ -1,40 +1,39 @@
+import * as path from 'node:path';
 import { valuePositionOf } from '../../jsonc';
 import { pathKind, resolveBuildPaths } from '../../pack';
 import { defineRule, isTemplate } from '../rule';
+import { shippedElsewhere } from './user-provided-files';
 
 export default defineRule({
   id: 'build-paths-resolve',
   meta: {
-    description: 'Point build.dockerfile and build.context at a file and folder inside the template.',
+    description: 'Point build.dockerfile at the Dockerfile the template ships, and build.context at a folder.',
     rationale:
-      '`build.dockerfile` and `build.context` are relative to the folder of devcontainer.json. A path that does not exist fails `devcontainer up`; a path that leaves the template folder works on the author\'s machine and breaks for every user, because only the template folder is published.',
+      '`build.dockerfile` and `build.context` are relative to the folder of devcontainer.json (devcontainer.json reference, "build.dockerfile"). When the template ships the Dockerfile under another path, the path is the author\'s slip and `devcontainer up` fails for every user; when the template ships none, it is the user\'s own (user-provided-files). A context that is a file fails the build.',
     severity: 'error',
+    group: 'spec',
     scope: 'applied',
     appliesTo: ['template'],
     messages: {
-      outside: '"{{field}}": "{{written}}" leaves the template folder; only the template is published, so users will not have it. Use a path inside the template (relative to .devcontainer/).',
-      missingDockerfile: '"build.dockerfile": "{{written}}" does not exist (resolved to {{relPath}}). Paths are relative to the folder of devcontainer.json: for a root Dockerfile write "../Dockerfile".',
-      missingContext: '"build.context": "{{written}}" is not a folder in the template (resolved to {{relPath}}). Use ".." for the workspace root.',
+      missingDockerfile: '"build.dockerfile": "{{written}}" does not exist (resolved to {{relPath}}), but the template ships {{shipped}}. Paths are relative to the folder of devcontainer.json: write "{{fixed}}".',
+      contextIsFile: '"build.context": "{{written}}" is a file of the template (resolved to {{relPath}}), not a folder. Use ".." for the workspace root.',
     },
   },
   check(target, context) {
     if (!isTemplate(target) || !target.devcontainer) return;
     const paths = resolveBuildPaths(target);
     if (!paths) return;
-    const doc = target.devcontainer.doc;
     const file = target.devcontainer;
-    for (const [entry, field] of [[paths.dockerfile, 'build.dockerfile'], [paths.context, 'build.context']] as const) {
-      const position = valuePositionOf(doc, entry.jsonPath);
-      if (entry.relPath === undefined) {
-        context.report({ messageId: 'outside', data: { field, written: entry.written }, file, position });
-        continue;
+    const { dockerfile, context: buildContext } = paths;
+    if (dockerfile.relPath !== undefined && pathKind(target, dockerfile.relPath) !== 'file') {
+      const shipped = shippedElsewhere(target, dockerfile.relPath);
+      if (shipped) {
+        const fixed = path.posix.relative(path.posix.dirname(file.relPath), shipped);
+        context.report({ messageId: 'missingDockerfile', data: { written: dockerfile.written, relPath: dockerfile.relPath || '.', shipped, fixed }, file, position: valuePositionOf(file.doc, dockerfile.jsonPath) });
       }
-      const kind = pathKind(target, entry.relPath);
-      if (entry === paths.dockerfile && kind !== 'file') {
-        context.report({ messageId: 'missingDockerfile', data: { written: entry.written, relPath: entry.relPath || '.' }, file, position });
-      } else if (entry === paths.context && kind !== 'folder') {
-        context.report({ messageId: 'missingContext', data: { written: entry.written, relPath: entry.relPath || '.' }, file, position });
-      }
+    }
+    if (buildContext.relPath !== undefined && pathKind(target, buildContext.relPath) === 'file') {
+      context.report({ messageId: 'contextIsFile', data: { written: buildContext.written, relPath: buildContext.relPath }, file, position: valuePositionOf(file.doc, buildContext.jsonPath) });
     }
   },
 });

@@ -9,6 +9,7 @@ export default defineRule({
     rationale:
       'BuildKit reads `--from=NAME` as a stage when one is called NAME and otherwise as an image to pull: a misspelt stage name becomes a pull of a Docker Hub image that does not exist (or, worse, one that does). A stage can only copy from a stage defined before it.',
     severity: 'error',
+    group: 'spec',
     scope: 'applied',
     appliesTo: ['template'],
     messages: {

@@ -12,6 +12,7 @@ export default defineRule({
     rationale:
       'Docker reuses a layer only while everything before it is unchanged. With `COPY . .` (or the source folder) ahead of `pip install`, every edit to the code reinstalls every dependency; with the lock file alone first, a source change rebuilds only the last layers.',
     severity: 'warning',
+    group: 'shared-base',
     scope: 'applied',
     appliesTo: ['template'],
     messages: {

@@ -7,6 +7,7 @@ export default defineRule({
     rationale:
       'A template is applied into a workspace; \"Reopen in Container\" and `devcontainer up` then look for `.devcontainer/devcontainer.json` (or `.devcontainer.json`). Without it the template gives the user nothing to open.',
     severity: 'error',
+    group: 'spec',
     scope: 'source',
     appliesTo: ['template'],
     messages: {

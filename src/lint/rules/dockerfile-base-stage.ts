@@ -8,11 +8,12 @@ export default defineRule({
     rationale:
       'The contract of every stagepack template: one `base` stage that the dev container and the production image both build on, so the laptop and production cannot drift.',
     severity: 'error',
+    group: 'shared-base',
     scope: 'applied',
     appliesTo: ['template'],
     messages: {
-      noDockerfile: '{{folder}} has no Dockerfile. Add one at the template root with the stages base, builder, development and app.',
-      missing: 'No stage is named "base" (stages: {{stages}}). Name the shared runtime stage: `FROM python:3.11-slim-bookworm AS base`.',
+      noDockerfile: '{{folder}} has no Dockerfile. Add one at the template root with a base stage that a development stage and an app stage both build on.',
+      missing: 'No stage is named "base" (stages: {{stages}}). Name the stage that the dev container and the production image share: `FROM <your runtime image> AS base`.',
     },
   },
   check(target, context) {

@@ -16,6 +16,7 @@ export default defineRule({
     rationale:
       'Everything in the build context is sent to the builder and can be copied into a layer by `COPY . .` or a careless pattern: a .env with production credentials, a .git with their history, a host virtual environment that breaks the image. The .dockerignore is the one place that stops it for every COPY.',
     severity: 'warning',
+    group: 'shared-base',
     scope: 'source',
     appliesTo: ['template'],
     messages: {

@@ -7,6 +7,7 @@ export default defineRule({
     rationale:
       'With two stages of the same name, `--target`, `FROM name` and `COPY --from=name` silently pick one of them (older builders the first, BuildKit refuses or takes the last); the dev container or production then builds from a stage its author did not mean.',
     severity: 'error',
+    group: 'spec',
     scope: 'applied',
     appliesTo: ['template'],
     messages: {

@@ -10,6 +10,7 @@ export default defineRule({
     rationale:
       'EXPOSE is what `docker run -P`, compose, platform tooling and stagepack test read to find the app; when it names another port than the server\'s bind, the container starts and nobody can reach it. A server bound to 127.0.0.1 (gunicorn\'s and uvicorn\'s default) is unreachable from outside the container however the port is published.',
     severity: 'error',
+    group: 'shared-base',
     scope: 'applied',
     appliesTo: ['template'],
     messages: {

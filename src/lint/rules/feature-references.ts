@@ -11,6 +11,7 @@ export default defineRule({
     rationale:
       'The CLI resolves dependsOn and installsAfter to published features (ghcr.io/devcontainers/features/common-utils); a bare id or a typo resolves to nothing, and the build fails on the user\'s machine or installs in the wrong order. A feature depending on itself makes the install order impossible.',
     severity: 'error',
+    group: 'spec',
     scope: 'source',
     appliesTo: ['feature'],
     messages: {

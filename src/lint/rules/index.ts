@@ -32,11 +32,13 @@ import optionIdFormat from './option-id-format';
 import optionalPathsMatch from './optional-paths-match';
 import pipCache from './pip-cache';
 import preferCopy from './prefer-copy';
+import sharedBaseTarget from './shared-base-target';
 import stagesDescendFromBase from './stages-descend-from-base';
 import suppressionComments from './suppression-comments';
 import templateOptionDeclared from './template-option-declared';
 import templateOptionUsed from './template-option-used';
 import textFilesOnly from './text-files-only';
+import userProvidedFiles from './user-provided-files';
 import workdirAbsolute from './workdir-absolute';
 import workspaceFolderMount from './workspace-folder-mount';
 
@@ -65,9 +67,11 @@ export const rules: readonly Rule[] = [
   featureReferences,
   devcontainerConfigPresent,
   buildPathsResolve,
+  userProvidedFiles,
   buildTargetExists,
   composeTargetExists,
   workspaceFolderMount,
+  sharedBaseTarget,
   dockerfileBaseStage,
   stagesDescendFromBase,
   duplicateStageName,

@@ -8,6 +8,7 @@ export default defineRule({
     rationale:
       'devcontainer.json, devcontainer-template.json and devcontainer-feature.json are JSON with comments. A syntax error makes the Dev Containers CLI refuse the file (or, for metadata, refuse to publish), so it is reported with the exact line and column the parser stopped at.',
     severity: 'error',
+    group: 'spec',
     scope: 'applied',
     appliesTo: ['template', 'feature'],
     messages: {

@@ -8,6 +8,7 @@ export default defineRule({
     rationale:
       'The spec requires a template\'s or feature\'s folder name to equal its id. Publishing a mismatch fails with an obscure missing-blob error (devcontainers/action#133), and `templates apply -t .../ID` finds nothing.',
     severity: 'error',
+    group: 'spec',
     scope: 'source',
     appliesTo: ['template', 'feature'],
     messages: {

@@ -12,6 +12,7 @@ export default defineRule({
     rationale:
       'devcontainer-template.json and devcontainer-feature.json are how the CLI, VS Code and Codespaces know an item: `devcontainer templates publish` and `features publish` refuse one without id, version and name, and the pickers show the name.',
     severity: 'error',
+    group: 'spec',
     scope: 'source',
     appliesTo: ['template', 'feature'],
     messages: {

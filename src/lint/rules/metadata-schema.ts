@@ -14,6 +14,7 @@ export default defineRule({
     rationale:
       'The CLI checks only id, version and name, and there is no official schema for templates (devcontainers/spec#349); a wrong option type, a list where a string belongs or a malformed id is published silently and breaks later, in a user\'s VS Code. The schemas are written from the spec.',
     severity: 'error',
+    group: 'spec',
     scope: 'source',
     appliesTo: ['template', 'feature'],
     messages: {

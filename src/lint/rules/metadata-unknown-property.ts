@@ -9,6 +9,7 @@ export default defineRule({
     rationale:
       'The CLI ignores unknown properties, so a typo ("keyword", "documentationUrl", "option") is published as if it were right and the setting it meant never takes effect.',
     severity: 'warning',
+    group: 'spec',
     scope: 'source',
     appliesTo: ['template', 'feature'],
     messages: {

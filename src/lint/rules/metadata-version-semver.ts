@@ -12,6 +12,7 @@ export default defineRule({
     rationale:
       'Publishing derives the tags `1`, `1.2`, `1.2.3` and `latest` from the version; anything but MAJOR.MINOR.PATCH gives wrong or no tags, and users pinning `:1` never see the release.',
     severity: 'error',
+    group: 'spec',
     scope: 'source',
     appliesTo: ['template', 'feature'],
     messages: {

@@ -8,6 +8,7 @@ export default defineRule({
     rationale:
       'Alpine uses musl instead of glibc: most wheels on PyPI are built for glibc (manylinux), so pip compiles C extensions from source (builds many times slower, and a compiler in the image), and musl\'s allocator makes many Python workloads slower. python:X-slim is small enough and runs the wheels as published.',
     severity: 'warning',
+    group: 'shared-base',
     scope: 'applied',
     appliesTo: ['template'],
     messages: {

@@ -12,6 +12,7 @@ export default defineRule({
     rationale:
       'ENV values are stored in the image config, and an ARG used by a RUN is recorded in the image history (`docker history --no-trunc` shows it): anyone who can pull the image can read the token. `RUN --mount=type=secret,id=...` makes it available to one command and stores it nowhere.',
     severity: 'error',
+    group: 'spec',
     scope: 'applied',
     appliesTo: ['template'],
     messages: {

@@ -7,6 +7,7 @@ export default defineRule({
     rationale:
       'A published template or feature must carry only regular files from its own folder. A symbolic link can point anywhere (`../../.ssh/id_rsa`); stagepack publish refuses to pack one, and lint says so first.',
     severity: 'error',
+    group: 'spec',
     scope: 'source',
     appliesTo: ['template', 'feature'],
     messages: {

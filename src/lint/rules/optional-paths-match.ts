@@ -8,6 +8,7 @@ export default defineRule({
     rationale:
       'optionalPaths lists what a user may leave out when applying (`--omit-paths`); an entry that matches nothing offers a choice that does nothing, usually because a file was renamed.',
     severity: 'warning',
+    group: 'spec',
     scope: 'source',
     appliesTo: ['template'],
     messages: {

@@ -9,6 +9,7 @@ export default defineRule({
     rationale:
       'pip keeps every downloaded wheel in ~/.cache/pip; in a RUN that cache becomes part of the layer (often 10-50% of a venv\'s size). A cache mount keeps it out of the image and reuses it between builds, which is better than --no-cache-dir (which only keeps it out). hadolint\'s DL3042 wrongly asks for --no-cache-dir even under a cache mount; this rule accepts both.',
     severity: 'warning',
+    group: 'shared-base',
     scope: 'applied',
     appliesTo: ['template'],
     messages: {

@@ -10,6 +10,7 @@ export default defineRule({
     rationale:
       'ADD also downloads URLs and unpacks local tar archives, silently: `ADD app.tar.gz /app` and `ADD . /app` look alike and do different things. COPY does one thing, which readers and reviewers can rely on.',
     severity: 'warning',
+    group: 'spec',
     scope: 'applied',
     appliesTo: ['template'],
     messages: {

@@ -11,6 +11,7 @@ export default defineRule({
     rationale:
       '`development` and `app` must both come from `base` (directly or through `builder`), or the dev container and production silently run on different systems, the drift this pack exists to prevent.',
     severity: 'error',
+    group: 'shared-base',
     scope: 'applied',
     appliesTo: ['template'],
     messages: {

@@ -12,6 +12,7 @@ export default defineRule({
     rationale:
       'A suppression is an exception someone will have to revisit; without the reason, nobody can tell whether it still holds. One naming an unknown rule, or suppressing nothing, hides nothing and only misleads.',
     severity: 'warning',
+    group: 'spec',
     scope: 'source',
     appliesTo: ['template', 'feature'],
     messages: {

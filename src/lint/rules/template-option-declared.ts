@@ -10,6 +10,7 @@ export default defineRule({
     rationale:
       '`devcontainer templates apply` replaces an undeclared `${templateOption:x}` with an empty string, without a word, and never replaces one whose name is not `\\w+` (a hyphen): either way the user gets a broken file.',
     severity: 'error',
+    group: 'spec',
     scope: 'source',
     appliesTo: ['template'],
     messages: {

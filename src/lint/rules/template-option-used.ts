@@ -11,6 +11,7 @@ export default defineRule({
     rationale:
       'An option no applied file uses is offered to every user in VS Code\'s template picker and then does nothing. README.md, NOTES.md and the metadata do not count: apply never copies them.',
     severity: 'warning',
+    group: 'spec',
     scope: 'source',
     appliesTo: ['template'],
     messages: {

@@ -8,6 +8,7 @@ export default defineRule({
     rationale:
       'Templates are applied by text substitution and features are shell scripts and JSON; a binary or huge file is almost always an accident (a build output, an archive, a virtual environment) that every user would download, and an unreadable file fails publishing halfway.',
     severity: 'error',
+    group: 'spec',
     scope: 'source',
     appliesTo: ['template', 'feature'],
     messages: {

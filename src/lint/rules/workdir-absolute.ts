@@ -8,6 +8,7 @@ export default defineRule({
     rationale:
       'A relative WORKDIR is resolved against the previous one, which depends on the base image and on every stage in between: moving a line or changing the base silently moves the app.',
     severity: 'warning',
+    group: 'spec',
     scope: 'applied',
     appliesTo: ['template'],
     messages: {

@@ -34,7 +34,7 @@ ruleTester(rule, {
         'devcontainer-template.json': JSON.stringify({ id: 'template', version: '1.0.0', name: 'x', options: { pythonVersion: { type: 'string', default: '3.11' }, port: { type: 'string', proposals: ['8000', '9000'], default: '8000' } } }),
         ...withAppTail(user, 'EXPOSE 8000', health, 'CMD ["gunicorn", "--bind", "0.0.0.0:${templateOption:port}", "app:app"]'),
       },
-      errors: [{ messageId: 'mismatch', file: 'Dockerfile', line: 12, column: 1, includes: 'With port="9000": EXPOSE 8000, but gunicorn listens on port 9000' }],
+      errors: [{ messageId: 'mismatch', file: 'Dockerfile', line: 12, column: 1, includes: 'With port="9000": stagepack\'s shared-base convention: EXPOSE 8000, but gunicorn listens on port 9000' }],
     },
   ],
 });
