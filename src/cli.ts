@@ -50,7 +50,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   program
     .command('publish')
     .description('Publish the pack\'s templates and features to an OCI registry with the Dev Containers CLI.')
-    .option('-r, --registry <host>', 'registry host[:port]; default: a local registry on localhost that stagepack starts')
+    .addOption(new Option('-r, --registry <host>', 'registry host[:port]; default: a local registry on localhost that stagepack starts').argParser(registryHost))
     .option('-n, --namespace <ns>', 'namespace for templates (features go to <ns>-features)', 'stagepack/templates')
     .option('--features-namespace <ns>', 'namespace for features (must differ from the templates namespace)')
     .argument('[path]', 'pack root', '.')
@@ -75,13 +75,21 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 }
 
 function count(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number, 0 or more');
-  return n;
+  // Number("") and Number(" ") are 0: only digits are a count.
+  if (!/^\d{1,9}$/.test(value)) throw new InvalidArgumentError('expected a whole number, 0 or more');
+  return Number(value);
+}
+
+/** A registry as `host[:port]` (a name, an IPv4 address or a bracketed IPv6 one), the port 1-65535. */
+function registryHost(value: string): string {
+  const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?)(?::(\d{1,5}))?$/.exec(value);
+  if (!match) throw new InvalidArgumentError('expected host[:port], such as localhost:5000 or registry.example.com');
+  if (match[2] !== undefined && (Number(match[2]) < 1 || Number(match[2]) > 65535)) throw new InvalidArgumentError(`the port ${match[2]} is not between 1 and 65535`);
+  return value;
 }
 
 function positiveNumber(value: string): number {
-  const n = Number(value);
+  const n = value.trim() === '' ? NaN : Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number of seconds');
   return n;
 }

@@ -1,5 +1,6 @@
 import type { Document } from 'yaml';
 import type { Position } from './diagnostics';
+import { setOwn } from './jsonc';
 
 /**
  * A Docker Compose file as far as templates need it: its services' build settings and volumes, with the
@@ -40,7 +41,11 @@ export function parseCompose(text: string): ComposeModel {
     const { line, col } = lines.linePos(offset ?? 0);
     return { line, column: col };
   };
-  const errors = doc.errors.map((e) => ({ message: e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''), position: at(e.pos[0]) }));
+  // The YAML parser recurses; it turns a stack overflow on absurd nesting into an error, which is named so.
+  const errors = doc.errors.map((e) => ({
+    message: /call stack/i.test(e.message) ? 'it nests more deeply than a parser can follow (thousands of levels); no compose file needs that, flatten it' : e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''),
+    position: at(e.pos[0]),
+  }));
   const services: ComposeService[] = [];
   const root = doc.contents;
   const servicesNode = isMap(root) ? root.get('services', true) : undefined;
@@ -89,11 +94,11 @@ export function parseCompose(text: string): ComposeModel {
   function buildArgs(node: unknown): Record<string, string> {
     const args: Record<string, string> = {};
     if (isMap(node)) {
-      for (const pair of node.items) if (isScalar(pair.key) && isScalar(pair.value) && pair.value.value !== null) args[String(pair.key.value)] = String(pair.value.value);
+      for (const pair of node.items) if (isScalar(pair.key) && isScalar(pair.value) && pair.value.value !== null) setOwn(args, String(pair.key.value), String(pair.value.value));
     } else if (isSeq(node)) {
       for (const item of node.items) {
         const match = isScalar(item) ? /^([^=]+)=(.*)$/.exec(String(item.value)) : null;
-        if (match) args[match[1]] = match[2];
+        if (match) setOwn(args, match[1], match[2]);
       }
     }
     return args;

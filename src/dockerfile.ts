@@ -1,5 +1,6 @@
 import { DockerfileParser, type Instruction as AstInstruction } from 'dockerfile-ast';
 import type { Position } from './diagnostics';
+import { own, setOwn } from './jsonc';
 import { applyOptions } from './template-options';
 
 /**
@@ -124,7 +125,7 @@ function flagOptions(value: string): Record<string, string> {
   if (!value.includes('=')) return options;
   for (const part of value.split(',')) {
     const [key, ...rest] = part.split('=');
-    options[key.trim()] = rest.join('=').trim();
+    setOwn(options, key.trim(), rest.join('=').trim());
   }
   return options;
 }
@@ -236,13 +237,13 @@ export function initialArgs(model: DockerfileModel): Property[] {
  */
 export function expandedFrom(model: DockerfileModel, buildArgs: Readonly<Record<string, string>> = {}): { stage: Stage; image: string }[] {
   const globals: Record<string, string> = {};
-  for (const arg of initialArgs(model)) globals[arg.name] = buildArgs[arg.name] ?? arg.value ?? '';
+  for (const arg of initialArgs(model)) setOwn(globals, arg.name, own(buildArgs, arg.name) ?? arg.value ?? '');
   return model.stages
     .filter((stage) => stage.parent === undefined)
     .map((stage) => ({
       stage,
       image: stage.from.replace(/\$\{(\w+)(?::-([^}]*))?}|\$(\w+)/g, (whole, braced?: string, fallback?: string, bare?: string) => {
-        const value = globals[braced ?? bare ?? ''];
+        const value = own(globals, braced ?? bare ?? '');
         return value !== undefined && value !== '' ? value : fallback ?? whole;
       }),
     }));

@@ -1,4 +1,4 @@
-import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type JSONPath, type Node, type ParseError } from 'jsonc-parser';
+import { createScanner, findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, SyntaxKind, type JSONPath, type Node, type ParseError } from 'jsonc-parser';
 import type { Position } from './diagnostics';
 import { LineIndex } from './text-position';
 
@@ -19,11 +19,26 @@ export interface JsoncError {
   position: Position;
 }
 
+/**
+ * Deeper than any devcontainer.json or metadata file needs (they nest a handful of levels). The parser, the
+ * value builder and the schema validator all recurse, so a file nested thousands of levels deep would
+ * overflow the stack; it is refused with an error at the bracket that goes too deep instead.
+ */
+export const MAX_JSON_DEPTH = 64;
+/** The error code of a document refused for its depth. */
+export const TOO_DEEP = 'NestedTooDeep';
+
 export function parseJsonc(text: string): JsoncDocument {
-  const raw: ParseError[] = [];
-  // devcontainer.json is JSONC: comments and trailing commas are allowed by the spec and by the CLI.
-  const tree = parseTree(text, raw, { allowTrailingComma: true, disallowComments: false });
   const lines = new LineIndex(text);
+  const tooDeep = nestingBeyond(text, MAX_JSON_DEPTH);
+  if (tooDeep !== undefined) {
+    return { text, lines, tree: undefined, value: undefined, errors: [{ code: TOO_DEEP, position: lines.positionAt(tooDeep) }] };
+  }
+  const raw: ParseError[] = [];
+  // devcontainer.json is JSONC: comments and trailing commas are allowed by the spec and by the CLI. A byte
+  // order mark is read as a space (same offsets), and reported by text-encoding rather than as a syntax error.
+  const parsed = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
+  const tree = parseTree(parsed, raw, { allowTrailingComma: true, disallowComments: false });
   return {
     text,
     lines,
@@ -31,6 +46,18 @@ export function parseJsonc(text: string): JsoncDocument {
     value: tree ? getNodeValue(tree) : undefined,
     errors: raw.map((e) => ({ code: printParseErrorCode(e.error), position: lines.positionAt(e.offset) })),
   };
+}
+
+/** The offset of the first bracket that opens level `limit + 1`, found by a linear scan (strings and comments skipped). */
+function nestingBeyond(text: string, limit: number): number | undefined {
+  const scanner = createScanner(text, false);
+  let depth = 0;
+  for (let token = scanner.scan(); token !== SyntaxKind.EOF; token = scanner.scan()) {
+    if (token === SyntaxKind.OpenBraceToken || token === SyntaxKind.OpenBracketToken) {
+      if (++depth > limit) return scanner.getTokenOffset();
+    } else if (token === SyntaxKind.CloseBraceToken || token === SyntaxKind.CloseBracketToken) depth = Math.max(0, depth - 1);
+  }
+  return undefined;
 }
 
 /**
@@ -65,6 +92,44 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
  */
 export function scalarText(value: unknown): string | undefined {
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+}
+
+/**
+ * Sets an own property whatever its name. `object[key] = value` with the key "__proto__" (an option, a
+ * build arg or a template id from a user's file) changes the object's prototype instead of adding a key.
+ */
+export function setOwn<T>(object: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** An own property's value, never one inherited from Object.prototype (`env["constructor"]`). */
+export function own<T>(object: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
+}
+
+/** Keys set twice in one object: the later one wins in every parser, and the earlier is silently lost. */
+export function duplicateKeys(doc: JsoncDocument): { key: string; path: JSONPath; position: Position; first: Position }[] {
+  const found: { key: string; path: JSONPath; position: Position; first: Position }[] = [];
+  const stack: { node: Node; path: JSONPath }[] = doc.tree ? [{ node: doc.tree, path: [] }] : [];
+  while (stack.length) {
+    const { node, path } = stack.pop()!;
+    if (node.type === 'object') {
+      const seen = new Map<string, Node>();
+      for (const property of node.children ?? []) {
+        const keyNode = property.children?.[0];
+        const valueNode = property.children?.[1];
+        if (!keyNode || typeof keyNode.value !== 'string') continue;
+        const key = keyNode.value;
+        const earlier = seen.get(key);
+        if (earlier) found.push({ key, path, position: doc.lines.positionAt(keyNode.offset), first: doc.lines.positionAt(earlier.offset) });
+        else seen.set(key, keyNode);
+        if (valueNode) stack.push({ node: valueNode, path: [...path, key] });
+      }
+    } else if (node.type === 'array') {
+      (node.children ?? []).forEach((child, i) => stack.push({ node: child, path: [...path, i] }));
+    }
+  }
+  return found.sort((a, b) => a.position.line - b.position.line || a.position.column - b.position.column);
 }
 
 /** Reads a nested property without casts: `getPath(config, ['build', 'target'])`. */

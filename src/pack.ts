@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { JSONPath } from 'jsonc-parser';
 import { parseCompose, type ComposeModel, type ComposeService } from './compose-file';
 import { parseDockerfile, substituteDockerfile, type DockerfileModel } from './dockerfile';
-import { getPath, isRecord, parseJsonc, type JsoncDocument } from './jsonc';
+import { getPath, isRecord, parseJsonc, setOwn, type JsoncDocument } from './jsonc';
 import { LineIndex } from './text-position';
 import { applyOptions, applyOptionsMapped, defaultOptionValues, type TemplateOptionSpec } from './template-options';
 import type { Position } from './diagnostics';
@@ -38,6 +38,8 @@ export interface SourceFile {
   relPath: string;
   text: string;
   lines: LineIndex;
+  /** What the bytes held besides text: a byte order mark, or bytes that are not UTF-8 (decoded as U+FFFD). */
+  encoding?: { bom?: boolean; invalidUtf8Offset?: number };
 }
 
 export interface JsoncFile extends SourceFile {
@@ -342,17 +344,49 @@ function walk(target: TargetRef, rel: string, files: SourceFile[], skipped: Skip
   }
 }
 
-function readText(absPath: string, displayPath: string, relPath: string): SourceFile | SkippedFile {
+/** Reads one text file safely (no FIFO blocks, size checked before reading); used for stagepack.json too. */
+export function readText(absPath: string, displayPath: string, relPath: string): SourceFile | SkippedFile {
+  let fd: number | undefined;
   try {
-    // Read first, measure after: one system call less per file, and template files are small.
-    const buffer = fs.readFileSync(absPath);
-    if (buffer.length > MAX_TEXT_FILE_BYTES) return { displayPath, relPath, reason: 'too-large', detail: `${buffer.length} bytes` };
-    if (buffer.includes(0)) return { displayPath, relPath, reason: 'binary' };
-    const text = buffer.toString('utf8');
-    return { displayPath, absPath, relPath, text, lines: new LineIndex(text) };
+    // O_NONBLOCK: a FIFO swapped in after the directory was listed must not block the open; fstat of the
+    // open file then says what it is, and its size is checked before a byte is read (a 1.5 GB file is not).
+    fd = fs.openSync(absPath, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) return { displayPath, relPath, reason: 'special' };
+    if (stat.size > MAX_TEXT_FILE_BYTES) return { displayPath, relPath, reason: 'too-large', detail: `${stat.size} bytes` };
+    const buffer = Buffer.alloc(stat.size);
+    let read = 0;
+    while (read < stat.size) {
+      const n = fs.readSync(fd, buffer, read, stat.size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    const bytes = buffer.subarray(0, read);
+    if (bytes.includes(0)) return { displayPath, relPath, reason: 'binary' };
+    const text = bytes.toString('utf8');
+    const encoding = encodingOf(bytes, text);
+    return { displayPath, absPath, relPath, text, lines: new LineIndex(text), ...(encoding ? { encoding } : {}) };
   } catch (error) {
     return { displayPath, relPath, reason: 'unreadable', detail: errorText(error) };
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+function encodingOf(bytes: Buffer, text: string): SourceFile['encoding'] {
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  let invalidUtf8Offset: number | undefined;
+  // Node decodes bad bytes as U+FFFD; only a text holding one can have had them (a real U+FFFD is rare).
+  if (text.includes('\ufffd')) {
+    try {
+      strictUtf8.decode(bytes);
+    } catch {
+      invalidUtf8Offset = text.indexOf('\ufffd');
+    }
+  }
+  return bom || invalidUtf8Offset !== undefined ? { ...(bom ? { bom } : {}), ...(invalidUtf8Offset !== undefined ? { invalidUtf8Offset } : {}) } : undefined;
 }
 
 /** Parsed JSONC by text: option variants leave metadata and most devcontainer.json files unchanged. */
@@ -390,7 +424,8 @@ export function templateOptions(template: LoadedTarget): Record<string, Template
   const options = getPath(template.metadata?.doc.value, ['options']);
   if (!isRecord(options)) return {};
   const result: Record<string, TemplateOptionSpec> = {};
-  for (const [name, spec] of Object.entries(options)) if (isRecord(spec)) result[name] = spec;
+  // setOwn: an option may be called "__proto__".
+  for (const [name, spec] of Object.entries(options)) if (isRecord(spec)) setOwn(result, name, spec);
   return result;
 }
 

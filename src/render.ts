@@ -45,13 +45,39 @@ function toJson(d: Diagnostic): Diagnostic {
 const ANSI = { red: '\u001b[31m', yellow: '\u001b[33m', cyan: '\u001b[36m', dim: '\u001b[2m', bold: '\u001b[1m', reset: '\u001b[0m' };
 const SEVERITY_COLOR: Record<Severity, string> = { error: ANSI.red, warning: ANSI.yellow, info: ANSI.cyan };
 
+/**
+ * Text safe for a terminal: control characters (an ESC in a file name or a JSON string would start an escape
+ * sequence) are shown as \\xNN or \\u{NNNN} instead of being written raw.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+  });
+}
+
+/** Longer source lines are shown as a window around the column, so a 1 MB line does not flood the terminal. */
+const EXCERPT_WIDTH = 120;
+
+function excerpt(lineText: string, column: number): { text: string; caret: number } {
+  const flat = lineText.replace(/\t/g, ' ');
+  if (flat.length <= EXCERPT_WIDTH + 40) return { text: printable(flat), caret: column - 1 };
+  const start = Math.max(0, Math.min(column - 1 - EXCERPT_WIDTH / 2, flat.length - EXCERPT_WIDTH));
+  const head = start > 0 ? '…' : '';
+  const tail = start + EXCERPT_WIDTH < flat.length ? '…' : '';
+  // Control characters before the caret widen when escaped: measure the escaped prefix.
+  const before = printable(flat.slice(start, column - 1));
+  return { text: head + printable(flat.slice(start, start + EXCERPT_WIDTH)) + tail, caret: head.length + before.length };
+}
+
 function renderText(diagnostics: readonly Diagnostic[], options: RenderOptions): string {
   const paint = (color: string, text: string) => (options.color ? `${color}${text}${ANSI.reset}` : text);
   const sources = new Map<string, LineIndex | undefined>();
   const lines: string[] = [];
   for (const d of diagnostics) {
     const where = d.line !== undefined ? `${d.file}:${d.line}:${d.column ?? 1}` : d.file;
-    lines.push(`${paint(ANSI.bold, where)}  ${paint(SEVERITY_COLOR[d.severity], d.severity)}  ${d.message}  ${paint(ANSI.dim, d.ruleId)}`);
+    lines.push(`${paint(ANSI.bold, printable(where))}  ${paint(SEVERITY_COLOR[d.severity], d.severity)}  ${printable(d.message)}  ${paint(ANSI.dim, d.ruleId)}`);
     if (d.line === undefined) continue;
     if (!sources.has(d.file)) {
       const text = options.readSource(d.file);
@@ -61,8 +87,9 @@ function renderText(diagnostics: readonly Diagnostic[], options: RenderOptions):
     const lineText = source?.lineText(d.line);
     if (lineText === undefined || lineText.trim() === '') continue;
     const gutter = `${d.line} | `;
-    lines.push(paint(ANSI.dim, `    ${gutter}`) + lineText.replace(/\t/g, ' '));
-    lines.push(`    ${' '.repeat(gutter.length + Math.max(0, (d.column ?? 1) - 1))}${paint(SEVERITY_COLOR[d.severity], '^')}`);
+    const shown = excerpt(lineText, d.column ?? 1);
+    lines.push(paint(ANSI.dim, `    ${gutter}`) + shown.text);
+    lines.push(`    ${' '.repeat(gutter.length + Math.max(0, shown.caret))}${paint(SEVERITY_COLOR[d.severity], '^')}`);
   }
   const counts = countBySeverity(diagnostics);
   if (diagnostics.length === 0) lines.push('No problems found.');

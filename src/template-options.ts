@@ -1,4 +1,4 @@
-import { scalarText } from './jsonc';
+import { scalarText, setOwn } from './jsonc';
 
 /**
  * Template option placeholders, exactly as the Dev Containers CLI treats them.
@@ -54,7 +54,7 @@ export function defaultOptionValues(options: Readonly<Record<string, TemplateOpt
   const values: Record<string, string> = {};
   for (const [name, spec] of Object.entries(options ?? {})) {
     const value = spec ? scalarText(spec.default) : undefined;
-    if (value !== undefined) values[name] = value;
+    if (value !== undefined) setOwn(values, name, value);
   }
   return values;
 }

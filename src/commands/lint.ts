@@ -6,7 +6,7 @@ import { ConfigError } from '../lint/config';
 import { lintTargetsParallel } from '../lint/lint';
 import { rules } from '../lint/rules';
 import { discoverTargets } from '../pack';
-import { render, type Format } from '../render';
+import { printable, render, type Format } from '../render';
 import { VERSION } from '../version';
 
 export interface LintInput {
@@ -35,7 +35,7 @@ export async function lintCommand(input: LintInput, io: Io): Promise<ExitCode> {
   }
   const discovery = discoverTargets(input.paths, io.cwd);
   if (!discovery.ok) {
-    io.stderr(`stagepack lint: ${discovery.message}\n${discovery.fix ? `fix: ${discovery.fix}\n` : ''}`);
+    io.stderr(`stagepack lint: ${printable(discovery.message)}\n${discovery.fix ? `fix: ${discovery.fix}\n` : ''}`);
     return EXIT.usage;
   }
   let diagnostics;
@@ -43,7 +43,7 @@ export async function lintCommand(input: LintInput, io: Io): Promise<ExitCode> {
     diagnostics = await lintTargetsParallel(discovery.targets);
   } catch (error) {
     if (error instanceof ConfigError) {
-      io.stderr(`stagepack lint: ${error.message}\n`);
+      io.stderr(`stagepack lint: ${printable(error.message)}\nfix: ${printable(error.fix)}\n`);
       return EXIT.usage;
     }
     throw error;

@@ -6,10 +6,11 @@ import { EngineError, engineLog } from '../engine';
 import { tempDir } from '../engine/package-index';
 import { ensureDefaultRegistry, probeRegistry, type Registry } from '../engine/registry';
 import { EXIT, type ExitCode, type Io } from '../io';
+import { ConfigError } from '../lint/config';
 import { lintTargets } from '../lint/lint';
 import { discoverTargets, type TargetKind, type TargetRef } from '../pack';
 import { ok, tail } from '../proc';
-import { render } from '../render';
+import { printable, render } from '../render';
 import { copyForPublishing } from '../publish-copy';
 import { VERSION } from '../version';
 
@@ -41,7 +42,7 @@ export interface PublishedItem {
 export async function publishCommand(input: PublishInput, io: Io): Promise<ExitCode> {
   const discovery = discoverTargets([input.packPath], io.cwd);
   if (!discovery.ok) {
-    io.stderr(`stagepack publish: ${discovery.message}\n${discovery.fix ? `fix: ${discovery.fix}\n` : ''}`);
+    io.stderr(`stagepack publish: ${printable(discovery.message)}\n${discovery.fix ? `fix: ${discovery.fix}\n` : ''}`);
     return EXIT.usage;
   }
   const featuresNamespace = input.featuresNamespace ?? defaultFeaturesNamespace(input.namespace);
@@ -50,7 +51,14 @@ export async function publishCommand(input: PublishInput, io: Io): Promise<ExitC
     return EXIT.usage;
   }
 
-  const diagnostics = lintTargets(discovery.targets);
+  let diagnostics;
+  try {
+    diagnostics = lintTargets(discovery.targets);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.stderr(`stagepack publish: ${error.message}\nfix: ${error.fix}\nNothing was published.\n`);
+    return EXIT.usage;
+  }
   if (countBySeverity(diagnostics).error > 0) {
     io.stderr(render('text', diagnostics.filter((d) => d.severity === 'error'), {
       color: io.color,

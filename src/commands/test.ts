@@ -56,7 +56,7 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
       configured = configFor(template.absDir, new Set(rules.map((r) => r.id))).testBounds?.[template.folderName] ?? {};
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      io.stderr(`stagepack test: ${error.message}\n`);
+      io.stderr(`stagepack test: ${error.message}\nfix: ${error.fix}\n`);
       return EXIT.usage;
     }
     bounds.set(template, {

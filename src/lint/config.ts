@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SEVERITIES, type RuleSetting } from '../diagnostics';
-import { getPath, isRecord, parseJsonc, positionOf, valuePositionOf } from '../jsonc';
+import { getPath, isRecord, parseJsonc, positionOf, setOwn, valuePositionOf } from '../jsonc';
+import { MAX_TEXT_FILE_BYTES, readText } from '../pack';
 import { RULE_GROUPS, type RuleGroup } from './rule';
 
 /**
@@ -32,7 +33,12 @@ export interface TestBounds {
 
 const TEST_BOUND_KEYS = ['healthTimeoutSeconds', 'stopBoundSeconds'] as const;
 
-export class ConfigError extends Error {}
+/** A stagepack.json that cannot be used: the command stops with exit 2, this message and the fix. */
+export class ConfigError extends Error {
+  constructor(message: string, readonly fix = `correct ${CONFIG_FILE} (README, "Severities", shows its form) or remove it`) {
+    super(message);
+  }
+}
 
 const cache = new Map<string, LintConfig>();
 
@@ -49,14 +55,46 @@ export function configFor(dir: string, knownRules: ReadonlySet<string>): LintCon
 function findUp(dir: string): string | undefined {
   for (let current = path.resolve(dir); ; current = path.dirname(current)) {
     const candidate = path.join(current, CONFIG_FILE);
-    if (fs.existsSync(candidate)) return candidate;
+    // lstat: a folder, a FIFO or a dangling link named stagepack.json is found too, and refused by readConfig.
+    if (lstatOrUndefined(candidate)) return candidate;
     if (path.dirname(current) === current) return undefined;
   }
 }
 
+function isDirectory(file: string): boolean {
+  try {
+    return fs.statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function lstatOrUndefined(file: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The config's text, read as carefully as template files: never a FIFO (which would block), a folder or a huge file (a link is followed). */
+function readConfigText(file: string, shown: string): string {
+  const read = readText(file, shown, CONFIG_FILE);
+  if ('text' in read) return read.text;
+  const problem = {
+    special: isDirectory(file) ? 'is a folder, not a file' : 'is not a regular file (a FIFO, socket or device)',
+    'too-large': `is ${read.detail}, over the ${MAX_TEXT_FILE_BYTES} byte limit`,
+    binary: 'holds NUL bytes, so it is not JSON',
+    unreadable: `cannot be read (${read.detail ?? 'unknown error'})`,
+    symlink: 'is a symbolic link',
+  }[read.reason];
+  throw new ConfigError(`${shown}: ${problem}`, read.reason === 'unreadable' ? `make it readable (chmod a+r ${shown}) or remove it` : `replace it with a ${CONFIG_FILE} file, or remove it`);
+}
+
 export function readConfig(file: string, knownRules: ReadonlySet<string>): LintConfig {
-  const doc = parseJsonc(fs.readFileSync(file, 'utf8'));
-  const where = (p: { line: number; column: number }) => `${path.relative(process.cwd(), file) || file}:${p.line}:${p.column}`;
+  const shown = path.relative(process.cwd(), file) || file;
+  const doc = parseJsonc(readConfigText(file, shown));
+  const where = (p: { line: number; column: number }) => `${shown}:${p.line}:${p.column}`;
   if (doc.errors.length) throw new ConfigError(`${where(doc.errors[0].position)}: ${CONFIG_FILE} is not valid JSON (${doc.errors[0].code})`);
   const testBounds = readTestBounds(doc, where);
   const groupsOff = readGroups(doc, where);
@@ -69,7 +107,7 @@ export function readConfig(file: string, knownRules: ReadonlySet<string>): LintC
     if (value !== 'off' && !SEVERITIES.includes(value as never)) {
       throw new ConfigError(`${where(valuePositionOf(doc, ['lint', 'rules', id]))}: "${id}" must be one of ${[...SEVERITIES, 'off'].join(', ')}, not ${JSON.stringify(value)}`);
     }
-    settings[id] = value as RuleSetting;
+    setOwn(settings, id, value as RuleSetting);
   }
   return { file, rules: settings, testBounds, groupsOff };
 }
@@ -95,7 +133,7 @@ function readTestBounds(doc: ReturnType<typeof parseJsonc>, where: (p: { line: n
   const bounds: Record<string, TestBounds> = {};
   for (const [id, value] of Object.entries(templates)) {
     if (!isRecord(value)) throw new ConfigError(`${where(positionOf(doc, ['test', 'templates', id]))}: the bounds of "${id}" must be an object`);
-    bounds[id] = {};
+    setOwn(bounds, id, {});
     for (const [key, bound] of Object.entries(value)) {
       if (!TEST_BOUND_KEYS.includes(key as never)) {
         throw new ConfigError(`${where(positionOf(doc, ['test', 'templates', id, key]))}: "${key}" is not a test bound (${TEST_BOUND_KEYS.join(', ')}); checks can be tuned, not turned off`);

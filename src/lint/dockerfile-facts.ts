@@ -135,12 +135,13 @@ const PIP_VALUE_OPTIONS = new Set(['--python', '--log', '--proxy', '--retries', 
 
 /**
  * The pip subcommand of one shell command's words (`pip3 -q install ...`, `python -m pip --python X install`,
- * `/opt/venv/bin/pip install`), skipping pip's general options; undefined when the command is not pip.
+ * `/opt/venv/bin/pip install`) starting at word `start`, skipping pip's general options; undefined when the
+ * command is not pip. The option skipping is linear but only runs from a word that is pip itself.
  */
-export function pipSubcommand(words: readonly string[]): string | undefined {
+export function pipSubcommand(words: readonly string[], start = 0): string | undefined {
   let i: number;
-  if (/(^|\/)pip3?(\.\d+)?$/.test(words[0] ?? '')) i = 1;
-  else if (/(^|\/)python[\d.]*$/.test(words[0] ?? '') && words[1] === '-m' && words[2] === 'pip') i = 3;
+  if (/(^|\/)pip3?(\.\d+)?$/.test(words[start] ?? '')) i = start + 1;
+  else if (/(^|\/)python[\d.]*$/.test(words[start] ?? '') && words[start + 1] === '-m' && words[start + 2] === 'pip') i = start + 3;
   else return undefined;
   while (i < words.length && words[i].startsWith('-')) i += PIP_VALUE_OPTIONS.has(words[i]) ? 2 : 1;
   return words[i];
@@ -148,7 +149,8 @@ export function pipSubcommand(words: readonly string[]): string | undefined {
 
 /** True when the words run `pip install` (also behind a wrapper such as `sudo` or `env X=1`). */
 export function runsPipInstall(words: readonly string[]): boolean {
-  return words.some((_, i) => pipSubcommand(words.slice(i)) === 'install');
+  // From each word in place (no slice per word: a 750 KB RUN line has tens of thousands of words).
+  return words.some((_, i) => pipSubcommand(words, i) === 'install');
 }
 
 function detectDependencyInstall(command: string): boolean {

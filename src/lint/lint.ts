@@ -131,8 +131,8 @@ export async function lintTargetsParallel(targets: readonly TargetRef[]): Promis
       (slice) =>
         new Promise<Diagnostic[]>((resolve, reject) => {
           const worker = new Worker(__filename, { workerData: { stagepackLint: slice } });
-          worker.once('message', (message: { diagnostics?: Diagnostic[]; configError?: string; error?: string }) => {
-            if (message.configError !== undefined) reject(new ConfigError(message.configError));
+          worker.once('message', (message: { diagnostics?: Diagnostic[]; configError?: string; fix?: string; error?: string }) => {
+            if (message.configError !== undefined) reject(new ConfigError(message.configError, message.fix));
             else if (message.error !== undefined) reject(new Error(message.error));
             else resolve(message.diagnostics ?? []);
           });
@@ -147,6 +147,6 @@ if (!isMainThread && parentPort && (workerData as { stagepackLint?: TargetRef[] 
   try {
     parentPort.postMessage({ diagnostics: lintTargets((workerData as { stagepackLint: TargetRef[] }).stagepackLint) });
   } catch (error) {
-    parentPort.postMessage(error instanceof ConfigError ? { configError: error.message } : { error: error instanceof Error ? error.message : String(error) });
+    parentPort.postMessage(error instanceof ConfigError ? { configError: error.message, fix: error.fix } : { error: error instanceof Error ? error.message : String(error) });
   }
 }

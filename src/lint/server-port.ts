@@ -1,4 +1,5 @@
 import type { Stage } from '../dockerfile';
+import { own, setOwn } from '../jsonc';
 import { commandWords, effective, instructionsOf } from './dockerfile-facts';
 
 /**
@@ -20,14 +21,14 @@ export function environment(stages: readonly Stage[]): Record<string, string> {
     const keyword = instruction.keyword;
     if (keyword !== 'ENV' && keyword !== 'ARG') continue;
     for (const p of instruction.properties) {
-      if (p.value !== undefined && (keyword === 'ENV' || env[p.name] === undefined)) env[p.name] = expand(p.value, env);
+      if (p.value !== undefined && (keyword === 'ENV' || own(env, p.name) === undefined)) setOwn(env, p.name, expand(p.value, env));
     }
   }
   return env;
 }
 
 export function expand(text: string, env: Readonly<Record<string, string>>): string {
-  return text.replace(/\$\{(\w+)(?::-([^}]*))?}|\$(\w+)/g, (whole, braced?: string, fallback?: string, bare?: string) => env[braced ?? bare ?? ''] ?? fallback ?? whole);
+  return text.replace(/\$\{(\w+)(?::-([^}]*))?}|\$(\w+)/g, (whole, braced?: string, fallback?: string, bare?: string) => own(env, braced ?? bare ?? '') ?? fallback ?? whole);
 }
 
 function option(words: readonly string[], names: readonly string[]): string | undefined {

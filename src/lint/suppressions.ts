@@ -28,7 +28,8 @@ const MARKER = /^\s*(?:#|\/\/)\s*stagepack-ignore\b(.*)$/;
 
 export function parseSuppressions(file: SourceFile): Suppression[] {
   if (!file.text.includes('stagepack-ignore')) return [];
-  const lines = file.text.split('\n');
+  // CRLF files too: `.` never matches \r, so a marker line ending in one would not match.
+  const lines = file.text.split(/\r?\n/);
   const suppressions: Suppression[] = [];
   lines.forEach((line, index) => {
     const match = MARKER.exec(line);

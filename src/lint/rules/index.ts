@@ -17,6 +17,7 @@ import duplicateStageName from './duplicate-stage-name';
 import exposeMatchesBind from './expose-matches-bind';
 import featureInstallScript from './feature-install-script';
 import featureReferences from './feature-references';
+import jsonDuplicateKeys from './json-duplicate-keys';
 import jsoncSyntax from './jsonc-syntax';
 import metadataIdMatchesFolder from './metadata-id-matches-folder';
 import metadataRequired from './metadata-required';
@@ -37,6 +38,7 @@ import stagesDescendFromBase from './stages-descend-from-base';
 import suppressionComments from './suppression-comments';
 import templateOptionDeclared from './template-option-declared';
 import templateOptionUsed from './template-option-used';
+import textEncoding from './text-encoding';
 import textFilesOnly from './text-files-only';
 import userProvidedFiles from './user-provided-files';
 import workdirAbsolute from './workdir-absolute';
@@ -52,6 +54,8 @@ export const rules: readonly Rule[] = [
   jsoncSyntax,
   noSymlinks,
   textFilesOnly,
+  textEncoding,
+  jsonDuplicateKeys,
   metadataRequired,
   metadataSchema,
   metadataUnknownProperty,

@@ -1,5 +1,6 @@
 import { defineRule, isTemplate } from '../rule';
 import type { JsoncFile } from '../../pack';
+import { MAX_JSON_DEPTH, TOO_DEEP } from '../../jsonc';
 
 export default defineRule({
   id: 'jsonc-syntax',
@@ -13,6 +14,7 @@ export default defineRule({
     appliesTo: ['template', 'feature'],
     messages: {
       syntax: '{{file}} is not valid JSON with comments: {{error}}. Fix the syntax here (a missing comma, quote or bracket is the usual cause).',
+      tooDeep: '{{file}} nests objects or arrays more than {{limit}} levels deep here, which no devcontainer or metadata file needs; it is not read further. Flatten it.',
       syntaxAfterApply: '{{file}} is no longer valid JSON once `devcontainer templates apply` substitutes the options ({{error}}): apply does not escape values, so a quote or backslash in one breaks the file. Keep such characters out of the option\'s values.',
     },
   },
@@ -25,7 +27,8 @@ export default defineRule({
       const error = file.doc.errors[0];
       if (!error) continue;
       const substituted = target.files.some((f) => f.relPath === file.relPath && 'toSourcePosition' in f);
-      context.report({ messageId: substituted ? 'syntaxAfterApply' : 'syntax', data: { file: file.relPath, error: error.code }, file, position: error.position });
+      const messageId = error.code === TOO_DEEP ? 'tooDeep' : substituted ? 'syntaxAfterApply' : 'syntax';
+      context.report({ messageId, data: { file: file.relPath, error: error.code, limit: MAX_JSON_DEPTH }, file, position: error.position });
     }
   },
 });

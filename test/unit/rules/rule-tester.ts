@@ -32,7 +32,7 @@ export interface RuleCase {
   /** Folder name of the copy (defaults to the fixture's: "template" or "feature"). */
   folderName?: string;
   /** Files to write (path inside the folder -> content), or null to delete one. */
-  files?: Record<string, string | null>;
+  files?: Record<string, string | Buffer | null>;
   /** Symbolic links to create (path -> link target). */
   symlinks?: Record<string, string>;
   /** A named pipe to create (a file that is neither regular nor a link). */
