@@ -12,7 +12,7 @@ export default defineRule({
     scope: 'applied',
     appliesTo: ['template'],
     messages: {
-      untagged: '`FROM {{image}}` has no tag, so it means :latest and changes without notice. Pin it, e.g. {{image}}:3.11-slim-bookworm.',
+      untagged: '`FROM {{image}}` has no tag, so it means :latest and changes without notice. Pin a version tag ({{image}}:<version>) or a digest.',
       latest: '`FROM {{image}}` uses the moving tag latest. Pin a version and release instead.',
     },
   },

@@ -17,6 +17,7 @@ import duplicateStageName from './duplicate-stage-name';
 import exposeMatchesBind from './expose-matches-bind';
 import featureInstallScript from './feature-install-script';
 import featureReferences from './feature-references';
+import fromArgsDeclared from './from-args-declared';
 import jsonDuplicateKeys from './json-duplicate-keys';
 import jsoncSyntax from './jsonc-syntax';
 import metadataIdMatchesFolder from './metadata-id-matches-folder';
@@ -89,6 +90,7 @@ export const rules: readonly Rule[] = [
   depsBeforeSource,
   aptGetHygiene,
   pipCache,
+  fromArgsDeclared,
   baseImageTag,
   noAlpinePython,
   preferCopy,
