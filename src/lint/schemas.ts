@@ -1,4 +1,5 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import devcontainerSchema from '../schemas/devcontainer.schema.json';
 import featureSchema from '../schemas/devcontainer-feature.schema.json';
 import templateSchema from '../schemas/devcontainer-template.schema.json';
 import type { TargetKind } from '../pack';
@@ -17,6 +18,14 @@ export function metadataValidator(kind: TargetKind): ValidateFunction {
     compiled.set(kind, validate);
   }
   return validate;
+}
+
+let devcontainer: ValidateFunction | undefined;
+
+/** devcontainer.json's value types (src/schemas/devcontainer.schema.json, from the spec's reference). */
+export function devcontainerValidator(): ValidateFunction {
+  devcontainer ??= new Ajv({ allErrors: true, strict: false }).compile(devcontainerSchema);
+  return devcontainer;
 }
 
 export function knownProperties(kind: TargetKind): string[] {

@@ -11,6 +11,7 @@ import composeTargetExists from './compose-target-exists';
 import copyFromKnownStage from './copy-from-known-stage';
 import depsBeforeSource from './deps-before-source';
 import devcontainerConfigPresent from './devcontainer-config-present';
+import devcontainerSchema from './devcontainer-schema';
 import dockerfileBaseStage from './dockerfile-base-stage';
 import dockerignoreEntries from './dockerignore-entries';
 import duplicateStageName from './duplicate-stage-name';
@@ -71,6 +72,7 @@ export const rules: readonly Rule[] = [
   featureInstallScript,
   featureReferences,
   devcontainerConfigPresent,
+  devcontainerSchema,
   buildPathsResolve,
   userProvidedFiles,
   buildTargetExists,
