@@ -13,3 +13,5 @@ fi
 echo "bootstrap: compiling TypeScript"
 rm -rf dist
 node_modules/.bin/tsc -p .
+# The metadata and devcontainer.json schemas as standalone validators: lint then starts without ajv's compiler.
+node dist/src/lint/compile-schemas.js >/dev/null

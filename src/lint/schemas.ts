@@ -1,31 +1,66 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, Options, ValidateFunction } from 'ajv';
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
 import devcontainerSchema from '../schemas/devcontainer.schema.json';
 import featureSchema from '../schemas/devcontainer-feature.schema.json';
 import templateSchema from '../schemas/devcontainer-template.schema.json';
 import type { TargetKind } from '../pack';
 
 /**
- * The metadata schemas (src/schemas/*.schema.json, which authors can also point their editor at), compiled
- * once on first use: lint of a pack without metadata never pays for ajv.
+ * The JSON schemas of src/schemas/ (which authors can also point their editor at). Validators come from the
+ * standalone modules the build writes to dist/schemas/ (src/lint/compile-schemas.ts), or are compiled with
+ * ajv on first use when a module is missing or was made from an older schema: lint never uses a stale one.
  */
-const compiled = new Map<TargetKind, ValidateFunction>();
+export const SCHEMAS = {
+  'devcontainer-template': templateSchema,
+  'devcontainer-feature': featureSchema,
+  devcontainer: devcontainerSchema,
+} as const;
+type SchemaName = keyof typeof SCHEMAS;
 
-export function metadataValidator(kind: TargetKind): ValidateFunction {
-  let validate = compiled.get(kind);
+/** From dist/src/lint/ (and src/lint/ under ts-node), dist/schemas/<name>.validate.js. */
+export function compiledPath(name: string): string {
+  const dist = __dirname.includes(`${path.sep}dist${path.sep}`) ? path.resolve(__dirname, '..', '..') : path.resolve(__dirname, '..', '..', 'dist');
+  return path.join(dist, 'schemas', `${name}.validate.js`);
+}
+
+export function schemaHash(schema: object): string {
+  return createHash('sha256').update(JSON.stringify(schema)).digest('hex').slice(0, 16);
+}
+
+export function newAjv(code?: Options['code']): import('ajv').default {
+  const Ajv = (require('ajv') as typeof import('ajv')).default;
+  return new Ajv({ allErrors: true, strict: false, ...(code ? { code } : {}) });
+}
+
+const validators = new Map<SchemaName, ValidateFunction>();
+
+export function validator(name: SchemaName): ValidateFunction {
+  let validate = validators.get(name);
   if (!validate) {
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    validate = ajv.compile(kind === 'template' ? templateSchema : featureSchema);
-    compiled.set(kind, validate);
+    validate = precompiled(name) ?? newAjv().compile(SCHEMAS[name]);
+    validators.set(name, validate);
   }
   return validate;
 }
 
-let devcontainer: ValidateFunction | undefined;
+export function precompiled(name: SchemaName): ValidateFunction | undefined {
+  try {
+    const module = require(compiledPath(name)) as ValidateFunction & { default?: ValidateFunction; schemaHash?: string };
+    const validate = module.default ?? module;
+    return module.schemaHash === schemaHash(SCHEMAS[name]) && typeof validate === 'function' ? validate : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function metadataValidator(kind: TargetKind): ValidateFunction {
+  return validator(kind === 'template' ? 'devcontainer-template' : 'devcontainer-feature');
+}
 
 /** devcontainer.json's value types (src/schemas/devcontainer.schema.json, from the spec's reference). */
 export function devcontainerValidator(): ValidateFunction {
-  devcontainer ??= new Ajv({ allErrors: true, strict: false }).compile(devcontainerSchema);
-  return devcontainer;
+  return validator('devcontainer');
 }
 
 export function knownProperties(kind: TargetKind): string[] {
