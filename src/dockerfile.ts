@@ -1,7 +1,7 @@
 import { DockerfileParser, type Instruction as AstInstruction } from 'dockerfile-ast';
 import type { Position } from './diagnostics';
 import { own, setOwn } from './jsonc';
-import { applyOptions } from './template-options';
+import { applyOptions, findPlaceholders } from './template-options';
 
 /**
  * A Dockerfile as our rules and the test runner read it: plain instructions (keyword, arguments, flags,
@@ -162,18 +162,32 @@ function withStages(instructions: Instruction[]): DockerfileModel {
  * Returns undefined when a value could change the structure (a line break, or a stage name or FROM built
  * from a placeholder): the caller then parses the substituted text instead.
  */
-export function substituteDockerfile(model: DockerfileModel, values: Readonly<Record<string, string>>): DockerfileModel | undefined {
-  if (Object.values(values).some((v) => /[\n\r\\]/.test(v))) return undefined;
+export function substituteDockerfile(
+  model: DockerfileModel,
+  values: Readonly<Record<string, string>>,
+  /**
+   * The same model already substituted with values that differ from these in `option` alone (a template's
+   * defaults, when lint checks one option's other values): instructions that do not use that option are
+   * taken from it, so a variant costs what its option touches, not the whole Dockerfile again.
+   */
+  base?: { model: DockerfileModel; option: string },
+): DockerfileModel | undefined {
+  if (base ? /[\n\r\\]/.test(values[base.option] ?? '') : Object.values(values).some((v) => /[\n\r\\]/.test(v))) return undefined;
   // Most strings hold no placeholder; skip the regular expression for them.
   const sub = (text: string) => (text.includes('${templateOption') ? applyOptions(text, values) : text);
+  const reuse = base && base.model.instructions.length === model.instructions.length ? base : undefined;
   // Instructions without a placeholder are shared with the template's model, not copied.
-  const instructions = model.instructions.map((i): Instruction => (!hasPlaceholder(i) ? i : {
-    ...i,
-    args: sub(i.args),
-    command: sub(i.command),
-    flags: i.flags.map((f) => ({ ...f, value: sub(f.value), options: Object.fromEntries(Object.entries(f.options).map(([k, v]) => [k, sub(v)])) })),
-    properties: i.properties.map((p) => ({ ...p, name: sub(p.name), value: p.value === undefined ? undefined : sub(p.value) })),
-  }));
+  const instructions = model.instructions.map((i, index): Instruction => {
+    if (!hasPlaceholder(i)) return i;
+    if (reuse && !placeholderNames(i).has(reuse.option)) return reuse.model.instructions[index];
+    return {
+      ...i,
+      args: sub(i.args),
+      command: sub(i.command),
+      flags: i.flags.map((f) => ({ ...f, value: sub(f.value), options: Object.fromEntries(Object.entries(f.options).map(([k, v]) => [k, sub(v)])) })),
+      properties: i.properties.map((p) => ({ ...p, name: sub(p.name), value: p.value === undefined ? undefined : sub(p.value) })),
+    };
+  });
   const substituted = withStages(instructions);
   const sameShape = substituted.stages.length === model.stages.length && substituted.stages.every((s, i) => s.name === model.stages[i].name && s.parent === model.stages[i].parent);
   return sameShape ? substituted : undefined;
@@ -189,6 +203,18 @@ function hasPlaceholder(instruction: Instruction): boolean {
   return found;
 }
 
+/** The option names an instruction's placeholders use (remembered per instruction). */
+function placeholderNames(instruction: Instruction): ReadonlySet<string> {
+  let names = namesMemo.get(instruction);
+  if (!names) {
+    const texts = [instruction.args, instruction.command, ...instruction.flags.map((f) => f.value), ...instruction.properties.flatMap((p) => [p.name, p.value ?? ''])];
+    names = new Set(texts.flatMap((t) => findPlaceholders(t).map((u) => u.name)));
+    namesMemo.set(instruction, names);
+  }
+  return names;
+}
+
+const namesMemo = new WeakMap<Instruction, ReadonlySet<string>>();
 const placeholderMemo = new WeakMap<Instruction, boolean>();
 
 export function findStage(model: DockerfileModel, name: string): Stage | undefined {

@@ -271,7 +271,13 @@ export interface AppliedTemplate {
  * The template as `devcontainer templates apply` would write it with these option values: every applied file
  * substituted (metadata, README.md and NOTES.md are not applied and stay as they are).
  */
-export function appliedTemplate(template: LoadedTemplate, values: Readonly<Record<string, string>>, notApplied: ReadonlySet<string>): AppliedTemplate {
+export function appliedTemplate(
+  template: LoadedTemplate,
+  values: Readonly<Record<string, string>>,
+  notApplied: ReadonlySet<string>,
+  /** The template applied with values that differ from these in `option` only (see substituteDockerfile). */
+  base?: { applied: LoadedTemplate; option: string },
+): AppliedTemplate {
   const mapped = new Map<string, AppliedFile>();
   // Applied rules read devcontainer.json, compose files and the Dockerfile (whose model is substituted
   // below); only those are substituted here, the rest is for source rules and stays as written.
@@ -300,7 +306,8 @@ export function appliedTemplate(template: LoadedTemplate, values: Readonly<Recor
   // positions are the template file's own, so that file needs no mapping back.
   const raw = template.dockerfile;
   const model = buildModel(template, files, template.skipped, (file) => {
-    const substituted = raw && raw.file.relPath === file.relPath ? substituteDockerfile(raw.model, values) : undefined;
+    const baseModel = base?.applied.dockerfile?.file.relPath === file.relPath ? base.applied.dockerfile.model : undefined;
+    const substituted = raw && raw.file.relPath === file.relPath ? substituteDockerfile(raw.model, values, baseModel && base ? { model: baseModel, option: base.option } : undefined) : undefined;
     if (substituted) return substituted;
     // A value changed the Dockerfile's structure (or it is not the template's own): parse the applied text.
     const applied = applyOptionsMapped(file.text, values);

@@ -1,6 +1,7 @@
 import { compareDiagnostics, formatMessage, type Diagnostic, type MessageData, type Position } from '../diagnostics';
 import { appliedTemplate, loadTarget, templateOptions, type AppliedFile, type LoadedTarget, type LoadedTemplate, type TargetRef } from '../pack';
 import { optionVariants } from '../template-options';
+import type { Instruction } from '../dockerfile';
 import { NOT_APPLIED } from './applied-files';
 import * as os from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -40,10 +41,14 @@ function lintVariants(template: LoadedTemplate, rules: readonly Rule[]): Diagnos
   const result: Diagnostic[] = [];
   const seen = new Set<string>();
   const seenTexts = new Set<string>();
+  let defaults: LoadedTemplate | undefined;
   for (const variant of optionVariants(templateOptions(template))) {
-    const { template: applied, mapped } = appliedTemplate(template, variant.values, NOT_APPLIED);
+    // Every variant but the first differs from the defaults in one option: build it from the defaults.
+    const base = defaults && variant.option !== undefined ? { applied: defaults, option: variant.option } : undefined;
+    const { template: applied, mapped } = appliedTemplate(template, variant.values, NOT_APPLIED, base);
+    defaults ??= applied;
     // Variants that change nothing the rules read (only a test script, say) need no second look.
-    const fingerprint = [...mapped.values()].map((f) => f.text).join('\u0000') + substitutedDockerfile(applied);
+    const fingerprint = [...mapped.values()].map((f) => f.text).join('\u0000') + substitutedDockerfile(applied, defaults);
     if (seenTexts.has(fingerprint)) continue;
     seenTexts.add(fingerprint);
     const found: Diagnostic[] = [];
@@ -62,9 +67,19 @@ function lintVariants(template: LoadedTemplate, rules: readonly Rule[]): Diagnos
   return result;
 }
 
-/** The substituted Dockerfile is not in `mapped` (it keeps source positions); fingerprint its arguments. */
-function substitutedDockerfile(template: LoadedTemplate): string {
-  return template.dockerfile?.model.instructions.map((i) => i.args).join('\n') ?? '';
+/**
+ * The substituted Dockerfile is not in `mapped` (it keeps source positions); fingerprint its arguments. Only
+ * the instructions that differ from the defaults' (the same objects when a variant did not touch them), so a
+ * variant costs what it changed.
+ */
+function substitutedDockerfile(template: LoadedTemplate, defaults: LoadedTemplate): string {
+  const own = template.dockerfile?.model.instructions ?? [];
+  const shared = defaults.dockerfile?.model.instructions ?? [];
+  const whole = (instructions: readonly Instruction[]) => instructions.map((i) => i.args).join('\n');
+  if (template === defaults || own.length !== shared.length) return whole(own);
+  const changed = own.flatMap((i, index) => (i === shared[index] || i.args === shared[index].args ? [] : [`${index}:${i.args}`]));
+  // Unchanged: the defaults' own fingerprint, so the variant is recognised as theirs and skipped.
+  return changed.length ? changed.join('\n') : whole(shared);
 }
 
 function runRule(rule: Rule, target: LoadedTarget, out: Diagnostic[], mapped?: ReadonlyMap<string, AppliedFile>): void {

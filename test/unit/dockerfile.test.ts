@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { ancestry, descendsFrom, externalBaseImages, findStage, parseDockerfile } from '../../src/dockerfile';
+import { ancestry, descendsFrom, externalBaseImages, findStage, parseDockerfile, substituteDockerfile } from '../../src/dockerfile';
+import { discoverTargets, loadTarget, templateOptions, type LoadedTemplate } from '../../src/pack';
+import { optionVariants } from '../../src/template-options';
+import { PACKAGE_ROOT } from '../../src/version';
 
 const SHARED = [
   'ARG PYTHON_VERSION=3.11',
@@ -45,5 +48,27 @@ describe('Dockerfile stage graph', () => {
 
   it('leaves out scratch and stage references', () => {
     assert.deepEqual(externalBaseImages(parseDockerfile('FROM scratch AS a\nFROM a AS b\nFROM debian:bookworm-slim AS c\n')), ['debian:bookworm-slim']);
+  });
+});
+
+describe('substituting one option on top of the defaults', () => {
+  it('gives exactly the model a full substitution gives, for every variant of every template in the pack', () => {
+    const found = discoverTargets([PACKAGE_ROOT], PACKAGE_ROOT);
+    assert.ok(found.ok);
+    let compared = 0;
+    for (const ref of found.targets.filter((t) => t.kind === 'template')) {
+      const template = loadTarget(ref) as LoadedTemplate;
+      if (!template.dockerfile) continue;
+      const variants = optionVariants(templateOptions(template));
+      const defaults = substituteDockerfile(template.dockerfile.model, variants[0].values);
+      assert.ok(defaults);
+      for (const variant of variants.slice(1)) {
+        const full = substituteDockerfile(template.dockerfile.model, variant.values);
+        const incremental = substituteDockerfile(template.dockerfile.model, variant.values, { model: defaults, option: variant.option ?? '' });
+        assert.deepEqual(incremental, full, `${ref.folderName} ${variant.option}=${variant.value}`);
+        compared++;
+      }
+    }
+    assert.ok(compared > 20, `only ${compared} variants compared`);
   });
 });
