@@ -47,7 +47,7 @@ export async function publishCommand(input: PublishInput, io: Io): Promise<ExitC
   }
   const featuresNamespace = input.featuresNamespace ?? defaultFeaturesNamespace(input.namespace);
   if (featuresNamespace === input.namespace) {
-    io.stderr('stagepack publish: features and templates must be published to different namespaces\n');
+    io.stderr(`stagepack publish: features and templates must be published to different namespaces (both are ${input.namespace})\nfix: pass --features-namespace with another one, such as ${defaultFeaturesNamespace(input.namespace === 'features' ? 'templates' : input.namespace)}\n`);
     return EXIT.usage;
   }
 

@@ -19,6 +19,7 @@ import { optionVariants } from '../template-options';
 import { FEATURE_TEST_BASE_IMAGE, FEATURE_WITH_TEMPLATE_SCRIPT, scenarioOptions, testFeature } from '../testing/feature-test';
 import { testTemplate } from '../testing/template-test';
 import type { TemplateTestContext } from '../testing/template-run';
+import { printable } from '../render';
 import { PACKAGE_ROOT } from '../version';
 
 export interface TestInput {
@@ -45,7 +46,7 @@ const PACKAGE_MANAGERS = ['pipenv'] as const;
 export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
   const resolved = resolveTemplates(input.templates, io.cwd);
   if (!resolved.ok) {
-    io.stderr(`stagepack test: ${resolved.message}\n`);
+    io.stderr(`stagepack test: ${printable(resolved.message)}\nfix: name a template or feature id (stagepack lint --format json lists them) or give the path of its folder\n`);
     return EXIT.usage;
   }
   const apps = new Map<TargetRef, string>();
@@ -65,7 +66,8 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
     });
     const app = input.app ? path.resolve(io.cwd, input.app) : fixtureAppFor(template);
     if (!app || !fs.existsSync(app)) {
-      io.stderr(`stagepack test: no sample application for ${template.displayDir}: ${input.app ? `${input.app} does not exist` : `its keywords name none of ${FRAMEWORKS.join(', ')} with a folder in ${FIXTURE_APPS}`}. Pass one with --app FOLDER.\n`);
+      const problem = input.app ? `${input.app} does not exist` : `its keywords name none of ${FRAMEWORKS.join(', ')} with a folder in ${FIXTURE_APPS}`;
+      io.stderr(`stagepack test: no sample application for ${template.displayDir}: ${problem}\nfix: pass an application folder with --app FOLDER\n`);
       return EXIT.usage;
     }
     apps.set(template, app);
