@@ -77,7 +77,9 @@ export function parseDockerfile(text: string): DockerfileModel {
 function fromAst(instruction: AstInstruction): Instruction {
   const keyword = instruction.getKeyword();
   const withFlags = instruction as AstInstruction & { getFlags?: () => { getName(): string; getValue(): string | null; getRange(): { start: { line: number; character: number } } }[] };
-  const flags: Flag[] = (typeof withFlags.getFlags === 'function' ? withFlags.getFlags() : []).map((flag) => {
+  const rawArgs = instruction.getArgumentsContent() ?? '';
+  // getFlags parses the arguments again: only worth it when there can be a flag.
+  const flags: Flag[] = (typeof withFlags.getFlags === 'function' && rawArgs.includes('--') ? withFlags.getFlags() : []).map((flag) => {
     const value = flag.getValue() ?? '';
     return { name: flag.getName(), value, options: flagOptions(value), position: toPosition(flag.getRange().start) };
   });
@@ -88,7 +90,7 @@ function fromAst(instruction: AstInstruction): Instruction {
   const range = instruction.getRange();
   const withStage = instruction as AstInstruction & { getBuildStageRange?: () => { start: { line: number; character: number } } | null };
   const stageRange = keyword === 'FROM' && typeof withStage.getBuildStageRange === 'function' ? withStage.getBuildStageRange() : null;
-  const args = argumentsWithoutFlags(instruction, flags.length);
+  const args = argumentsWithoutFlags(rawArgs, flags.length);
   return {
     keyword,
     args,
@@ -112,8 +114,8 @@ function oneLine(args: string): string {
 }
 
 /** dockerfile-ast includes flags in getArgumentsContent() for some keywords; strip leading `--x=y` words. */
-function argumentsWithoutFlags(instruction: AstInstruction, flagCount: number): string {
-  let args = instruction.getArgumentsContent() ?? '';
+function argumentsWithoutFlags(content: string, flagCount: number): string {
+  let args = content;
   if (flagCount > 0) {
     for (let i = 0; i < flagCount; i++) args = args.replace(/^\s*--\S+(\s*\\\n)?\s*/, '');
   }

@@ -26,6 +26,12 @@ export function commandText(instruction: Instruction): string {
   return instruction.command;
 }
 
+/**
+ * How many commands the caches below keep before starting over: more than the instructions of the largest
+ * Dockerfile lint reads (1 MiB, about 15,000), so that one never makes every rule split every RUN again.
+ */
+const CACHE_LIMIT = 50_000;
+
 /** Simple commands of a shell line: split on `&&`, `||`, `;` and `|`; good enough to find apt-get and pip calls. */
 export function shellCommands(command: string): string[][] {
   let commands = shellCommandCache.get(command);
@@ -34,7 +40,7 @@ export function shellCommands(command: string): string[][] {
       .split(/&&|\|\||;|\|/)
       .map((part) => part.trim().split(/\s+/).filter(Boolean))
       .filter((words) => words.length > 0);
-    if (shellCommandCache.size > 5000) shellCommandCache.clear();
+    if (shellCommandCache.size > CACHE_LIMIT) shellCommandCache.clear();
     shellCommandCache.set(command, commands);
   }
   return commands;
@@ -87,7 +93,7 @@ function execFormWords(args: string): string[] | undefined {
       words = undefined;
     }
   }
-  if (execFormCache.size > 5000) execFormCache.clear();
+  if (execFormCache.size > CACHE_LIMIT) execFormCache.clear();
   execFormCache.set(args, words);
   return words;
 }
@@ -122,7 +128,7 @@ export function isDependencyInstall(command: string): boolean {
   let found = dependencyInstallCache.get(command);
   if (found === undefined) {
     found = detectDependencyInstall(command);
-    if (dependencyInstallCache.size > 5000) dependencyInstallCache.clear();
+    if (dependencyInstallCache.size > CACHE_LIMIT) dependencyInstallCache.clear();
     dependencyInstallCache.set(command, found);
   }
   return found;
