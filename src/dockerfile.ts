@@ -78,8 +78,10 @@ function fromAst(instruction: AstInstruction): Instruction {
   const keyword = instruction.getKeyword();
   const withFlags = instruction as AstInstruction & { getFlags?: () => { getName(): string; getValue(): string | null; getRange(): { start: { line: number; character: number } } }[] };
   const rawArgs = instruction.getArgumentsContent() ?? '';
-  // getFlags parses the arguments again: only worth it when there can be a flag.
-  const flags: Flag[] = (typeof withFlags.getFlags === 'function' && rawArgs.includes('--') ? withFlags.getFlags() : []).map((flag) => {
+  // getFlags parses the arguments again: only worth it when the instruction's text can hold a flag (the
+  // arguments content leaves flags out for some keywords, so the whole text is what to look at).
+  const mayHaveFlags = typeof withFlags.getFlags === 'function' && instruction.getTextContent().includes('--');
+  const flags: Flag[] = (mayHaveFlags && withFlags.getFlags ? withFlags.getFlags() : []).map((flag) => {
     const value = flag.getValue() ?? '';
     return { name: flag.getName(), value, options: flagOptions(value), position: toPosition(flag.getRange().start) };
   });
