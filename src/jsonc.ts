@@ -50,6 +50,13 @@ export function parseJsonc(text: string): JsoncDocument {
 
 /** The offset of the first bracket that opens level `limit + 1`, found by a linear scan (strings and comments skipped). */
 function nestingBeyond(text: string, limit: number): number | undefined {
+  // A text with fewer opening brackets than the limit cannot nest past it: no need to tokenize it twice.
+  let opening = 0;
+  for (let i = 0; i < text.length && opening <= limit; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b || c === 0x5b) opening++;
+  }
+  if (opening <= limit) return undefined;
   const scanner = createScanner(text, false);
   let depth = 0;
   for (let token = scanner.scan(); token !== SyntaxKind.EOF; token = scanner.scan()) {

@@ -496,6 +496,22 @@ export interface ResolvedBuildPath {
 export function resolveBuildPaths(template: LoadedTemplate): { dockerfile: ResolvedBuildPath; context: ResolvedBuildPath } | undefined {
   const config = template.devcontainer;
   if (!config) return undefined;
+  // The same devcontainer.json document (shared by option variants that leave it unchanged) in the same
+  // folder with the same defaults resolves the same way: rules ask for it once per variant each.
+  const key = `${template.absDir}\u0000${config.absPath}`;
+  const byKey = buildPathsMemo.get(config.doc) ?? new Map<string, { defaults: object; result: ReturnType<typeof resolveBuildPathsUncached> }>();
+  buildPathsMemo.set(config.doc, byKey);
+  const defaults = defaultsOf(template);
+  const memo = byKey.get(key);
+  if (memo && memo.defaults === defaults) return memo.result;
+  const result = resolveBuildPathsUncached(template, config);
+  byKey.set(key, { defaults, result });
+  return result;
+}
+
+const buildPathsMemo = new WeakMap<JsoncDocument, Map<string, { defaults: object; result: ReturnType<typeof resolveBuildPathsUncached> }>>();
+
+function resolveBuildPathsUncached(template: LoadedTemplate, config: JsoncFile): { dockerfile: ResolvedBuildPath; context: ResolvedBuildPath } | undefined {
   const build = getPath(config.doc.value, ['build']);
   const dockerfile = getPath(build, ['dockerfile']);
   if (typeof dockerfile !== 'string') return undefined;
