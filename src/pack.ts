@@ -92,11 +92,18 @@ export interface PackLayout {
 }
 
 export function packLayout(dir: string): PackLayout | undefined {
-  const own = [['templates', 'template'], ['features', 'feature']] as const;
-  const present = own.filter(([sub]) => isDirectory(path.join(dir, sub)));
-  if (present.length) return { style: 'stagepack', root: dir, collections: present.map(([sub, kind]) => ({ dir: path.join(dir, sub), kind })), testsDir: path.join(dir, 'test') };
+  const own = ([['templates', 'template'], ['features', 'feature']] as const).map(([sub, kind]) => ({ dir: path.join(dir, sub), kind }));
   const src = path.join(dir, 'src');
-  if (isCollection(src)) return { style: 'src', root: dir, collections: [{ dir: src }], testsDir: path.join(dir, 'test') };
+  const ownCollections = own.filter((c) => isCollection(c.dir));
+  // Both may exist: devcontainers-extra/features keeps 449 features in src/ and code generators in
+  // templates/, whose folders hold no metadata. Every folder that holds templates or features is read.
+  if (ownCollections.length || isCollection(src)) {
+    const collections = [...ownCollections, ...(isCollection(src) ? [{ dir: src }] : [])];
+    return { style: ownCollections.length ? 'stagepack' : 'src', root: dir, collections, testsDir: path.join(dir, 'test') };
+  }
+  // templates/ or features/ with nothing recognisable in them yet: ours, half-written (metadata-required says so).
+  const present = own.filter((c) => isDirectory(c.dir));
+  if (present.length) return { style: 'stagepack', root: dir, collections: present, testsDir: path.join(dir, 'test') };
   if (isCollection(dir)) return { style: 'src', root: path.dirname(dir), collections: [{ dir }], testsDir: path.join(path.dirname(dir), 'test') };
   return undefined;
 }
@@ -123,16 +130,24 @@ export function layoutTargets(layout: PackLayout, cwd: string): TargetRef[] {
   const found: TargetRef[] = [];
   for (const collection of layout.collections) {
     const names = subfolders(collection.dir);
-    const kinds = names.map((name) => collection.kind ?? classify(path.join(collection.dir, name)));
-    // In a `src/` collection a folder without metadata takes the collection's kind when it has only one, so
-    // `metadata-required` can say what is missing; in a mixed one its kind cannot be known.
+    // Each folder's metadata says what it is (a feature kept under templates/ is a feature).
+    const kinds = names.map((name) => classify(path.join(collection.dir, name)));
     const only = new Set(kinds.filter((k) => k !== undefined));
+    const fallback = collection.kind ?? (only.size === 1 ? [...only][0] : undefined);
     names.forEach((name, i) => {
-      const kind = kinds[i] ?? (only.size === 1 ? [...only][0] : undefined);
-      if (kind) found.push(ref(kind, path.join(collection.dir, name), cwd));
+      const dir = path.join(collection.dir, name);
+      // A folder without metadata is loaded when it looks like a template or feature being written, so
+      // metadata-required can say what is missing; anything else (a generator, notes) is not one.
+      const kind = kinds[i] ?? (fallback && looksLike(dir, fallback) ? fallback : undefined);
+      if (kind) found.push(ref(kind, dir, cwd));
     });
   }
   return found;
+}
+
+function looksLike(dir: string, kind: TargetKind): boolean {
+  const has = (name: string) => fs.existsSync(path.join(dir, name));
+  return kind === 'template' ? has('.devcontainer') || has('.devcontainer.json') || has('Dockerfile') : has('install.sh');
 }
 
 const LAYOUT_FIX = 'give a pack root (templates/<id>/ and features/<id>/, or src/<id>/ as in devcontainers/templates), a collection folder (src/), or one template or feature folder';

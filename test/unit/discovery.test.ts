@@ -36,13 +36,24 @@ describe('pack discovery', () => {
     assert.equal(packLayout(path.join(root, 'src'))?.testsDir, path.join(root, 'test'));
   });
 
-  it('tells templates from features in one src/ by their metadata, and keeps a folder without metadata when the kind is clear', () => {
+  it('tells templates from features in one src/ by their metadata, and keeps a folder without metadata that looks like one', () => {
     feature('src', 'tool');
-    fs.mkdirSync(path.join(root, 'src', 'half-written'));
+    write('src/half-written/install.sh', '#!/bin/sh\n');
+    fs.mkdirSync(path.join(root, 'src', 'notes'));
     feature('src', 'other');
     const found = discoverTargets([root], root);
     assert.ok(found.ok);
     assert.deepEqual(found.targets.map((t) => `${t.kind}:${t.folderName}`), ['feature:half-written', 'feature:other', 'feature:tool']);
+  });
+
+  it('reads src/ beside a templates/ folder of generators (devcontainers-extra/features), and a feature kept in templates/ as a feature', () => {
+    feature('src', 'act');
+    feature('src', 'zig');
+    write('templates/generator/src/devcontainer-feature.json', '{}');
+    feature('templates', 'boilerplate');
+    const found = discoverTargets([root], root);
+    assert.ok(found.ok);
+    assert.deepEqual(found.targets.map((t) => `${t.kind}:${path.relative(root, t.absDir)}`), ['feature:templates/boilerplate', 'feature:src/act', 'feature:src/zig']);
   });
 
   it('lints the same folder once when it is given twice or through the pack', () => {
