@@ -25,8 +25,12 @@ sleep 3
 DEBIAN_FRONTEND=noninteractive dpkg --configure -a
 DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq docker.io containerd runc docker-registry >/dev/null
 ip link delete docker0 2>/dev/null || true
-rm -rf /var/lib/docker /var/lib/containerd /etc/docker "${STAGEPACK_STATE_DIR:-$HOME/.local/state/stagepack}"
-echo "fresh engine: dockerd=$(command -v dockerd || echo none) docker0=$(ip -brief link show docker0 2>/dev/null || echo none) /var/lib/docker=$(ls -d /var/lib/docker 2>/dev/null || echo none)"
+for dir in /var/lib/docker /var/lib/containerd /etc/docker "${STAGEPACK_STATE_DIR:-$HOME/.local/state/stagepack}"; do
+    # A folder that is itself a mount point (these VMs mount /var/lib/docker) cannot go: empty it instead.
+    if mountpoint -q "$dir"; then find "$dir" -mindepth 1 -delete; else rm -rf "$dir"; fi
+done
+state() { if [ ! -e "$1" ]; then echo none; elif [ -z "$(ls -A "$1")" ]; then echo "empty mount point"; else echo "NOT EMPTY"; fi; }
+echo "fresh engine: dockerd=$(command -v dockerd || echo none) docker0=$(ip -brief link show docker0 2>/dev/null || echo none) /var/lib/docker=$(state /var/lib/docker) /var/lib/containerd=$(state /var/lib/containerd)"
 
 dir=$(mktemp -d "/tmp/fresh-$what-XXXXXX")
 git clone -q "$repo" "$dir" && cd "$dir" || exit 1
