@@ -71,16 +71,24 @@ export function toPosition(p: { line: number; character: number }): Position {
 
 export function parseDockerfile(text: string): DockerfileModel {
   const ast = DockerfileParser.parse(text);
-  return withStages(ast.getInstructions().map(fromAst));
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  return withStages(ast.getInstructions().map((i) => fromAst(i, text, lineStarts)));
 }
 
-function fromAst(instruction: AstInstruction): Instruction {
+/** The instructions that take flags (`--mount`, `--from`, `--platform`, `--interval`...). */
+const FLAG_KEYWORDS = new Set(['FROM', 'RUN', 'COPY', 'ADD', 'HEALTHCHECK']);
+
+function fromAst(instruction: AstInstruction, text: string, lineStarts: readonly number[]): Instruction {
   const keyword = instruction.getKeyword();
+  const range = instruction.getRange();
   const withFlags = instruction as AstInstruction & { getFlags?: () => { getName(): string; getValue(): string | null; getRange(): { start: { line: number; character: number } } }[] };
   const rawArgs = instruction.getArgumentsContent() ?? '';
-  // getFlags parses the arguments again: only worth it when the instruction's text can hold a flag (the
-  // arguments content leaves flags out for some keywords, so the whole text is what to look at).
-  const mayHaveFlags = typeof withFlags.getFlags === 'function' && instruction.getTextContent().includes('--');
+  // getFlags parses the arguments again: only worth it for a keyword that takes flags and whose text holds
+  // `--` (the arguments content leaves flags out for some keywords, so the instruction's own text is read).
+  const start = (lineStarts[range.start.line] ?? 0) + range.start.character;
+  const end = (lineStarts[range.end.line] ?? text.length) + range.end.character;
+  const mayHaveFlags = FLAG_KEYWORDS.has(keyword.toUpperCase()) && typeof withFlags.getFlags === 'function' && text.slice(start, end).includes('--');
   const flags: Flag[] = (mayHaveFlags && withFlags.getFlags ? withFlags.getFlags() : []).map((flag) => {
     const value = flag.getValue() ?? '';
     return { name: flag.getName(), value, options: flagOptions(value), position: toPosition(flag.getRange().start) };
@@ -89,7 +97,6 @@ function fromAst(instruction: AstInstruction): Instruction {
   const properties: Property[] = (keyword === 'ARG' || keyword === 'ENV') && typeof withProperties.getProperties === 'function'
     ? withProperties.getProperties().map((p) => ({ name: p.getName(), value: p.getValue() ?? undefined, position: toPosition(p.getNameRange().start) }))
     : [];
-  const range = instruction.getRange();
   const withStage = instruction as AstInstruction & { getBuildStageRange?: () => { start: { line: number; character: number } } | null };
   const stageRange = keyword === 'FROM' && typeof withStage.getBuildStageRange === 'function' ? withStage.getBuildStageRange() : null;
   const args = argumentsWithoutFlags(rawArgs, flags.length);
