@@ -104,3 +104,40 @@ export function parseCompose(text: string): ComposeModel {
     return args;
   }
 }
+
+/**
+ * A compose model with template option values substituted into its strings, keeping the template file's
+ * positions (as substituteDockerfile does for Dockerfiles): lint reads a compose file once per option
+ * variant, and parsing YAML is the costly part. Undefined when the file had errors or a value could change
+ * the YAML's structure or a volume's `source:target` split: then the applied text must be parsed.
+ */
+export function substituteCompose(model: ComposeModel, values: Readonly<Record<string, string>>, apply: (text: string) => string): ComposeModel | undefined {
+  if (model.errors.length) return undefined;
+  // Letters, digits and `. /+=@-:` only, and no `: ` (a plain YAML scalar cannot change shape with those).
+  if (Object.values(values).some((v) => !/^[\w. /+=@:-]*$/.test(v) || v.includes(': ') || v.endsWith(':'))) return undefined;
+  const sub = (text: string) => (text.includes('${templateOption') ? apply(text) : text);
+  // A placeholder in a short-syntax volume was split at its own colon (`${templateOption:x}:/w`), and a
+  // value with a colon would split differently: parse the applied text then.
+  if (model.services.some((s) => s.volumes.some((v) => `${v.source}${v.target}`.includes('${templateOption')))) return undefined;
+  return {
+    errors: [],
+    services: model.services.map((service) => ({
+      ...service,
+      name: sub(service.name),
+      ...(service.image !== undefined ? { image: sub(service.image) } : {}),
+      profiles: service.profiles.map(sub),
+      volumes: service.volumes.map((v) => ({ ...v, source: sub(v.source), target: sub(v.target) })),
+      ...(service.build
+        ? {
+            build: {
+              ...service.build,
+              context: sub(service.build.context),
+              dockerfile: sub(service.build.dockerfile),
+              ...(service.build.target !== undefined ? { target: sub(service.build.target) } : {}),
+              args: Object.fromEntries(Object.entries(service.build.args).map(([k, v]) => [sub(k), sub(v)])),
+            },
+          }
+        : {}),
+    })),
+  };
+}

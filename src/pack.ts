@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { JSONPath } from 'jsonc-parser';
-import { parseCompose, type ComposeModel, type ComposeService } from './compose-file';
+import { parseCompose, substituteCompose, type ComposeModel, type ComposeService } from './compose-file';
 import { parseDockerfile, substituteDockerfile, type DockerfileModel } from './dockerfile';
 import { getPath, isRecord, parseJsonc, setOwn, type JsoncDocument } from './jsonc';
 import { LineIndex } from './text-position';
@@ -230,6 +230,7 @@ export function buildModel(
   files: SourceFile[],
   skipped: SkippedFile[],
   dockerfileModel: (file: SourceFile) => DockerfileModel = (file) => cachedDockerfile(file.text),
+  composeModel: (file: SourceFile) => ComposeModel = (file) => cachedCompose(file.text),
 ): LoadedTarget | LoadedTemplate {
   const byRel = new Map(files.map((f) => [f.relPath, f]));
   const metadataName = target.kind === 'template' ? TEMPLATE_METADATA : FEATURE_METADATA;
@@ -242,7 +243,7 @@ export function buildModel(
   const composeFiles = resolveComposeFiles(template).map((c) => (c.relPath !== undefined ? byRel.get(c.relPath) : undefined)).filter((f): f is SourceFile => f !== undefined);
   const serviceName = getPath(devcontainer?.doc.value, ['service']);
   for (const file of composeFiles) {
-    const model = cachedCompose(file.text);
+    const model = composeModel(file);
     const service = model.services.find((s) => s.name === serviceName);
     if (!template.compose || service) template.compose = { file, model, service };
     if (service?.build) {
@@ -294,9 +295,9 @@ export function appliedTemplate(
   base?: { applied: LoadedTemplate; option: string },
 ): AppliedTemplate {
   const mapped = new Map<string, AppliedFile>();
-  // Applied rules read devcontainer.json, compose files and the Dockerfile (whose model is substituted
-  // below); only those are substituted here, the rest is for source rules and stays as written.
-  const read = new Set([template.devcontainer?.relPath, template.compose?.file.relPath, ...resolveComposeFiles(template).map((c) => c.relPath)]);
+  // Applied rules read devcontainer.json, compose files and the Dockerfile; devcontainer.json is substituted
+  // here, the compose files' and the Dockerfile's models below; the rest is for source rules and stays as written.
+  const read = new Set([template.devcontainer?.relPath]);
   const files = template.files.map((file): SourceFile => {
     if (notApplied.has(file.relPath) || !read.has(file.relPath)) return file;
     const applied = applyOptionsMapped(file.text, values);
@@ -320,16 +321,20 @@ export function appliedTemplate(
   // The Dockerfile is not parsed again: option values are substituted into the parsed model, whose
   // positions are the template file's own, so that file needs no mapping back.
   const raw = template.dockerfile;
+  const parseApplied = <T>(file: SourceFile, parse: (text: string) => T): T => {
+    // A value changed the file's structure (or it is not the template's own): parse the applied text, and
+    // map its positions back.
+    const applied = applyOptionsMapped(file.text, values);
+    const lines = new LineIndex(applied.text);
+    if (applied.changed) mapped.set(file.relPath, { ...file, text: applied.text, lines, toSourcePosition: (p) => file.lines.positionAt(applied.toSource(lines.offsetAt(p))) });
+    return parse(applied.text);
+  };
+  const composeModel = (file: SourceFile): ComposeModel => substituteCompose(cachedCompose(file.text), values, (t) => applyOptions(t, values)) ?? parseApplied(file, cachedCompose);
   const model = buildModel(template, files, template.skipped, (file) => {
     const baseModel = base?.applied.dockerfile?.file.relPath === file.relPath ? base.applied.dockerfile.model : undefined;
     const substituted = raw && raw.file.relPath === file.relPath ? substituteDockerfile(raw.model, values, baseModel && base ? { model: baseModel, option: base.option } : undefined) : undefined;
-    if (substituted) return substituted;
-    // A value changed the Dockerfile's structure (or it is not the template's own): parse the applied text.
-    const applied = applyOptionsMapped(file.text, values);
-    const lines = new LineIndex(applied.text);
-    mapped.set(file.relPath, { ...file, text: applied.text, lines, toSourcePosition: (p) => file.lines.positionAt(applied.toSource(lines.offsetAt(p))) });
-    return cachedDockerfile(applied.text);
-  });
+    return substituted ?? parseApplied(file, cachedDockerfile);
+  }, composeModel);
   return { template: model as LoadedTemplate, mapped };
 }
 

@@ -48,7 +48,9 @@ function lintVariants(template: LoadedTemplate, rules: readonly Rule[]): Diagnos
     const { template: applied, mapped } = appliedTemplate(template, variant.values, NOT_APPLIED, base);
     defaults ??= applied;
     // Variants that change nothing the rules read (only a test script, say) need no second look.
-    const fingerprint = [...mapped.values()].map((f) => f.text).join('\u0000') + substitutedDockerfile(applied, defaults);
+    // The compose model is substituted too (no text in `mapped`): its services are part of what rules read.
+    const compose = applied.compose ? JSON.stringify(applied.compose.model.services) : '';
+    const fingerprint = [...mapped.values()].map((f) => f.text).join('\u0000') + compose + substitutedDockerfile(applied, defaults);
     if (seenTexts.has(fingerprint)) continue;
     seenTexts.add(fingerprint);
     const found: Diagnostic[] = [];

@@ -2,7 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseCompose } from '../../src/compose-file';
+import { parseCompose, substituteCompose } from '../../src/compose-file';
+import { discoverTargets, loadTarget, templateOptions, type LoadedTemplate } from '../../src/pack';
+import { applyOptions, optionVariants } from '../../src/template-options';
 import { isV2 } from '../../src/engine/compose-program';
 import { standInChanges, standInPackages, standInSpec } from '../../src/engine/base-images';
 import { pipConfText } from '../../src/engine/package-index';
@@ -96,5 +98,37 @@ describe('compose-based templates', () => {
       const read = (template: string) => fs.readFileSync(path.join(templates, template, file), 'utf8');
       assert.equal(read('flask-uwsgi-postgres'), read('flask-uwsgi'), `${file} differs: change both templates together`);
     }
+  });
+});
+
+describe('substituting option values into a parsed compose file', () => {
+  const strip = (value: unknown): unknown => JSON.parse(JSON.stringify(value, (key, v: unknown) => (key === 'position' || key === 'targetPosition' ? undefined : v)));
+
+  it('gives the model that parsing the applied text gives, for every variant of the compose templates', () => {
+    const found = discoverTargets([PACKAGE_ROOT], PACKAGE_ROOT);
+    assert.ok(found.ok);
+    let compared = 0;
+    for (const ref of found.targets.filter((t) => t.kind === 'template')) {
+      const template = loadTarget(ref) as LoadedTemplate;
+      if (!template.compose) continue;
+      for (const variant of optionVariants(templateOptions(template))) {
+        const substituted = substituteCompose(template.compose.model, variant.values, (t) => applyOptions(t, variant.values));
+        assert.ok(substituted, `${ref.folderName}: ${JSON.stringify(variant.values)} was not substituted`);
+        assert.deepEqual(strip(substituted), strip(parseCompose(applyOptions(template.compose.file.text, variant.values))), `${ref.folderName} ${variant.option}=${variant.value}`);
+        compared++;
+      }
+    }
+    assert.ok(compared >= 5, `only ${compared} variants compared`);
+  });
+
+  it('declines values that could change the YAML or a volume split, and files with errors', () => {
+    const model = parseCompose('services:\n  dev:\n    image: x\n    volumes:\n      - ${templateOption:src}:/w\n');
+    // A placeholder in a short-syntax volume: the raw parse split it at its own colon.
+    assert.equal(substituteCompose(model, { src: '../data' }, (t) => t), undefined);
+    const plain = parseCompose('services:\n  dev:\n    image: python:${templateOption:v}\n');
+    assert.equal(substituteCompose(plain, { v: 'a: b' }, (t) => t), undefined);
+    assert.equal(substituteCompose(plain, { v: 'x\n  y' }, (t) => t), undefined);
+    assert.equal(substituteCompose(parseCompose('services: [\n'), {}, (t) => t), undefined);
+    assert.equal(substituteCompose(plain, { v: '3.11' }, (t) => t.replace('${templateOption:v}', '3.11'))?.services[0].image, 'python:3.11');
   });
 });
