@@ -128,6 +128,27 @@ describe('stagepack publish (end to end, real registry and Dev Containers CLI)',
       assert.deepEqual(await catalog(registry.port), []);
     });
 
+    it('publishes a collection in the src/<id> layout of devcontainers/templates, with the shared-base group off', async () => {
+      // Our own minimal collection laid out as template-starter is: src/<id>/ and test/<id>/.
+      const pack = path.join(work, 'starter');
+      const write = (rel: string, text: string) => {
+        fs.mkdirSync(path.dirname(path.join(pack, rel)), { recursive: true });
+        fs.writeFileSync(path.join(pack, rel), text);
+      };
+      write('stagepack.json', '{ "lint": { "groups": { "shared-base": "off" } } }\n');
+      write('src/greeting/devcontainer-template.json', JSON.stringify({ id: 'greeting', version: '0.1.0', name: 'Greeting', options: { word: { type: 'string', default: 'hello', proposals: ['hello', 'hey'] } } }, null, 2));
+      write('src/greeting/.devcontainer/devcontainer.json', '{\n  "name": "Greeting",\n  "image": "debian:bookworm-slim",\n  "containerEnv": { "GREETING": "${templateOption:word}" }\n}\n');
+      write('test/greeting/test.sh', '#!/bin/sh\n[ "$GREETING" = hello ]\n');
+      const io = echoingIo(work);
+      assert.equal(await main(['node', 'stagepack', 'lint', 'starter'], io), 0, io.out());
+      assert.equal(await main(['node', 'stagepack', 'publish', '--registry', registry.host, '--namespace', 'acme/starter', 'starter'], io), 0, io.err());
+      assert.deepEqual((await catalog(registry.port)).sort(), ['acme/starter', 'acme/starter/greeting']);
+      const applied = fs.mkdtempSync(path.join(work, 'applied-'));
+      const result = await devcontainerCli(['templates', 'apply', '--template-id', `${registry.host}/acme/starter/greeting:0`, '--workspace-folder', applied]);
+      assert.ok(ok(result), result.stderr);
+      assert.match(fs.readFileSync(path.join(applied, '.devcontainer', 'devcontainer.json'), 'utf8'), /"GREETING": "hello"/);
+    });
+
     it('refuses a template holding a symbolic link, before anything is pushed', async () => {
       const pack = path.join(work, 'pack');
       fs.cpSync(TEMPLATE, path.join(pack, 'templates', 'flask-gunicorn'), { recursive: true });
