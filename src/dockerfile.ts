@@ -1,5 +1,5 @@
-import { DockerfileParser, type Instruction as AstInstruction } from 'dockerfile-ast';
 import type { Position } from './diagnostics';
+import { parseInstructions } from './dockerfile-parser';
 import { own, setOwn } from './jsonc';
 import { applyOptions, findPlaceholders } from './template-options';
 
@@ -7,8 +7,8 @@ import { applyOptions, findPlaceholders } from './template-options';
  * A Dockerfile as our rules and the test runner read it: plain instructions (keyword, arguments, flags,
  * ARG/ENV properties, all with 1-based positions in the file) grouped into the stage graph.
  *
- * dockerfile-ast (the parser behind the Dockerfile language server) parses the text once; everything after
- * that works on this small model. A template's option variants are made by substituting values into the
+ * src/dockerfile-parser.ts reads the text once, in one linear pass; everything after that works on this small
+ * model. A template's option variants are made by substituting values into the
  * model's strings (`substituteDockerfile`), which keeps the positions of the template's own file and costs
  * no second parse: lint checks a dozen variants of every template.
  */
@@ -65,51 +65,20 @@ export interface DockerfileModel {
   stages: Stage[];
 }
 
-export function toPosition(p: { line: number; character: number }): Position {
-  return { line: p.line + 1, column: p.character + 1 };
-}
 
 export function parseDockerfile(text: string): DockerfileModel {
-  const ast = DockerfileParser.parse(text);
-  const lineStarts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  return withStages(ast.getInstructions().map((i) => fromAst(i, text, lineStarts)));
-}
-
-/** The instructions that take flags (`--mount`, `--from`, `--platform`, `--interval`...). */
-const FLAG_KEYWORDS = new Set(['FROM', 'RUN', 'COPY', 'ADD', 'HEALTHCHECK']);
-
-function fromAst(instruction: AstInstruction, text: string, lineStarts: readonly number[]): Instruction {
-  const keyword = instruction.getKeyword();
-  const range = instruction.getRange();
-  const withFlags = instruction as AstInstruction & { getFlags?: () => { getName(): string; getValue(): string | null; getRange(): { start: { line: number; character: number } } }[] };
-  const rawArgs = instruction.getArgumentsContent() ?? '';
-  // getFlags parses the arguments again: only worth it for a keyword that takes flags and whose text holds
-  // `--` (the arguments content leaves flags out for some keywords, so the instruction's own text is read).
-  const start = (lineStarts[range.start.line] ?? 0) + range.start.character;
-  const end = (lineStarts[range.end.line] ?? text.length) + range.end.character;
-  const mayHaveFlags = FLAG_KEYWORDS.has(keyword.toUpperCase()) && typeof withFlags.getFlags === 'function' && text.slice(start, end).includes('--');
-  const flags: Flag[] = (mayHaveFlags && withFlags.getFlags ? withFlags.getFlags() : []).map((flag) => {
-    const value = flag.getValue() ?? '';
-    return { name: flag.getName(), value, options: flagOptions(value), position: toPosition(flag.getRange().start) };
-  });
-  const withProperties = instruction as AstInstruction & { getProperties?: () => { getName(): string; getValue(): string | null; getNameRange(): { start: { line: number; character: number } } }[] };
-  const properties: Property[] = (keyword === 'ARG' || keyword === 'ENV') && typeof withProperties.getProperties === 'function'
-    ? withProperties.getProperties().map((p) => ({ name: p.getName(), value: p.getValue() ?? undefined, position: toPosition(p.getNameRange().start) }))
-    : [];
-  const withStage = instruction as AstInstruction & { getBuildStageRange?: () => { start: { line: number; character: number } } | null };
-  const stageRange = keyword === 'FROM' && typeof withStage.getBuildStageRange === 'function' ? withStage.getBuildStageRange() : null;
-  const args = argumentsWithoutFlags(rawArgs, flags.length);
-  return {
-    keyword,
-    args,
-    command: oneLine(args),
-    flags,
-    properties,
-    position: toPosition(range.start),
-    endLine: range.end.line + 1,
-    ...(stageRange ? { stageNamePosition: toPosition(stageRange.start) } : {}),
-  };
+  return withStages(
+    parseInstructions(text).map((raw): Instruction => ({
+      keyword: raw.keyword,
+      args: raw.args,
+      command: oneLine(raw.args),
+      flags: raw.flags.map((f) => ({ ...f, options: flagOptions(f.value) })),
+      properties: raw.properties,
+      position: raw.position,
+      endLine: raw.endLine,
+      ...(raw.stageNamePosition ? { stageNamePosition: raw.stageNamePosition } : {}),
+    })),
+  );
 }
 
 function oneLine(args: string): string {
@@ -120,15 +89,6 @@ function oneLine(args: string): string {
     .replace(/\\\s*$/gm, ' ')
     .replace(/\s+/g, ' ')
     .trim();
-}
-
-/** dockerfile-ast includes flags in getArgumentsContent() for some keywords; strip leading `--x=y` words. */
-function argumentsWithoutFlags(content: string, flagCount: number): string {
-  let args = content;
-  if (flagCount > 0) {
-    for (let i = 0; i < flagCount; i++) args = args.replace(/^\s*--\S+(\s*\\\n)?\s*/, '');
-  }
-  return args;
 }
 
 function flagOptions(value: string): Record<string, string> {
