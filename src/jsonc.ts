@@ -106,7 +106,9 @@ export function scalarText(value: unknown): string | undefined {
  * build arg or a template id from a user's file) changes the object's prototype instead of adding a key.
  */
 export function setOwn<T>(object: Record<string, T>, key: string, value: T): void {
-  Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  // Only "__proto__" has a setter on a plain object; every other key is an ordinary (and faster) assignment.
+  if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  else object[key] = value;
 }
 
 /** An own property's value, never one inherited from Object.prototype (`env["constructor"]`). */
