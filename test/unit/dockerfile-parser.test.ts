@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseInstructions, type RawInstruction } from '../../src/dockerfile-parser';
-import { discoverTargets, loadTarget, templateOptions, type LoadedTemplate } from '../../src/pack';
-import { applyOptions, optionVariants } from '../../src/template-options';
+import { applyOptions } from '../../src/template-options';
+import { packTemplates } from './pack-templates';
 import { PACKAGE_ROOT } from '../../src/version';
 import { referenceInstructions } from './dockerfile-reference';
 
@@ -40,12 +40,9 @@ const EDGES: [string, string][] = [
 
 describe('our Dockerfile reader, against dockerfile-ast', () => {
   const cases: [string, string][] = [...EDGES];
-  const found = discoverTargets([PACKAGE_ROOT], PACKAGE_ROOT);
-  assert.ok(found.ok);
-  for (const ref of found.targets.filter((t) => t.kind === 'template')) {
-    const template = loadTarget(ref) as LoadedTemplate;
+  for (const { template, variants } of packTemplates()) {
     if (!template.dockerfile) continue;
-    for (const variant of optionVariants(templateOptions(template))) cases.push([`${ref.folderName} ${variant.option ?? '(defaults)'}=${variant.value ?? ''}`, applyOptions(template.dockerfile.file.text, variant.values)]);
+    for (const variant of variants) cases.push([`${template.folderName} ${variant.option ?? '(defaults)'}=${variant.value ?? ''}`, applyOptions(template.dockerfile.file.text, variant.values)]);
   }
   for (const file of fs.readdirSync(path.join(PACKAGE_ROOT, 'test', 'fixtures'), { recursive: true, withFileTypes: true })) {
     if (file.isFile() && /^Dockerfile/.test(file.name)) cases.push([path.relative(PACKAGE_ROOT, path.join(file.parentPath, file.name)), fs.readFileSync(path.join(file.parentPath, file.name), 'utf8')]);
