@@ -329,7 +329,7 @@ export function appliedTemplate(
     if (applied.changed) mapped.set(file.relPath, { ...file, text: applied.text, lines, toSourcePosition: (p) => file.lines.positionAt(applied.toSource(lines.offsetAt(p))) });
     return parse(applied.text);
   };
-  const composeModel = (file: SourceFile): ComposeModel => substituteCompose(cachedCompose(file.text), values, (t) => applyOptions(t, values)) ?? parseApplied(file, cachedCompose);
+  const composeModel = (file: SourceFile): ComposeModel => substituteCompose(cachedCompose(file.text), values, (t) => applyOptions(t, values), base?.option) ?? parseApplied(file, cachedCompose);
   const model = buildModel(template, files, template.skipped, (file) => {
     const baseModel = base?.applied.dockerfile?.file.relPath === file.relPath ? base.applied.dockerfile.model : undefined;
     const substituted = raw && raw.file.relPath === file.relPath ? substituteDockerfile(raw.model, values, baseModel && base ? { model: baseModel, option: base.option } : undefined) : undefined;

@@ -26,7 +26,8 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
   run.steps = recorder.steps;
   let state: TemplateRunState | undefined;
   try {
-    const options = variant?.values ?? defaultOptionValues(templateOptions(loadTarget(template)));
+    // A plain copy: a variant's values are a read-only view of the defaults.
+    const options = variant ? { ...variant.values } : defaultOptionValues(templateOptions(loadTarget(template)));
     run.options = options;
     const ready = (state = createRunState(template, context, options));
     for (const step of TEMPLATE_STEPS) {

@@ -47,3 +47,19 @@ describe('option variants', () => {
     assert.deepEqual(optionVariants({ v: { default: objectValue, proposals: [objectValue, '3.12'] } }).map((x) => x.values), [{}, { v: '3.12' }]);
   });
 });
+
+describe('a variant\'s values', () => {
+  it('read like a plain object of every option, one changed, without copying the defaults', () => {
+    const variants = optionVariants({ port: { type: 'string', default: '8000', proposals: ['8000', '8080'] }, constructor: { type: 'string', default: 'c' }, debug: { type: 'boolean', default: 'false' } });
+    const port = variants.find((v) => v.option === 'port');
+    assert.ok(port);
+    assert.equal(JSON.stringify(port.values), '{"port":"8080","constructor":"c","debug":"false"}');
+    assert.deepEqual({ ...port.values }, { port: '8080', constructor: 'c', debug: 'false' });
+    assert.deepEqual(Object.keys(port.values), ['port', 'constructor', 'debug']);
+    assert.equal(applyOptions('${templateOption:port} ${templateOption:constructor} [${templateOption:toString}]', port.values), '8080 c []');
+    assert.throws(() => {
+      'use strict';
+      (port.values as Record<string, string>).port = '1';
+    }, TypeError);
+  });
+});
