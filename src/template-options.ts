@@ -105,9 +105,15 @@ export function applyOptionsMapped(text: string, values: Readonly<Record<string,
 /**
  * The defaults with one option changed, without copying them: a template with 1,000 options has 2,000
  * variants, and copying 1,000 values for each cost a second. It reads like a plain object (lookups, keys,
- * JSON.stringify, spreading) and cannot be changed.
+ * JSON.stringify, spreading) and cannot be changed. (A plain copy can: nothing writes to variant values.)
  */
-function overriding(defaults: Readonly<Record<string, string>>, option: string, value: string): Record<string, string> {
+function overriding(defaults: Readonly<Record<string, string>>, option: string, value: string, count: number): Record<string, string> {
+  // Few options (every real template): a plain copy, whose lookups are faster than a view's.
+  if (count <= 64) {
+    const copy = { ...defaults };
+    setOwn(copy, option, value);
+    return copy;
+  }
   const has = (key: string) => key === option || Object.prototype.hasOwnProperty.call(defaults, key);
   const get = (key: string) => (key === option ? value : defaults[key]);
   return new Proxy({} as Record<string, string>, {
@@ -135,6 +141,7 @@ export interface OptionVariant {
  */
 export function optionVariants(options: Readonly<Record<string, TemplateOptionSpec>>): OptionVariant[] {
   const defaults = defaultOptionValues(options);
+  const count = Object.keys(defaults).length;
   const variants: OptionVariant[] = [{ values: defaults }];
   for (const [name, spec] of Object.entries(options)) {
     const candidates = new Set<string>();
@@ -148,7 +155,7 @@ export function optionVariants(options: Readonly<Record<string, TemplateOptionSp
     if (spec.type === 'boolean') ['true', 'false'].forEach((v) => candidates.add(v));
     for (const value of candidates) {
       if (value === defaults[name]) continue;
-      variants.push({ values: overriding(defaults, name, value), option: name, value });
+      variants.push({ values: overriding(defaults, name, value, count), option: name, value });
     }
   }
   return variants;

@@ -49,17 +49,18 @@ describe('option variants', () => {
 });
 
 describe('a variant\'s values', () => {
-  it('read like a plain object of every option, one changed, without copying the defaults', () => {
-    const variants = optionVariants({ port: { type: 'string', default: '8000', proposals: ['8000', '8080'] }, constructor: { type: 'string', default: 'c' }, debug: { type: 'boolean', default: 'false' } });
-    const port = variants.find((v) => v.option === 'port');
-    assert.ok(port);
-    assert.equal(JSON.stringify(port.values), '{"port":"8080","constructor":"c","debug":"false"}');
-    assert.deepEqual({ ...port.values }, { port: '8080', constructor: 'c', debug: 'false' });
-    assert.deepEqual(Object.keys(port.values), ['port', 'constructor', 'debug']);
-    assert.equal(applyOptions('${templateOption:port} ${templateOption:constructor} [${templateOption:toString}]', port.values), '8080 c []');
-    assert.throws(() => {
-      'use strict';
-      (port.values as Record<string, string>).port = '1';
-    }, TypeError);
-  });
+  for (const many of [false, true]) {
+    it(`read like a plain object of every option, one changed (${many ? '100 options: a view, no copy' : 'three options: a copy'})`, () => {
+      const extra = many ? Object.fromEntries(Array.from({ length: 97 }, (_, i) => [`o${i}`, { type: 'string', default: `d${i}` }])) : {};
+      const variants = optionVariants({ port: { type: 'string', default: '8000', proposals: ['8000', '8080'] }, constructor: { type: 'string', default: 'c' }, debug: { type: 'boolean', default: 'false' }, ...extra });
+      const port = variants.find((v) => v.option === 'port');
+      assert.ok(port);
+      const expected = { port: '8080', constructor: 'c', debug: 'false', ...Object.fromEntries(Object.keys(extra).map((k, i) => [k, `d${i}`])) };
+      assert.equal(JSON.stringify(port.values), JSON.stringify(expected));
+      assert.deepEqual({ ...port.values }, expected);
+      assert.deepEqual(Object.keys(port.values), Object.keys(expected));
+      assert.equal(applyOptions('${templateOption:port} ${templateOption:constructor} [${templateOption:toString}]', port.values), '8080 c []');
+      assert.equal(variants[0].values.port, '8000', 'the defaults are unchanged');
+    });
+  }
 });
