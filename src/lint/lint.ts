@@ -54,7 +54,12 @@ function lintVariants(template: LoadedTemplate, rules: readonly Rule[]): Diagnos
     if (seenTexts.has(fingerprint)) continue;
     seenTexts.add(fingerprint);
     const found: Diagnostic[] = [];
-    for (const rule of rules) runRule(rule, applied, found, mapped);
+    const changed = variant.option === undefined || !variantSkipping ? undefined : changedKeywords(applied, defaults);
+    for (const rule of rules) {
+      // A Dockerfile-only rule whose instructions this variant left as the defaults' finds what it found there.
+      if (changed && rule.meta.dockerfileReads && !rule.meta.dockerfileReads.some((k) => changed.has(k))) continue;
+      runRule(rule, applied, found, mapped);
+    }
     for (const d of found) {
       const key = `${d.ruleId}\u0000${d.messageId}\u0000${d.file}\u0000${d.line}\u0000${d.column}`;
       if (seen.has(key)) continue;
@@ -69,6 +74,29 @@ function lintVariants(template: LoadedTemplate, rules: readonly Rule[]): Diagnos
   return result;
 }
 
+/** Off only in tests that compare skipping with running every rule on every variant. */
+let variantSkipping = true;
+export function setVariantSkipping(on: boolean): void {
+  variantSkipping = on;
+}
+
+/**
+ * The keywords of the instructions in which a variant's Dockerfile differs from the defaults' (untouched
+ * instructions are the very same objects, see substituteDockerfile); every keyword when it is another file
+ * or was parsed again.
+ */
+function changedKeywords(variant: LoadedTemplate, defaults: LoadedTemplate): ReadonlySet<string> {
+  const own = variant.dockerfile;
+  const shared = defaults.dockerfile;
+  const all = new Set([...(own?.model.instructions ?? []), ...(shared?.model.instructions ?? [])].map((i) => i.keyword));
+  if (!own || !shared || own.file.relPath !== shared.file.relPath || own.model.instructions.length !== shared.model.instructions.length) return all;
+  const changed = new Set<string>();
+  own.model.instructions.forEach((i, index) => {
+    if (i !== shared.model.instructions[index]) changed.add(i.keyword);
+  });
+  return changed;
+}
+
 /**
  * The substituted Dockerfile is not in `mapped` (it keeps source positions); fingerprint its arguments. Only
  * the instructions that differ from the defaults' (the same objects when a variant did not touch them), so a
@@ -77,11 +105,16 @@ function lintVariants(template: LoadedTemplate, rules: readonly Rule[]): Diagnos
 function substitutedDockerfile(template: LoadedTemplate, defaults: LoadedTemplate): string {
   const own = template.dockerfile?.model.instructions ?? [];
   const shared = defaults.dockerfile?.model.instructions ?? [];
-  const whole = (instructions: readonly Instruction[]) => instructions.map((i) => i.args).join('\n');
+  const whole = (instructions: readonly Instruction[]) => instructions.map(instructionText).join('\n');
   if (template === defaults || own.length !== shared.length) return whole(own);
-  const changed = own.flatMap((i, index) => (i === shared[index] || i.args === shared[index].args ? [] : [`${index}:${i.args}`]));
+  const changed = own.flatMap((i, index) => (i === shared[index] || instructionText(i) === instructionText(shared[index]) ? [] : [`${index}:${instructionText(i)}`]));
   // Unchanged: the defaults' own fingerprint, so the variant is recognised as theirs and skipped.
   return changed.length ? changed.join('\n') : whole(shared);
+}
+
+/** What rules read of an instruction: its arguments, and its flags and properties (`COPY --from=x` differs in the flag only). */
+function instructionText(i: Instruction): string {
+  return `${i.args}\u0001${i.flags.map((f) => `${f.name}=${f.value}`).join('\u0002')}\u0001${i.properties.map((p) => `${p.name}=${p.value ?? ''}`).join('\u0002')}`;
 }
 
 function runRule(rule: Rule, target: LoadedTarget, out: Diagnostic[], mapped?: ReadonlyMap<string, AppliedFile>): void {

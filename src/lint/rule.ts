@@ -21,6 +21,13 @@ export interface RuleMeta<MessageIds extends string> {
    * options and once per proposal or enum value of each option. Features have no variants: both run once.
    */
   scope: 'source' | 'applied';
+  /**
+   * For an `applied` rule that reads only the Dockerfile: the instructions whose text it reads. A variant
+   * that changes none of them (an option used only in a CMD, say) cannot change what the rule finds, so the
+   * rule is not run on it again. Declare every keyword the rule and its helpers read; leave it out when in
+   * doubt (the rule then runs on every variant). test/unit/variant-reads.test.ts compares both ways.
+   */
+  dockerfileReads?: readonly string[];
   messages: Record<MessageIds, string>;
 }
 

@@ -11,6 +11,7 @@ export default defineRule({
     severity: 'error',
     group: 'shared-base',
     scope: 'applied',
+    dockerfileReads: ['ENTRYPOINT', 'CMD'],
     appliesTo: ['template'],
     messages: {
       shellForm: '{{keyword}} is in shell form, so /bin/sh is PID 1 and swallows SIGTERM. Write it as a JSON array: {{keyword}} {{suggestion}}.',

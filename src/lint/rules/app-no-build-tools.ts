@@ -16,6 +16,7 @@ export default defineRule({
     severity: 'error',
     group: 'shared-base',
     scope: 'applied',
+    dockerfileReads: ['FROM', 'RUN'],
     appliesTo: ['template'],
     messages: {
       installed: '{{package}} is installed in stage "{{stage}}", which the app image is built on. Install build tools in the builder stage only and copy out what they produce{{hint}}.',

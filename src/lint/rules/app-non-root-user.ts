@@ -13,6 +13,7 @@ export default defineRule({
     severity: 'error',
     group: 'shared-base',
     scope: 'applied',
+    dockerfileReads: ['USER'],
     appliesTo: ['template'],
     messages: {
       missing: 'The app stage never sets USER, so the server runs as root. Create a user and end with `USER 10001:10001` (numeric, so runAsNonRoot can verify it).',

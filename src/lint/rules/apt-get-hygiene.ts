@@ -10,6 +10,7 @@ export default defineRule({
     severity: 'warning',
     group: 'spec',
     scope: 'applied',
+    dockerfileReads: ['RUN'],
     appliesTo: ['template'],
     messages: {
       noYes: '`apt-get install` without -y aborts at the confirmation prompt in a build. Add -y.',

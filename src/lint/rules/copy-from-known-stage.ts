@@ -11,6 +11,7 @@ export default defineRule({
     severity: 'error',
     group: 'spec',
     scope: 'applied',
+    dockerfileReads: ['COPY', 'ADD', 'RUN'],
     appliesTo: ['template'],
     messages: {
       unknown: '--from={{from}} names no stage of this Dockerfile (stages so far: {{stages}}); BuildKit would try to pull an image called "{{from}}". Fix the stage name, or give the image a tag.',

@@ -14,6 +14,7 @@ export default defineRule({
     severity: 'warning',
     group: 'shared-base',
     scope: 'applied',
+    dockerfileReads: ['COPY', 'ADD', 'RUN'],
     appliesTo: ['template'],
     messages: {
       sourceBeforeInstall: '`{{copy}}` copies the source before the dependency install on line {{installLine}}, so every source change reinstalls all dependencies. Copy only the manifest first (`COPY requirements.txt ./`), install, then copy the source.',

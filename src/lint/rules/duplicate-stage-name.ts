@@ -9,6 +9,7 @@ export default defineRule({
     severity: 'error',
     group: 'spec',
     scope: 'applied',
+    dockerfileReads: ['FROM'],
     appliesTo: ['template'],
     messages: {
       duplicate: 'A stage named "{{name}}" is already defined on line {{line}}. Rename one of them.',

@@ -14,6 +14,7 @@ export default defineRule({
     severity: 'error',
     group: 'spec',
     scope: 'applied',
+    dockerfileReads: ['ARG', 'ENV'],
     appliesTo: ['template'],
     messages: {
       secretName: '{{keyword}} {{name}} looks like a credential, and {{where}}. Pass it as a BuildKit secret: `RUN --mount=type=secret,id={{id}} ...` with `docker build --secret id={{id}},src=FILE`.',

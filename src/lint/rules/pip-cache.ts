@@ -11,6 +11,7 @@ export default defineRule({
     severity: 'warning',
     group: 'shared-base',
     scope: 'applied',
+    dockerfileReads: ['RUN', 'ENV'],
     appliesTo: ['template'],
     messages: {
       uncached: '`pip install` here leaves pip\'s download cache in the layer. Add `--mount=type=cache,target=/root/.cache/pip` to the RUN (the home of the user running it), or pass --no-cache-dir.',

@@ -12,6 +12,7 @@ export default defineRule({
     severity: 'warning',
     group: 'spec',
     scope: 'applied',
+    dockerfileReads: ['ADD'],
     appliesTo: ['template'],
     messages: {
       useCopy: '`ADD {{sources}}` copies local files, which COPY does without ADD\'s URL download and archive unpacking. Write COPY.',

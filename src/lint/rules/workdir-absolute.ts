@@ -10,6 +10,7 @@ export default defineRule({
     severity: 'warning',
     group: 'spec',
     scope: 'applied',
+    dockerfileReads: ['WORKDIR'],
     appliesTo: ['template'],
     messages: {
       relative: '`WORKDIR {{path}}` is relative, so where it lands depends on the WORKDIR before it. Write an absolute path such as /{{path}}.',
