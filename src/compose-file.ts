@@ -1,6 +1,7 @@
 import type { Document } from 'yaml';
 import type { Position } from './diagnostics';
 import { setOwn } from './jsonc';
+import { applyOptions } from './template-options';
 
 /**
  * A Docker Compose file as far as templates need it: its services' build settings and volumes, with the
@@ -111,13 +112,13 @@ export function parseCompose(text: string): ComposeModel {
  * variant, and parsing YAML is the costly part. Undefined when the file had errors or a value could change
  * the YAML's structure or a volume's `source:target` split: then the applied text must be parsed.
  */
-export function substituteCompose(model: ComposeModel, values: Readonly<Record<string, string>>, apply: (text: string) => string, changed?: string): ComposeModel | undefined {
+export function substituteCompose(model: ComposeModel, values: Readonly<Record<string, string>>, changed?: string): ComposeModel | undefined {
   if (model.errors.length) return undefined;
   // Letters, digits and `. /+=@-:` only, and no `: ` (a plain YAML scalar cannot change shape with those).
   // Only the changed option's value when the rest are the defaults, which were checked already.
   const checked = changed !== undefined ? [values[changed] ?? ''] : Object.values(values);
   if (checked.some((v) => !/^[\w. /+=@:-]*$/.test(v) || v.includes(': ') || v.endsWith(':'))) return undefined;
-  const sub = (text: string) => (text.includes('${templateOption') ? apply(text) : text);
+  const sub = (text: string) => (text.includes('${templateOption') ? applyOptions(text, values) : text);
   // A placeholder in a short-syntax volume was split at its own colon (`${templateOption:x}:/w`), and a
   // value with a colon would split differently: parse the applied text then.
   if (model.services.some((s) => s.volumes.some((v) => `${v.source}${v.target}`.includes('${templateOption')))) return undefined;

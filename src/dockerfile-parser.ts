@@ -208,8 +208,11 @@ function unquote(value: string): string {
   return out;
 }
 
-/** The continuation character: `\`, or a backtick set by a `# escape=` parser directive at the top. */
-function escapeOf(lines: readonly string[]): string {
+/**
+ * The continuation character: `\`, or a backtick set by a `# escape=` parser directive at the top (Dockerfile
+ * reference, "escape"). Directives are the comment lines before anything else; the first other line ends them.
+ */
+export function escapeOf(lines: readonly string[]): string {
   for (const raw of lines) {
     const directive = /^#\s*([a-zA-Z]+)\s*=\s*(\S*)\s*$/.exec(stripCr(raw));
     if (!directive) break;

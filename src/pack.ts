@@ -70,7 +70,7 @@ export interface LoadedTemplate extends LoadedTarget {
 }
 
 export type DiscoveryResult =
-  | { ok: true; targets: TargetRef[] }
+  | { ok: true; targets: TargetRef[]; /** Folders of a collection that hold no metadata and look like neither: not read. */ ignored: string[] }
   | { ok: false; message: string; fix?: string };
 
 /**
@@ -126,7 +126,7 @@ function subfolders(dir: string): string[] {
 }
 
 /** The templates and features of a layout, in folder order. */
-export function layoutTargets(layout: PackLayout, cwd: string): TargetRef[] {
+export function layoutTargets(layout: PackLayout, cwd: string, ignored: string[] = []): TargetRef[] {
   const found: TargetRef[] = [];
   for (const collection of layout.collections) {
     const names = subfolders(collection.dir);
@@ -140,6 +140,7 @@ export function layoutTargets(layout: PackLayout, cwd: string): TargetRef[] {
       // metadata-required can say what is missing; anything else (a generator, notes) is not one.
       const kind = kinds[i] ?? (fallback && looksLike(dir, fallback) ? fallback : undefined);
       if (kind) found.push(ref(kind, dir, cwd));
+      else ignored.push(ref('template', dir, cwd).displayDir);
     });
   }
   return found;
@@ -158,6 +159,7 @@ const LAYOUT_FIX = 'give a pack root (templates/<id>/ and features/<id>/, or src
  */
 export function discoverTargets(inputs: readonly string[], cwd: string): DiscoveryResult {
   const targets: TargetRef[] = [];
+  const ignored: string[] = [];
   const seen = new Set<string>();
   const add = (t: TargetRef) => {
     if (seen.has(t.absDir)) return;
@@ -186,14 +188,14 @@ export function discoverTargets(inputs: readonly string[], cwd: string): Discove
         fix: LAYOUT_FIX,
       };
     }
-    const found = layoutTargets(layout, cwd);
+    const found = layoutTargets(layout, cwd, ignored);
     if (!found.length) {
       const where = layout.collections.map((c) => `${path.relative(cwd, c.dir) || '.'}/`).join(' and ');
       return { ok: false, message: `${where} ${layout.collections.length > 1 ? 'have' : 'has'} no template or feature folder`, fix: `add one (a folder with ${TEMPLATE_METADATA} or ${FEATURE_METADATA}), or point at another pack` };
     }
     found.forEach(add);
   }
-  return { ok: true, targets };
+  return { ok: true, targets, ignored };
 }
 
 function classify(dir: string): TargetKind | undefined {
@@ -208,7 +210,7 @@ function ref(kind: TargetKind, absDir: string, cwd: string): TargetRef {
   return { kind, folderName: path.basename(absDir), displayDir, absDir };
 }
 
-function isDirectory(p: string): boolean {
+export function isDirectory(p: string): boolean {
   try {
     return fs.statSync(p).isDirectory();
   } catch {
@@ -329,7 +331,7 @@ export function appliedTemplate(
     if (applied.changed) mapped.set(file.relPath, { ...file, text: applied.text, lines, toSourcePosition: (p) => file.lines.positionAt(applied.toSource(lines.offsetAt(p))) });
     return parse(applied.text);
   };
-  const composeModel = (file: SourceFile): ComposeModel => substituteCompose(cachedCompose(file.text), values, (t) => applyOptions(t, values), base?.option) ?? parseApplied(file, cachedCompose);
+  const composeModel = (file: SourceFile): ComposeModel => substituteCompose(cachedCompose(file.text), values, base?.option) ?? parseApplied(file, cachedCompose);
   const model = buildModel(template, files, template.skipped, (file) => {
     const baseModel = base?.applied.dockerfile?.file.relPath === file.relPath ? base.applied.dockerfile.model : undefined;
     const substituted = raw && raw.file.relPath === file.relPath ? substituteDockerfile(raw.model, values, baseModel && base ? { model: baseModel, option: base.option } : undefined) : undefined;

@@ -142,3 +142,10 @@ function toSarif(diagnostics: readonly Diagnostic[], options: RenderOptions): ob
     ],
   };
 }
+
+/** Says which folders were not read, so a misnamed metadata file is never a silent "No problems found". */
+export function ignoredNote(command: string, ignored: readonly string[]): string {
+  if (!ignored.length) return '';
+  const shown = ignored.slice(0, 5).map((d) => printable(d)).join(', ') + (ignored.length > 5 ? ` and ${ignored.length - 5} more` : '');
+  return `stagepack ${command}: not read, as neither a template nor a feature (no devcontainer-template.json or devcontainer-feature.json, nor a .devcontainer/, Dockerfile or install.sh): ${shown}\n`;
+}

@@ -6,7 +6,7 @@ import { ConfigError } from '../lint/config';
 import { lintTargetsParallel } from '../lint/lint';
 import { rules } from '../lint/rules';
 import { discoverTargets } from '../pack';
-import { printable, render, type Format } from '../render';
+import { ignoredNote, printable, render, type Format } from '../render';
 import { VERSION } from '../version';
 
 export interface LintInput {
@@ -38,6 +38,7 @@ export async function lintCommand(input: LintInput, io: Io): Promise<ExitCode> {
     io.stderr(`stagepack lint: ${printable(discovery.message)}\n${discovery.fix ? `fix: ${discovery.fix}\n` : ''}`);
     return EXIT.usage;
   }
+  io.stderr(ignoredNote('lint', discovery.ignored));
   let diagnostics;
   try {
     diagnostics = await lintTargetsParallel(discovery.targets);

@@ -10,7 +10,7 @@ import { ConfigError } from '../lint/config';
 import { lintTargets } from '../lint/lint';
 import { discoverTargets, type TargetKind, type TargetRef } from '../pack';
 import { ok, tail } from '../proc';
-import { printable, render } from '../render';
+import { ignoredNote, printable, render } from '../render';
 import { copyForPublishing } from '../publish-copy';
 import { VERSION } from '../version';
 
@@ -45,6 +45,7 @@ export async function publishCommand(input: PublishInput, io: Io): Promise<ExitC
     io.stderr(`stagepack publish: ${printable(discovery.message)}\n${discovery.fix ? `fix: ${discovery.fix}\n` : ''}`);
     return EXIT.usage;
   }
+  io.stderr(ignoredNote('publish', discovery.ignored));
   const featuresNamespace = input.featuresNamespace ?? defaultFeaturesNamespace(input.namespace);
   if (featuresNamespace === input.namespace) {
     io.stderr(`stagepack publish: features and templates must be published to different namespaces (both are ${input.namespace})\nfix: pass --features-namespace with another one, such as ${defaultFeaturesNamespace(input.namespace === 'features' ? 'templates' : input.namespace)}\n`);

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SEVERITIES, type RuleSetting } from '../diagnostics';
 import { getPath, isRecord, parseJsonc, positionOf, setOwn, valuePositionOf } from '../jsonc';
-import { MAX_TEXT_FILE_BYTES, readText } from '../pack';
+import { isDirectory, MAX_TEXT_FILE_BYTES, readText } from '../pack';
 import { RULE_GROUPS, type RuleGroup } from './rule';
 
 /**
@@ -58,14 +58,6 @@ function findUp(dir: string): string | undefined {
     // lstat: a folder, a FIFO or a dangling link named stagepack.json is found too, and refused by readConfig.
     if (lstatOrUndefined(candidate)) return candidate;
     if (path.dirname(current) === current) return undefined;
-  }
-}
-
-function isDirectory(file: string): boolean {
-  try {
-    return fs.statSync(file).isDirectory();
-  } catch {
-    return false;
   }
 }
 

@@ -88,8 +88,9 @@ export function setVariantSkipping(on: boolean): void {
 function changedKeywords(variant: LoadedTemplate, defaults: LoadedTemplate): ReadonlySet<string> {
   const own = variant.dockerfile;
   const shared = defaults.dockerfile;
-  const all = new Set([...(own?.model.instructions ?? []), ...(shared?.model.instructions ?? [])].map((i) => i.keyword));
-  if (!own || !shared || own.file.relPath !== shared.file.relPath || own.model.instructions.length !== shared.model.instructions.length) return all;
+  if (!own || !shared || own.file.relPath !== shared.file.relPath || own.model.instructions.length !== shared.model.instructions.length) {
+    return new Set([...(own?.model.instructions ?? []), ...(shared?.model.instructions ?? [])].map((i) => i.keyword));
+  }
   const changed = new Set<string>();
   own.model.instructions.forEach((i, index) => {
     if (i !== shared.model.instructions[index]) changed.add(i.keyword);

@@ -1,4 +1,5 @@
 import type { Position } from '../diagnostics';
+import { escapeOf } from '../dockerfile-parser';
 import type { SourceFile } from '../pack';
 
 /**
@@ -31,7 +32,7 @@ export function parseSuppressions(file: SourceFile): Suppression[] {
   // CRLF files too: `.` never matches \r, so a marker line ending in one would not match.
   const lines = file.text.split(/\r?\n/);
   const suppressions: Suppression[] = [];
-  const escape = escapeCharacter(lines);
+  const escape = escapeOf(lines);
   lines.forEach((line, index) => {
     const match = MARKER.exec(line);
     if (!match) return;
@@ -56,19 +57,6 @@ export function parseSuppressions(file: SourceFile): Suppression[] {
   return suppressions;
 }
 
-/**
- * The Dockerfile's line-continuation character: `\\`, or what a `# escape=` parser directive at the top of the
- * file sets (Dockerfile reference, "escape"; a backtick in Windows Dockerfiles). Directives are comment lines
- * before the first instruction, comment or blank line that is not one.
- */
-export function escapeCharacter(lines: readonly string[]): string {
-  for (const line of lines) {
-    const directive = /^#\s*([a-z]+)\s*=\s*(\S*)\s*$/i.exec(line);
-    if (!directive) break;
-    if (directive[1].toLowerCase() === 'escape' && (directive[2] === '`' || directive[2] === '\\')) return directive[2];
-  }
-  return '\\';
-}
 
 function continues(line: string, escape: string): boolean {
   const trimmed = line.replace(/\s+$/, '');

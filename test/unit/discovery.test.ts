@@ -44,6 +44,15 @@ describe('pack discovery', () => {
     const found = discoverTargets([root], root);
     assert.ok(found.ok);
     assert.deepEqual(found.targets.map((t) => `${t.kind}:${t.folderName}`), ['feature:half-written', 'feature:other', 'feature:tool']);
+    assert.deepEqual(found.ignored, ['src/notes']);
+  });
+
+  it('says which folders it did not read (a misnamed metadata file is not a silent pass)', async () => {
+    template('templates', 'good');
+    write('templates/typo/devcontainer-template.jsn', '{}');
+    const io = bufferIo(root);
+    await main(['node', 'stagepack', 'lint'], io);
+    assert.match(io.err(), /^stagepack lint: not read, as neither a template nor a feature .*: templates\/typo\n/);
   });
 
   it('reads src/ beside a templates/ folder of generators (devcontainers-extra/features), and a feature kept in templates/ as a feature', () => {
