@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, processIo, type ExitCode, type Io } from './io';
 import { FORMATS, type Format } from './render';
+import { LIST_FORMATS, parseShard, type ListFormat, type Shard } from './testing/matrix';
 import { VERSION } from './version';
 
 /**
@@ -39,10 +40,29 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .option('--app <folder>', 'sample application to test with, instead of the fixture matching the template')
     .option('--defaults-only', 'test each template with its default options only, not once per other proposal of each option')
     .addOption(new Option('--health-timeout <seconds>', 'how long the app may take to become healthy (default: the template\'s bound in stagepack.json, else 30)').argParser(positiveNumber))
-    .action(async (templates: string[], options: { junit?: string; keep?: boolean; app?: string; defaultsOnly?: boolean; healthTimeout?: number }) => {
+    .addOption(new Option('-j, --jobs <n>', 'runs at the same time (default: 2, or 1 on a single core)').argParser(jobCount))
+    .option('--only <label>', 'run only this entry of the run matrix, as --list names it (repeatable)', collect, [])
+    .option('--changed [ref]', 'run only the templates and features whose files changed since ref (default: the merge base with the main branch), and the runs of a changed feature with its template')
+    .addOption(new Option('--shard <k/n>', 'run only the k-th of n slices of the run matrix (for CI jobs; the n slices partition it)').argParser(shardArg))
+    .option('--list', 'print the run matrix (after --only, --changed and --shard) instead of running it')
+    .addOption(new Option('-f, --format <format>', 'output format of --list').choices(LIST_FORMATS).default('text'))
+    .action(async (templates: string[], options: TestOptions) => {
       const { testCommand } = require('./commands/test') as typeof import('./commands/test');
       exitCode = await testCommand(
-        { templates, junit: options.junit, keep: Boolean(options.keep), app: options.app, defaultsOnly: Boolean(options.defaultsOnly), healthTimeoutSeconds: options.healthTimeout },
+        {
+          templates,
+          junit: options.junit,
+          keep: Boolean(options.keep),
+          app: options.app,
+          defaultsOnly: Boolean(options.defaultsOnly),
+          healthTimeoutSeconds: options.healthTimeout,
+          jobs: options.jobs,
+          only: options.only,
+          changed: options.changed,
+          shard: options.shard,
+          list: Boolean(options.list),
+          format: options.format,
+        },
         io,
       );
     });
@@ -72,6 +92,35 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     throw error;
   }
   return exitCode;
+}
+
+interface TestOptions {
+  junit?: string;
+  keep?: boolean;
+  app?: string;
+  defaultsOnly?: boolean;
+  healthTimeout?: number;
+  jobs?: number;
+  only: string[];
+  changed?: string | true;
+  shard?: Shard;
+  list?: boolean;
+  format: ListFormat;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function jobCount(value: string): number {
+  if (!/^\d{1,3}$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('expected a whole number of runs, 1 or more');
+  return Number(value);
+}
+
+function shardArg(value: string): Shard {
+  const shard = parseShard(value);
+  if (!shard) throw new InvalidArgumentError('expected K/N with 1 <= K <= N, such as 1/3');
+  return shard;
 }
 
 function count(value: string): number {

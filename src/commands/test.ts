@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { EngineError, engineLog } from '../engine';
 import { ensureCompose, type Compose } from '../engine/compose-program';
@@ -14,6 +15,10 @@ import { ConfigError, configFor } from '../lint/config';
 import { rules } from '../lint/rules';
 import { discoverTargets, layoutTargets, loadTarget, packLayout, templateOptions, type TargetRef } from '../pack';
 import { stopLiveProcesses } from '../proc';
+import { ChangesError, changedFiles } from '../testing/git-changes';
+import { entriesTouchedBy, listed, selectByLabel, shardOf, testMatrix, type ListFormat, type MatrixEntry, type Shard } from '../testing/matrix';
+import { Mutex, runPool } from '../testing/pool';
+import { ImageClaims } from '../testing/run-ledger';
 import { junitXml, runLabel, runOutcome, summaryTable, type TemplateRun } from '../testing/steps';
 import { optionVariants } from '../template-options';
 import { FEATURE_TEST_BASE_IMAGE, FEATURE_WITH_TEMPLATE_SCRIPT, scenarioOptions, testFeature } from '../testing/feature-test';
@@ -33,6 +38,31 @@ export interface TestInput {
   healthTimeoutSeconds?: number;
   /** Only each template's defaults, not one run per other proposal of each option. */
   defaultsOnly: boolean;
+  /** Runs at the same time; default: defaultJobs(). */
+  jobs?: number;
+  /** Print the run matrix (after --only, --changed and --shard) instead of running it. */
+  list: boolean;
+  format: ListFormat;
+  /** Run only the K-th of N slices of the matrix. */
+  shard?: Shard;
+  /** Run only what changed since this ref (true: since the merge base with the main branch). */
+  changed?: string | true;
+  /** Run only the matrix entries with these labels (as --list prints them). */
+  only: string[];
+}
+
+
+/**
+ * Runs at the same time when --jobs is not given. Most of a run waits (for Docker, the dev container, a
+ * health probe), so two overlap well even on two cores; bench/matrix.ts measures 1, 2 and 3 side by side.
+ */
+export function defaultJobs(): number {
+  return Math.max(1, Math.min(2, os.availableParallelism()));
+}
+
+/** An argument as a POSIX shell reads it, for the copy-ready commands of --list. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** Bounds when neither the command line nor stagepack.json sets one. */
@@ -74,11 +104,54 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
   }
 
   // Each template with its defaults, then (unless --defaults-only) once per other proposal or enum value of
-  // each option, one option at a time: what users pick, without the full product of every option.
-  const matrix = resolved.templates.flatMap((template) => {
-    const variants = optionVariants(templateOptions(loadTarget(template)));
-    return (input.defaultsOnly ? variants.slice(0, 1) : variants).map((variant) => ({ template, variant }));
+  // each option, one option at a time: what users pick, without the full product of every option. Then
+  // each feature's own tests, and the feature applied with the pack's first template.
+  const featureHost = resolved.templates[0] ?? packTemplates(resolved.packRoot)[0];
+  let matrix = testMatrix({
+    templates: resolved.templates,
+    features: resolved.features,
+    featureHost,
+    variantsOf: (template) => optionVariants(templateOptions(loadTarget(template))),
+    defaultsOnly: input.defaultsOnly,
   });
+  if (input.only.length) {
+    const { selected, unknown } = selectByLabel(matrix, input.only);
+    if (unknown.length) {
+      io.stderr(`stagepack test: --only ${printable(unknown.join(', '))}: not in the run matrix\nfix: stagepack test --list prints the labels of every run${input.templates.length ? ' (of the templates named)' : ''}\n`);
+      return EXIT.usage;
+    }
+    matrix = selected;
+  }
+  if (input.changed !== undefined) {
+    let changes;
+    try {
+      changes = await changedFiles(resolved.packRoot, input.changed === true ? undefined : input.changed);
+    } catch (error) {
+      if (!(error instanceof ChangesError)) throw error;
+      io.stderr(`stagepack test: ${printable(error.message)}\nfix: ${error.fix}\n`);
+      return EXIT.usage;
+    }
+    const before = matrix.length;
+    matrix = entriesTouchedBy(matrix, changes.files, {
+      templateDirs: (template) => [template.absDir, apps.get(template) ?? fixtureAppFor(template) ?? template.absDir],
+      featureDirs: (feature) => [feature.absDir, path.join(resolved.testsDir, feature.folderName)],
+    });
+    io.stderr(`stagepack test: --changed: ${changes.files.length} file(s) changed since ${changes.how} (${changes.base.slice(0, 12)}); ${matrix.length} of ${before} run(s) touch them\n`);
+  }
+  if (input.shard) matrix = shardOf(matrix, input.shard);
+  if (input.list) {
+    const extra = [...(input.app ? ['--app', input.app] : []), ...(input.healthTimeoutSeconds !== undefined ? ['--health-timeout', String(input.healthTimeoutSeconds)] : [])];
+    const entries = matrix.map((entry) => listed(entry, input.templates, extra));
+    if (input.format === 'json') io.stdout(`${JSON.stringify(entries, null, 2)}\n`);
+    else for (const entry of entries) io.stdout(`${entry.label}\t${entry.kind}\tstagepack ${entry.args.map(shellWord).join(' ')}\n`);
+    return EXIT.ok;
+  }
+  if (!matrix.length) {
+    io.stdout('nothing to test: no run of the matrix is selected\n0 passed, 0 skipped, 0 failed\n');
+    if (input.junit) fs.writeFileSync(path.resolve(io.cwd, input.junit), junitXml([]));
+    return EXIT.ok;
+  }
+  const jobs = Math.max(1, Math.min(input.jobs ?? defaultJobs(), matrix.length));
 
   const log = engineLog(io.stderr);
   const runRoot = tempDir('stagepack-test-');
@@ -86,8 +159,11 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
   let interrupted = false;
   let registry: Registry | undefined;
   let index: PackageIndex | undefined;
-  const runs: TemplateRun[] = [];
-  const published = new Map<string, string>();
+  let results: (TemplateRun | undefined)[] = [];
+  const published = new Map<string, Promise<string>>();
+  const imageClaims = new ImageClaims();
+  // `devcontainer features test` removes every container labelled as a test run: one at a time.
+  const featureTests = new Mutex();
   const onInterrupt = () => {
     io.stderr('\nstagepack test: interrupted; stopping what is running and removing what this run created\n');
     interrupted = true;
@@ -125,48 +201,47 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
       stopBoundMs: (bounds.get(template)?.stopBoundSeconds ?? DEFAULT_BOUNDS.stopBoundSeconds) * 1000,
       namespace: 'stagepack-test/templates',
       published,
+      imageClaims,
       feature,
       injectFault: io.env.STAGEPACK_TEST_FAULT || undefined,
     });
-    for (const { template, variant } of matrix) {
-      if (interrupted) break;
-      const label = runLabel({ template: template.folderName, variant: variant.option && `${variant.option}=${variant.value ?? ''}` });
-      io.stderr(`\n${label}: testing ${template.displayDir} with the sample app ${path.relative(io.cwd, apps.get(template) ?? '') || '.'}\n`);
-      runs.push(await testTemplate(template, contextFor(template, label), variant));
-    }
-    for (const feature of resolved.features) {
-      if (interrupted) break;
-      const workDir = fs.mkdtempSync(path.join(runRoot, `${feature.folderName}-`));
-      io.stderr(`\n${feature.folderName}: testing the feature ${feature.displayDir} with devcontainer features test\n`);
-      runs.push(
-        await testFeature(feature, {
-          engine,
-          log,
-          write: io.stderr,
-          workDir,
-          logDir: path.join(logRoot, `feature-${feature.folderName}`),
-          keep: input.keep,
-          testsRoot: resolved.testsDir,
-          indexEnv: runIndex.containerEnv,
-          index: { pypi: runIndex.pypi, has: (name) => runIndex.has(name) },
-          injectFault: io.env.STAGEPACK_TEST_FAULT || undefined,
-        }),
-      );
-      // Then the feature as users meet it: applied with a template (templates apply --features).
-      const host = resolved.templates[0] ?? packTemplates(resolved.packRoot)[0];
-      if (!host || interrupted) continue;
-      const label = runLabel({ template: host.folderName, variant: `+${feature.folderName}` });
-      io.stderr(`\n${label}: testing ${host.displayDir} with the feature ${feature.displayDir} applied\n`);
-      const featureTests = path.join(resolved.testsDir, feature.folderName);
-      const options = scenarioOptions(featureTests, feature.folderName);
-      const withTemplate = path.join(featureTests, FEATURE_WITH_TEMPLATE_SCRIPT);
-      runs.push(await testTemplate(host, contextFor(host, label, {
+    if (jobs > 1) io.stderr(`stagepack test: ${matrix.length} run(s), ${jobs} at a time (--jobs)\n`);
+    const runEntry = async (entry: MatrixEntry): Promise<TemplateRun> => {
+      if (entry.kind === 'template') {
+        io.stderr(`\n${entry.label}: testing ${entry.template.displayDir} with the sample app ${path.relative(io.cwd, apps.get(entry.template) ?? '') || '.'}\n`);
+        return testTemplate(entry.template, contextFor(entry.template, entry.label), entry.variant);
+      }
+      const feature = entry.feature;
+      if (entry.kind === 'feature') {
+        return featureTests.lock(async () => {
+          io.stderr(`\n${feature.folderName}: testing the feature ${feature.displayDir} with devcontainer features test\n`);
+          return testFeature(feature, {
+            engine,
+            log,
+            write: io.stderr,
+            workDir: fs.mkdtempSync(path.join(runRoot, `${feature.folderName}-`)),
+            logDir: path.join(logRoot, `feature-${feature.folderName}`),
+            keep: input.keep,
+            testsRoot: resolved.testsDir,
+            indexEnv: runIndex.containerEnv,
+            index: { pypi: runIndex.pypi, has: (name) => runIndex.has(name) },
+            imageClaims,
+            injectFault: io.env.STAGEPACK_TEST_FAULT || undefined,
+          });
+        });
+      }
+      // The feature as users meet it: applied with a template (templates apply --features).
+      io.stderr(`\n${entry.label}: testing ${entry.template.displayDir} with the feature ${feature.displayDir} applied\n`);
+      const tests = path.join(resolved.testsDir, feature.folderName);
+      const withTemplate = path.join(tests, FEATURE_WITH_TEMPLATE_SCRIPT);
+      return testTemplate(entry.template, contextFor(entry.template, entry.label, {
         target: feature,
-        options,
+        options: scenarioOptions(tests, feature.folderName),
         namespace: 'stagepack-test/features',
         script: fs.existsSync(withTemplate) ? withTemplate : undefined,
-      })));
-    }
+      }));
+    };
+    results = await runPool(matrix, jobs, runEntry, () => interrupted);
   } catch (error) {
     if (error instanceof EngineError) {
       io.stderr(`stagepack test: ${error.message}\nfix: ${error.hint}\n`);
@@ -182,6 +257,7 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
     removeIfEmpty(logRoot);
   }
 
+  const runs = results.filter((r): r is TemplateRun => r !== undefined);
   io.stdout(`\n${summaryTable(runs)}`);
   if (input.junit) fs.writeFileSync(path.resolve(io.cwd, input.junit), junitXml(runs));
   const failed = runs.filter((r) => runOutcome(r) === 'fail');

@@ -91,30 +91,45 @@ export class BaseImageUnavailable extends EngineError {
   }
 }
 
+/**
+ * Images being made available right now, by name: runs going on at the same time (`stagepack test --jobs`)
+ * that need the same image wait for the one pull or stand-in build instead of starting their own.
+ */
+const inFlight = new Map<string, Promise<void>>();
+
 export async function ensureBaseImages(engine: Engine, log: EngineLog, images: readonly string[]): Promise<void> {
   for (const image of images) {
-    const present = await engine.docker(['image', 'inspect', '--format', `{{.Id}} {{index .Config.Labels "${STAND_IN_LABEL}"}} {{index .Config.Labels "${STAND_IN_PACKAGES_LABEL}"}}`, image], { timeoutMs: 30_000 });
-    if (ok(present)) {
-      const [id, standIn, packages] = present.stdout.trim().split(' ');
-      const spec = standInSpec(image);
-      const outdated = standIn === 'true' && spec && !('unsupported' in spec) && packages !== standInPackages(spec).join(',');
-      if (!outdated) continue;
-      log.step(`The stand-in ${image} was built from another package list; rebuilding it`);
-      await buildStandIn(engine, log, spec);
-      // The old stand-in (ours, by its id) lost its tag to the new one: remove it rather than leave it dangling.
-      await engine.docker(['rmi', id], { timeoutMs: 60_000 });
-      continue;
+    let pending = inFlight.get(image);
+    if (!pending) {
+      pending = ensureBaseImage(engine, log, image).finally(() => inFlight.delete(image));
+      inFlight.set(image, pending);
     }
-    log.step(`Pulling ${image}`);
-    const pull = await engine.docker(['pull', image], { timeoutMs: 600_000 });
-    if (ok(pull)) continue;
-    const spec = standInSpec(image);
-    if (!spec) {
-      throw new EngineError(`${image} is not available and cannot be pulled: ${tail(pull, 2)}`, `Load it by hand (docker load) or make its registry reachable.`);
-    }
-    if ('unsupported' in spec) throw new BaseImageUnavailable(`${image} cannot be pulled and ${spec.unsupported}.`, 'Use a version that the image\'s Debian release ships, or make Docker Hub reachable.');
-    await buildStandIn(engine, log, spec);
+    await pending;
   }
+}
+
+async function ensureBaseImage(engine: Engine, log: EngineLog, image: string): Promise<void> {
+  const present = await engine.docker(['image', 'inspect', '--format', `{{.Id}} {{index .Config.Labels "${STAND_IN_LABEL}"}} {{index .Config.Labels "${STAND_IN_PACKAGES_LABEL}"}}`, image], { timeoutMs: 30_000 });
+  if (ok(present)) {
+    const [id, standIn, packages] = present.stdout.trim().split(' ');
+    const spec = standInSpec(image);
+    const outdated = standIn === 'true' && spec && !('unsupported' in spec) && packages !== standInPackages(spec).join(',');
+    if (!outdated) return;
+    log.step(`The stand-in ${image} was built from another package list; rebuilding it`);
+    await buildStandIn(engine, log, spec);
+    // The old stand-in (ours, by its id) lost its tag to the new one: remove it rather than leave it dangling.
+    await engine.docker(['rmi', id], { timeoutMs: 60_000 });
+    return;
+  }
+  log.step(`Pulling ${image}`);
+  const pull = await engine.docker(['pull', image], { timeoutMs: 600_000 });
+  if (ok(pull)) return;
+  const spec = standInSpec(image);
+  if (!spec) {
+    throw new EngineError(`${image} is not available and cannot be pulled: ${tail(pull, 2)}`, `Load it by hand (docker load) or make its registry reachable.`);
+  }
+  if ('unsupported' in spec) throw new BaseImageUnavailable(`${image} cannot be pulled and ${spec.unsupported}.`, 'Use a version that the image\'s Debian release ships, or make Docker Hub reachable.');
+  await buildStandIn(engine, log, spec);
 }
 
 async function buildStandIn(engine: Engine, log: EngineLog, spec: StandInSpec): Promise<void> {

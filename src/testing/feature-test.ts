@@ -7,7 +7,7 @@ import type { TargetRef } from '../pack';
 import { ok, tail } from '../proc';
 import { copyForPublishing } from '../publish-copy';
 import { baseImagesOrSkip, lintOrFail } from './common-steps';
-import { RunLedger } from './run-ledger';
+import { ImageClaims, RunLedger } from './run-ledger';
 import { StepFailure, StepRecorder, StepSkip, type TemplateRun } from './steps';
 import { builtImageIds, recordDevImages } from './template-steps/dev';
 
@@ -107,6 +107,8 @@ export interface FeatureTestContext {
   indexEnv: Readonly<Record<string, string>>;
   /** What the package index of this run has. */
   index: IndexReach;
+  /** Images recorded by the runs going on at the same time (see ImageClaims). */
+  imageClaims?: ImageClaims;
   /** Test-only: the step after which a plain Error is thrown (STAGEPACK_TEST_FAULT). */
   injectFault?: string;
 }
@@ -124,7 +126,7 @@ export async function testFeature(feature: TargetRef, context: FeatureTestContex
   const logFile = (name: string) => path.join(context.logDir, `${name}.log`);
   const project = path.join(context.workDir, 'project');
   const testDir = path.join(context.testsRoot, feature.folderName);
-  const ledger = new RunLedger();
+  const ledger = new RunLedger(context.imageClaims);
   ledger.record('folder', context.workDir);
   // The CLI's temporary folders (one test project per test, whose path names its images and labels its
   // containers) go under this run's own folder, so what it builds can be told from anyone else's.
@@ -209,9 +211,10 @@ export async function testFeature(feature: TargetRef, context: FeatureTestContex
   } finally {
     await recorder.step('cleanup', 'remove what the test created', async () => {
       if (context.keep) return `kept (--keep); remove later with: ${ledger.removalCommands().join(' && ')}`;
-      const { removed, problems } = await ledger.removeAll(context.engine);
+      const { removed, problems, handedOver } = await ledger.removeAll(context.engine);
       if (problems.length) throw new StepFailure(`could not remove everything; ${problems.length} left:\n${problems.join('\n')}\nfix: remove them by hand with the ids above`);
-      return `removed ${removed.container} container(s), ${removed.image} image(s) and ${context.workDir}`;
+      const shared = handedOver ? ` (${handedOver} more image(s) it built are also another run's of this test, which removes them when it ends)` : '';
+      return `removed ${removed.container} container(s), ${removed.image} image(s) and ${context.workDir}${shared}`;
     }, { always: true });
   }
   if (!recorder.hasFailed && !context.keep) fs.rmSync(context.logDir, { recursive: true, force: true });

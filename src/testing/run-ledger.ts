@@ -12,15 +12,49 @@ export type ResourceKind = 'container' | 'image' | 'network' | 'volume' | 'folde
 /** Removal order: containers first (they hold images, networks and volumes), folders last. */
 const ORDER: readonly ResourceKind[] = ['container', 'image', 'network', 'volume', 'folder'];
 
+/**
+ * Images that runs going on at the same time (`stagepack test --jobs N`) have recorded. Two runs can build
+ * the very same image: BuildKit's cache gives the dev image of two variants that differ only in the app
+ * stage one content-addressed id. The first run to finish must not remove it from under the other: an id
+ * is removed by the last run that recorded it, when that run removes what it made.
+ */
+export class ImageClaims {
+  private readonly holders = new Map<string, Set<RunLedger>>();
+
+  claim(id: string, ledger: RunLedger): void {
+    const set = this.holders.get(id) ?? new Set<RunLedger>();
+    set.add(ledger);
+    this.holders.set(id, set);
+  }
+
+  /** Drops the ledger's claim; true when no other run still holds the image (the caller removes it). */
+  release(id: string, ledger: RunLedger): boolean {
+    const set = this.holders.get(id);
+    set?.delete(ledger);
+    if (set && set.size > 0) return false;
+    this.holders.delete(id);
+    return true;
+  }
+
+  /** Takes the claim back without removing anything (an image that turned out to be protected). */
+  forget(id: string, ledger: RunLedger): void {
+    this.release(id, ledger);
+  }
+}
+
 export class RunLedger {
   private readonly items = new Map<ResourceKind, string[]>(ORDER.map((kind) => [kind, []]));
   /** Images that were there before the run (its base images): never recorded, whatever a build printed. */
   private readonly protectedImages = new Set<string>();
 
+  /** `claims`: shared by the runs of one `stagepack test` that may go on at the same time. */
+  constructor(private readonly claims?: ImageClaims) {}
+
   record(kind: ResourceKind, ...ids: readonly string[]): void {
     const list = this.items.get(kind) ?? [];
     for (const id of ids.map((i) => i.trim()).filter(Boolean)) {
       if (kind === 'image' && this.protectedImages.has(id)) continue;
+      if (kind === 'image') this.claims?.claim(id, this);
       if (!list.includes(id)) list.push(id);
     }
   }
@@ -33,7 +67,10 @@ export class RunLedger {
     for (const id of imageIds.map((i) => i.trim()).filter(Boolean)) {
       this.protectedImages.add(id);
       const images = this.items.get('image') ?? [];
-      if (images.includes(id)) this.items.set('image', images.filter((i) => i !== id));
+      if (images.includes(id)) {
+        this.items.set('image', images.filter((i) => i !== id));
+        this.claims?.forget(id, this);
+      }
     }
   }
 
@@ -61,9 +98,14 @@ export class RunLedger {
    * Removes everything recorded, by id, in dependency order. Every kind is attempted even when an earlier
    * one fails; what could not be removed is returned with the engine's answer (and stays recorded).
    */
-  async removeAll(engine: Engine): Promise<{ removed: Record<ResourceKind, number>; problems: string[] }> {
+  async removeAll(engine: Engine): Promise<{ removed: Record<ResourceKind, number>; problems: string[]; /** Images left to another run that also recorded them. */ handedOver: number }> {
     const removed = { container: 0, image: 0, network: 0, volume: 0, folder: 0 } satisfies Record<ResourceKind, number>;
     const problems: string[] = [];
+    // An image another live run also recorded is its to remove: it may still be running a container of it.
+    const images = this.list('image');
+    const mine = images.filter((id) => this.claims?.release(id, this) ?? true);
+    const handedOver = images.length - mine.length;
+    this.items.set('image', mine);
     const gone = (text: string) => /No such (container|image|network|volume)|not found/i.test(text);
     const remove = async (kind: Exclude<ResourceKind, 'folder'>, args: readonly string[]) => {
       const ids = this.list(kind);
@@ -91,7 +133,7 @@ export class RunLedger {
     }
     removed.folder = folders.length - left.length;
     this.items.set('folder', left);
-    return { removed, problems };
+    return { removed, problems, handedOver };
   }
 
   private async retryEach(engine: Engine, args: readonly string[], ids: readonly string[], gone: (text: string) => boolean): Promise<[string, string][]> {

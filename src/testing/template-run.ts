@@ -13,7 +13,7 @@ import { tail, type RunOptions, type RunResult } from '../proc';
 import type { ComposeService } from '../compose-file';
 import type { Verdict } from './checks';
 import type { ComposedProject } from './compose-project';
-import { RunLedger } from './run-ledger';
+import { ImageClaims, RunLedger } from './run-ledger';
 import { StepFailure, type StepOutcome } from './steps';
 
 /**
@@ -43,10 +43,13 @@ export interface TemplateTestContext {
   /** Namespace in the (temporary) registry. */
   namespace: string;
   /**
-   * References already published in this run, by template folder: the variants of one template share one
-   * publication (the registry refuses to publish a version twice, and the content is the same).
+   * References published in this run, by template folder: the variants of one template share one
+   * publication (the registry refuses to publish a version twice, and the content is the same). A promise,
+   * so that variants running at the same time wait for the one publication instead of racing it.
    */
-  published: Map<string, string>;
+  published: Map<string, Promise<string>>;
+  /** Images recorded by the runs going on at the same time: an image two runs made is removed by the last. */
+  imageClaims?: ImageClaims;
   /**
    * A feature to apply together with the template (`templates apply --features`): it is published to
    * `namespace` in the same registry, and the dev container must come up with it and pass its smoke test.
@@ -94,7 +97,7 @@ export interface TemplateRunState {
 
 export function createRunState(template: TargetRef, context: TemplateTestContext, options: Record<string, string>): TemplateRunState {
   const runId = path.basename(context.workDir);
-  const ledger = new RunLedger();
+  const ledger = new RunLedger(context.imageClaims);
   ledger.record('folder', context.workDir);
   return {
     template,
@@ -120,13 +123,24 @@ export function need<T>(value: T | undefined, what: string): T {
 }
 
 /**
+ * The Dev Containers CLI for this run, with its temporary folders in the run's own folder: `templates
+ * apply` and `publish` name theirs after the current millisecond (vsch-template-temp/<ms>,
+ * templates-output-<ms>), which two runs going on at the same time could share.
+ */
+export function runCli(state: TemplateRunState, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const tmp = path.join(state.context.workDir, 'cli-tmp');
+  fs.mkdirSync(tmp, { recursive: true });
+  return state.context.engine.devcontainer(args, { ...options, env: { TMPDIR: tmp, ...options.env } });
+}
+
+/**
  * A command in the dev container, as the user's editor would run it (devcontainer exec). A compose-based
  * dev container is found by its compose project (COMPOSE_PROJECT_NAME), not by id labels.
  */
 export function devExec(state: TemplateRunState, command: readonly string[], options: RunOptions): Promise<RunResult> {
   const { engine } = state.context;
   const composed = state.composed;
-  return engine.devcontainer([
+  return runCli(state, [
     'exec', '--workspace-folder', state.workspace, '--override-config', need(state.overrideConfig, 'the override config'), '--docker-path', engine.client,
     ...(composed ? composeCliArgs(composed.tool) : ['--id-label', state.runLabel]), ...command,
   ], { ...options, env: { ...options.env, ...composed?.env } });

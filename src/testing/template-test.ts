@@ -51,8 +51,9 @@ async function cleanUp(context: TemplateTestContext, state: TemplateRunState | u
   }
   const { ledger } = state;
   if (context.keep) return `kept; logs in ${context.logDir}; remove later with: ${ledger.removalCommands().join(' && ')}`;
-  const { removed, problems } = await ledger.removeAll(context.engine);
+  const { removed, problems, handedOver } = await ledger.removeAll(context.engine);
   if (problems.length) throw new StepFailure(`could not remove everything; ${problems.length} left:\n${problems.join('\n')}\nfix: remove them by hand (docker rm -f / rmi / network rm / volume rm with the ids above)`);
   const composeParts = removed.network || removed.volume ? `, ${removed.network} network(s), ${removed.volume} volume(s)` : '';
-  return `removed ${removed.container} container(s), ${removed.image} image(s)${composeParts} and ${context.workDir}`;
+  const shared = handedOver ? ` (${handedOver} more image(s) it built are also another run's of this test, which removes them when it ends)` : '';
+  return `removed ${removed.container} container(s), ${removed.image} image(s)${composeParts} and ${context.workDir}${shared}`;
 }

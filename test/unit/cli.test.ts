@@ -29,6 +29,11 @@ const cases: [name: string, args: string[]][] = [
   ['lint-unknown-format', ['lint', '--format', 'xml']],
   ['lint-feature-json', ['lint', 'test/fixtures/lint/feature', '--format', 'json']],
   ['test-unknown-template', ['test', 'no-such-template']],
+  ['test-list-shard', ['test', '--list', '--shard', '2/7']],
+  ['test-list-json-template', ['test', 'flask-uwsgi', '--list', '--format', 'json', '--defaults-only']],
+  ['test-only-unknown', ['test', '--only', 'flask-gunicorn[port=1]']],
+  ['test-shard-out-of-range', ['test', '--shard', '3/2']],
+  ['test-jobs-zero', ['test', '--jobs', '0']],
   ['unknown-command', ['deploy']],
 ];
 

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { RunLedger } from '../../src/testing/run-ledger';
+import { ImageClaims, RunLedger } from '../../src/testing/run-ledger';
 import { FakeEngine, type FakeRule } from './fake-engine';
 
 describe('the run ledger', () => {
@@ -48,5 +48,33 @@ describe('the run ledger', () => {
     ledger.protect('sha256:base\n');
     ledger.record('image', 'sha256:base');
     assert.deepEqual(ledger.list('image'), ['sha256:mine']);
+  });
+
+  it('leaves an image that another live run also recorded to that run, which removes it when it ends', async () => {
+    const claims = new ImageClaims();
+    const first = new RunLedger(claims);
+    const second = new RunLedger(claims);
+    first.record('image', 'sha256:shared', 'sha256:first');
+    second.record('image', 'sha256:shared', 'sha256:second');
+    const engine = new FakeEngine(0);
+    const early = await first.removeAll(engine);
+    assert.equal(early.handedOver, 1);
+    assert.equal(early.removed.image, 1);
+    assert.deepEqual(engine.calls.map((c) => c.args.join(' ')), ['rmi --force sha256:first'], 'the shared image stays while the second run may use it');
+    const late = await second.removeAll(engine);
+    assert.equal(late.handedOver, 0);
+    assert.deepEqual(engine.calls.map((c) => c.args.join(' ')).slice(1), ['rmi --force sha256:shared sha256:second']);
+  });
+
+  it('drops the claim of an image that turns out to be protected', async () => {
+    const claims = new ImageClaims();
+    const first = new RunLedger(claims);
+    const second = new RunLedger(claims);
+    first.record('image', 'sha256:base');
+    first.protect('sha256:base');
+    second.record('image', 'sha256:base');
+    const engine = new FakeEngine(0);
+    await second.removeAll(engine);
+    assert.deepEqual(engine.calls.map((c) => c.args.join(' ')), ['rmi --force sha256:base'], 'no phantom claim keeps it');
   });
 });

@@ -9,7 +9,7 @@ import { ok } from '../../proc';
 import { recordComposeProject } from '../compose-project';
 import type { RunLedger } from '../run-ledger';
 import { StepFailure } from '../steps';
-import { checksPassed, DEV_TEST_SCRIPT, devExec, failure, logFile, need, outcome, safeJsonArray, writeOverrideConfig } from '../template-run';
+import { checksPassed, DEV_TEST_SCRIPT, devExec, failure, logFile, need, outcome, runCli, safeJsonArray, writeOverrideConfig } from '../template-run';
 import type { TemplateStep } from './step';
 
 /** The dev container: `devcontainer up` on the development target, the feature if any, the smoke test. */
@@ -25,7 +25,7 @@ const devUp: TemplateStep = {
     const log = logFile(state, 'devcontainer-up');
     // The index variables in the CLI's own environment are for `${localEnv:PIP_INDEX_URL}` in feature
     // options (see the python-dev-tools scenarios).
-    const result = await engine.devcontainer([
+    const result = await runCli(state, [
       'up', '--workspace-folder', workspace, '--override-config', state.overrideConfig, '--docker-path', engine.client,
       ...(project ? composeCliArgs(project.tool) : ['--id-label', state.runLabel]), '--log-level', 'info',
     ], { logFile: log, timeoutMs: 900_000, env: { ...context.index.containerEnv, ...project?.env } });

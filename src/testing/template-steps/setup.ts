@@ -9,7 +9,7 @@ import { copyForPublishing } from '../../publish-copy';
 import { baseImagesOrSkip, lintOrFail } from '../common-steps';
 import { composeTool, readComposedProject } from '../compose-project';
 import { StepFailure } from '../steps';
-import { DEV_TEST_SCRIPT, failure, logFile, need, outcome, readDevcontainerConfig, stringAt } from '../template-run';
+import { DEV_TEST_SCRIPT, failure, logFile, need, outcome, readDevcontainerConfig, runCli, stringAt, type TemplateRunState } from '../template-run';
 import type { TemplateStep } from './step';
 
 /** The template as users meet it: linted, published, applied onto an app; then the images it needs. */
@@ -21,7 +21,7 @@ const publish: TemplateStep = {
   title: 'publish to the local registry',
   run: async (state) => {
     const { context, template } = state;
-    const cli = (args: string[], log: string) => context.engine.devcontainer(args, { logFile: log, timeoutMs: 120_000 });
+    const cli = (args: string[], log: string) => runCli(state, args, { logFile: log, timeoutMs: 120_000 });
     if (context.feature) {
       const { target, namespace } = context.feature;
       const featureCollection = path.join(context.workDir, 'feature-collection');
@@ -35,21 +35,32 @@ const publish: TemplateStep = {
     const withFeature = state.featureReference ? `, with ${state.featureReference}` : '';
     const earlier = context.published.get(template.absDir);
     if (earlier) {
-      state.reference = earlier;
-      return `${earlier} (published earlier in this run)${withFeature}`;
+      state.reference = await earlier;
+      return `${state.reference} (published earlier in this run)${withFeature}`;
     }
-    const collection = path.join(context.workDir, 'collection');
-    fs.rmSync(collection, { recursive: true, force: true });
-    copyForPublishing(template.absDir, path.join(collection, template.folderName));
-    const log = logFile(state, 'publish');
-    const result = await cli(['templates', 'publish', '--registry', context.registry.host, '--namespace', context.namespace, '--log-level', 'info', collection], log);
-    const version = getPath(lastJsonLine(result.stdout), [template.folderName, 'version']);
-    if (!ok(result) || typeof version !== 'string') throw failure('devcontainer templates publish failed', result, log);
-    state.reference = `${context.registry.host}/${context.namespace}/${template.folderName}:${version}`;
-    context.published.set(template.absDir, state.reference);
-    return outcome(`${state.reference}${withFeature}`, log);
+    const publication = publishTemplate(state);
+    const shared = publication.then((p) => p.reference);
+    // Handled here when no other variant waits for it; this run reports the failure itself below.
+    shared.catch(() => undefined);
+    context.published.set(template.absDir, shared);
+    const { reference, log } = await publication;
+    state.reference = reference;
+    return outcome(`${reference}${withFeature}`, log);
   },
 };
+
+/** Publishes the template to the run's registry once; the variants of the template share the reference. */
+async function publishTemplate(state: TemplateRunState): Promise<{ reference: string; log: string }> {
+  const { context, template } = state;
+  const collection = path.join(context.workDir, 'collection');
+  fs.rmSync(collection, { recursive: true, force: true });
+  copyForPublishing(template.absDir, path.join(collection, template.folderName));
+  const log = logFile(state, 'publish');
+  const result = await runCli(state, ['templates', 'publish', '--registry', context.registry.host, '--namespace', context.namespace, '--log-level', 'info', collection], { logFile: log, timeoutMs: 120_000 });
+  const version = getPath(lastJsonLine(result.stdout), [template.folderName, 'version']);
+  if (!ok(result) || typeof version !== 'string') throw failure('devcontainer templates publish failed', result, log);
+  return { reference: `${context.registry.host}/${context.namespace}/${template.folderName}:${version}`, log };
+}
 
 const apply: TemplateStep = {
   id: 'apply',
@@ -59,7 +70,8 @@ const apply: TemplateStep = {
     fs.cpSync(context.appDir, workspace, { recursive: true, verbatimSymlinks: true });
     const features = context.feature ? ['--features', JSON.stringify([{ id: need(state.featureReference, 'the feature reference'), options: context.feature.options }])] : [];
     const log = logFile(state, 'apply');
-    const result = await context.engine.devcontainer(
+    const result = await runCli(
+      state,
       ['templates', 'apply', '--template-id', need(state.reference, 'the template reference'), '--template-args', JSON.stringify(state.options), ...features, '--workspace-folder', workspace, '--log-level', 'info'],
       { logFile: log, timeoutMs: 120_000 },
     );
