@@ -8,6 +8,8 @@ import { discoverTargets, type TargetRef } from '../../src/pack';
 import { runOutcome, type TemplateRun } from '../../src/testing/steps';
 import type { TemplateTestContext } from '../../src/testing/template-run';
 import { devImagePrefix } from '../../src/testing/template-steps/dev';
+import { ImageClaims } from '../../src/testing/run-ledger';
+import { HEALTH_PROBE_INTERVAL, unhealthyCountsAfterMs } from '../../src/testing/template-steps/app-run';
 import { TEMPLATE_STEPS, testTemplate } from '../../src/testing/template-test';
 import { PACKAGE_ROOT } from '../../src/version';
 import { applyTemplate, FakeEngine, type FakeRule } from './fake-engine';
@@ -187,5 +189,48 @@ describe('a template run over the engine seam (fake engine)', () => {
   it('names the CLI\'s image for a workspace from its path, as the Dev Containers CLI does', () => {
     assert.match(devImagePrefix('/tmp/stagepack-test-x/flask-gunicorn-AbC123'), /^vsc-flask-gunicorn-abc123-[0-9a-f]{64}$/);
     assert.notEqual(devImagePrefix('/tmp/a/flask-gunicorn-1'), devImagePrefix('/tmp/b/flask-gunicorn-1'), 'two runs with one folder name get two names');
+  });
+
+  it('runs variants at the same time: one publication, and an image both built is removed once, by the last', async function () {
+    this.timeout(30_000);
+    const engine = new FakeEngine(port);
+    const published = new Map<string, Promise<string>>();
+    const imageClaims = new ImageClaims();
+    const contexts = [contextFor(engine, { published, imageClaims }), contextFor(engine, { published, imageClaims })];
+    const runs = await Promise.all(contexts.map((context) => testTemplate(template, context)));
+    for (const run of runs) assert.equal(runOutcome(run), 'pass', JSON.stringify(run.steps.filter((s) => s.status === 'fail'), null, 1));
+    assert.equal(engine.find('devcontainer', 'templates', 'publish').length, 1, 'the variants share one publication');
+    // Both dev containers run the same image (the fake's `docker inspect .Image`): one removal, not two.
+    const devImage = [...engine.created.image].find((id) => /^sha256:d{64}$/.test(id));
+    assert.ok(devImage);
+    assert.equal(engine.find('docker', 'rmi').filter((c) => c.args.includes(devImage)).length, 1);
+    assert.match(runs.map((r) => r.steps.at(-1)?.detail ?? '').join('\n'), /another run's of this test/);
+    for (const context of contexts) assertNothingLeft(engine, context);
+  });
+
+  it('probes health often, but counts "unhealthy" only once the template\'s own interval would have', async function () {
+    this.timeout(30_000);
+    const started = Date.now();
+    // The template's healthcheck: 0.2 s start period, 2 retries of 0.3 s: unhealthy counts from 0.8 s on.
+    const healthcheck = { Test: ['CMD', 'true'], Interval: 0.3e9, Retries: 2, StartPeriod: 0.2e9 };
+    assert.equal(unhealthyCountsAfterMs(healthcheck), 800);
+    assert.equal(unhealthyCountsAfterMs(undefined), 90_000, "Docker's defaults: 30 s interval, 3 retries");
+    const rules = (healthyAfterMs: number): FakeRule[] => [
+      (call) => (call.args.includes('{{json .Config.Healthcheck}}') ? { stdout: `${JSON.stringify(healthcheck)}\n` } : undefined),
+      (call) => (call.args.includes('{{json .State}}') ? { stdout: `{"Status":"running","Health":{"Status":"${Date.now() - started > healthyAfterMs ? 'healthy' : 'unhealthy'}"}}\n` } : undefined),
+    ];
+    // Reported unhealthy by the fast probes at first, healthy before the template's own bound: passes.
+    const engine = new FakeEngine(port, rules(300));
+    const run = await testTemplate(template, contextFor(engine));
+    assert.equal(statuses(run)['app-healthy'], 'pass', JSON.stringify(run.steps.find((s) => s.id === 'app-healthy')));
+    const detached = engine.find('docker', 'run').filter((c) => c.args.includes('--detach'));
+    assert.equal(detached.length, 2, 'the app and its read-only run');
+    for (const call of detached) assert.equal(call.args[call.args.indexOf('--health-interval') + 1], HEALTH_PROBE_INTERVAL);
+    // Still unhealthy past that bound: fails then, without waiting for the whole health timeout.
+    const stuck = Date.now();
+    const failing = await testTemplate(template, contextFor(new FakeEngine(port, rules(Number.POSITIVE_INFINITY)), { healthTimeoutMs: 20_000 }));
+    assert.equal(statuses(failing)['app-healthy'], 'fail');
+    assert.match(failing.steps.find((s) => s.id === 'app-healthy')?.detail ?? '', /did not become healthy within 20 s \(unhealthy/);
+    assert.ok(Date.now() - stuck < 10_000, 'it waited for the whole timeout');
   });
 });
