@@ -42,8 +42,12 @@ export class ConfigError extends Error {
 
 const cache = new Map<string, LintConfig>();
 
-export function configFor(dir: string, knownRules: ReadonlySet<string>): LintConfig {
-  const found = findUp(dir);
+/**
+ * The config for a folder. `lookups` remembers, for one run over many targets, which folders hold no
+ * stagepack.json: 1,000 templates in one collection look at their shared parents once, not 1,000 times.
+ */
+export function configFor(dir: string, knownRules: ReadonlySet<string>, lookups?: Map<string, string | undefined>): LintConfig {
+  const found = findUp(dir, lookups);
   if (!found) return { rules: {} };
   const cached = cache.get(found);
   if (cached) return cached;
@@ -52,13 +56,25 @@ export function configFor(dir: string, knownRules: ReadonlySet<string>): LintCon
   return config;
 }
 
-function findUp(dir: string): string | undefined {
+function findUp(dir: string, lookups?: Map<string, string | undefined>): string | undefined {
+  const visited: string[] = [];
+  let found: string | undefined;
   for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    if (lookups?.has(current)) {
+      found = lookups.get(current);
+      break;
+    }
+    visited.push(current);
     const candidate = path.join(current, CONFIG_FILE);
     // lstat: a folder, a FIFO or a dangling link named stagepack.json is found too, and refused by readConfig.
-    if (lstatOrUndefined(candidate)) return candidate;
-    if (path.dirname(current) === current) return undefined;
+    if (lstatOrUndefined(candidate)) {
+      found = candidate;
+      break;
+    }
+    if (path.dirname(current) === current) break;
   }
+  for (const folder of visited) lookups?.set(folder, found);
+  return found;
 }
 
 function lstatOrUndefined(file: string): fs.Stats | undefined {

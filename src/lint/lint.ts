@@ -23,7 +23,8 @@ import { parseSuppressions, type Suppression } from './suppressions';
 export function lintTargets(targets: readonly TargetRef[], rules: readonly Rule[] = allRules): Diagnostic[] {
   const known = new Set(allRules.map((r) => r.id));
   const diagnostics: Diagnostic[] = [];
-  for (const ref of targets) diagnostics.push(...lintLoaded(loadTarget(ref), rules, configFor(ref.absDir, known)));
+  const lookups = new Map<string, string | undefined>();
+  for (const ref of targets) diagnostics.push(...lintLoaded(loadTarget(ref), rules, configFor(ref.absDir, known, lookups)));
   return diagnostics.sort(compareDiagnostics);
 }
 
@@ -42,6 +43,7 @@ function lintVariants(template: LoadedTemplate, rules: readonly Rule[]): Diagnos
   const seen = new Set<string>();
   const seenTexts = new Set<string>();
   let defaults: LoadedTemplate | undefined;
+  let defaultsCompose: string | undefined;
   for (const variant of optionVariants(templateOptions(template))) {
     // Every variant but the first differs from the defaults in one option: build it from the defaults.
     const base = defaults && variant.option !== undefined ? { applied: defaults, option: variant.option } : undefined;
@@ -50,14 +52,20 @@ function lintVariants(template: LoadedTemplate, rules: readonly Rule[]): Diagnos
     // Variants that change nothing the rules read (only a test script, say) need no second look.
     // The compose model is substituted too (no text in `mapped`): its services are part of what rules read.
     const compose = applied.compose ? JSON.stringify(applied.compose.model.services) : '';
+    defaultsCompose ??= compose;
     const fingerprint = [...mapped.values()].map((f) => f.text).join('\u0000') + compose + substitutedDockerfile(applied, defaults);
     if (seenTexts.has(fingerprint)) continue;
     seenTexts.add(fingerprint);
     const found: Diagnostic[] = [];
-    const changed = variant.option === undefined || !variantSkipping ? undefined : changedKeywords(applied, defaults);
+    const changed = variant.option === undefined || !variantSkipping ? undefined : {
+      keywords: changedKeywords(applied, defaults),
+      devcontainer: applied.devcontainer?.relPath !== defaults.devcontainer?.relPath || applied.devcontainer?.text !== defaults.devcontainer?.text,
+      compose: compose !== defaultsCompose,
+    };
     for (const rule of rules) {
-      // A Dockerfile-only rule whose instructions this variant left as the defaults' finds what it found there.
-      if (changed && rule.meta.dockerfileReads && !rule.meta.dockerfileReads.some((k) => changed.has(k))) continue;
+      // A rule that declares what it reads, all of which this variant left as the defaults' (the very same
+      // instructions, the same devcontainer.json text, the same compose model), finds what it found there.
+      if (changed && !readsChanged(rule, changed)) continue;
       runRule(rule, applied, found, mapped);
     }
     for (const d of found) {
@@ -72,6 +80,13 @@ function lintVariants(template: LoadedTemplate, rules: readonly Rule[]): Diagnos
     }
   }
   return result;
+}
+
+/** Whether a variant changed anything the rule declares it reads; true for a rule that declares nothing. */
+function readsChanged(rule: Rule, changed: { keywords: ReadonlySet<string>; devcontainer: boolean; compose: boolean }): boolean {
+  const { dockerfileReads, configReads } = rule.meta;
+  if (!dockerfileReads && !configReads) return true;
+  return Boolean(dockerfileReads?.some((k) => changed.keywords.has(k)) || (configReads?.includes('devcontainer') && changed.devcontainer) || (configReads?.includes('compose') && changed.compose));
 }
 
 /** Off only in tests that compare skipping with running every rule on every variant. */

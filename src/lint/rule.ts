@@ -28,6 +28,14 @@ export interface RuleMeta<MessageIds extends string> {
    * doubt (the rule then runs on every variant). test/unit/variant-reads.test.ts compares both ways.
    */
   dockerfileReads?: readonly string[];
+  /**
+   * For an `applied` rule: the applied configuration it reads besides the Dockerfile's instructions named in
+   * `dockerfileReads` (none when that is left out): devcontainer.json, the compose model. A rule that
+   * declares either field is run again on a variant only when something it reads differs from the
+   * defaults' (a variant that changes only the app's port in the Dockerfile leaves a devcontainer.json-only
+   * rule's findings as they were). Leave both out when in doubt.
+   */
+  configReads?: readonly ('devcontainer' | 'compose')[];
   messages: Record<MessageIds, string>;
 }
 

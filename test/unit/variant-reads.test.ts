@@ -8,11 +8,11 @@ import { discoverTargets, type TargetRef } from '../../src/pack';
 import { PACKAGE_ROOT } from '../../src/version';
 
 /**
- * Rules that declare `dockerfileReads` are not run again on an option variant that leaves those
- * instructions as the defaults' (src/lint/lint.ts). Skipping must never change what lint reports: the pack
- * and a set of broken variants are linted both ways and must give the same diagnostics.
+ * Rules that declare what they read (`dockerfileReads`, `configReads`) are not run again on an option
+ * variant that leaves all of it as the defaults' (src/lint/lint.ts). Skipping must never change what lint
+ * reports: the pack and a set of broken variants are linted both ways and must give the same diagnostics.
  */
-describe('skipping Dockerfile-only rules on variants that cannot affect them', () => {
+describe('skipping declared rules on variants that cannot affect them', () => {
   let root: string;
   before(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'stagepack-variant-reads-'));
@@ -24,12 +24,18 @@ describe('skipping Dockerfile-only rules on variants that cannot affect them', (
 
   /**
    * A copy of flask-gunicorn with options whose other value (and only that) is a defect in an instruction of
-   * each kind the declared rules read.
+   * each kind the declared rules read, or in devcontainer.json. `structural`: options that name a stage or
+   * its parent instead, which make lint parse each variant's Dockerfile whole (nothing can be skipped there;
+   * they are kept apart so that they do not turn skipping off for the others).
    */
-  function brokenVariants(): TargetRef[] {
-    const dir = path.join(root, 'templates', 'variant-defects');
+  function brokenVariants(structural: boolean): TargetRef[] {
+    const dir = path.join(root, 'templates', structural ? 'variant-structure' : 'variant-defects');
     fs.cpSync(path.join(PACKAGE_ROOT, 'templates', 'flask-gunicorn'), dir, { recursive: true });
-    const options: Record<string, [string, string]> = {
+    const structureOptions: Record<string, [string, string]> = {
+      baseName: ['base', 'basis'],
+      appParent: ['base', 'python:3.11-slim-bookworm'],
+    };
+    const instructionOptions: Record<string, [string, string]> = {
       appUser: ['10001', 'root'],
       appCmd: ['["gunicorn", "app:app"]', 'gunicorn app:app'],
       extraSource: ['https://example.com/a.tgz', 'NOTES.md'],
@@ -37,13 +43,35 @@ describe('skipping Dockerfile-only rules on variants that cannot affect them', (
       aptTool: ['true', 'apt-get'],
       envName: ['APP_MODE', 'API_TOKEN'],
       copySource: ['builder', 'nowhere'],
+      exposedPort: ['8000', '9999'],
+      probeTool: ['python', 'curl'],
+      extraImage: ['python:3.11-slim-bookworm', 'python:3.11-alpine'],
+      extraTag: ['3.11-slim-bookworm', 'latest'],
+      extraFrom: ['python:3.11-slim-bookworm', '${UNDECLARED_BASE}'],
+      devTarget: ['development', 'dev'],
+      shutdown: ['none', 'sometimes'],
+      title: ['Flask', 'Fl"ask'],
+      wsFolder: ['/workspaces/${localWorkspaceFolderBasename}', '/srv/app'],
+      dockerfileName: ['Dockerfile', 'Dockerfile.dev'],
     };
+    const options = structural ? structureOptions : instructionOptions;
     const metadataPath = path.join(dir, 'devcontainer-template.json');
     const metadata = JSON.parse(fs.readFileSync(metadataPath, 'utf8')) as { id: string; options: Record<string, unknown> };
-    metadata.id = 'variant-defects';
+    metadata.id = path.basename(dir);
     for (const [name, [good, bad]] of Object.entries(options)) metadata.options[name] = { type: 'string', description: name, default: good, proposals: [good, bad] };
+    // The app's port stays 8000: its other values would make the EXPOSE below wrong too, at the same place.
+    metadata.options.port = { type: 'string', description: 'port', default: '8000', proposals: ['8000'] };
     fs.writeFileSync(metadataPath, JSON.stringify(metadata, null, 2));
     const dockerfilePath = path.join(dir, 'Dockerfile');
+    if (structural) {
+      const text = fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8')
+        .replace(/^(FROM python:\$\{PYTHON_VERSION\}-slim-bookworm AS) base$/m, '$1 ${templateOption:baseName}')
+        .replace(/^FROM base AS app$/m, 'FROM ${templateOption:appParent} AS app');
+      fs.writeFileSync(path.join(dir, 'Dockerfile'), text);
+      const discovered = discoverTargets([dir], root);
+      assert.ok(discovered.ok);
+      return discovered.targets;
+    }
     const lines = [
       'ADD ${templateOption:extraSource} /tmp/',
       'WORKDIR ${templateOption:workDir}',
@@ -53,7 +81,18 @@ describe('skipping Dockerfile-only rules on variants that cannot affect them', (
     ];
     let dockerfile = fs.readFileSync(dockerfilePath, 'utf8').replace(/^FROM base AS app$/m, `FROM base AS app\n${lines.join('\n')}`);
     dockerfile = dockerfile.replace(/^USER \$\{APP_UID\}:\$\{APP_UID\}$/m, 'USER ${templateOption:appUser}').replace(/^CMD \[.*\]$/m, 'CMD ${templateOption:appCmd}');
+    dockerfile = dockerfile
+      .replace(/^EXPOSE .*$/m, 'EXPOSE ${templateOption:exposedPort}')
+      .concat('HEALTHCHECK CMD ["${templateOption:probeTool}", "-c", "print(1)"]\n')
+      .concat('FROM ${templateOption:extraImage} AS extra1\nFROM python:${templateOption:extraTag} AS extra2\nFROM ${templateOption:extraFrom} AS extra3\n');
     fs.writeFileSync(dockerfilePath, dockerfile);
+    // devcontainer.json: a value only one option value breaks, for each rule that reads it.
+    const configPath = path.join(dir, '.devcontainer', 'devcontainer.json');
+    const config = fs.readFileSync(configPath, 'utf8')
+      .replace('"name": "Flask + gunicorn', '"shutdownAction": "${templateOption:shutdown}",\n  "workspaceFolder": "${templateOption:wsFolder}",\n  "name": "${templateOption:title} + gunicorn')
+      .replace('"target": "development"', '"target": "${templateOption:devTarget}"')
+      .replace('"dockerfile": "../Dockerfile"', '"dockerfile": "../${templateOption:dockerfileName}"');
+    fs.writeFileSync(configPath, config);
     const discovered = discoverTargets([dir], root);
     assert.ok(discovered.ok);
     return discovered.targets;
@@ -62,7 +101,7 @@ describe('skipping Dockerfile-only rules on variants that cannot affect them', (
   it('gives the same diagnostics as running every rule on every variant, on the pack and on variant-only defects', () => {
     const pack = discoverTargets([PACKAGE_ROOT], PACKAGE_ROOT);
     assert.ok(pack.ok);
-    const targets = [...pack.targets, ...brokenVariants()];
+    const targets = [...pack.targets, ...brokenVariants(false), ...brokenVariants(true)];
     setVariantSkipping(false);
     const everyRule = lintTargets(targets);
     setVariantSkipping(true);
@@ -70,10 +109,15 @@ describe('skipping Dockerfile-only rules on variants that cannot affect them', (
     assert.deepEqual(skipping, everyRule);
     // Each declared rule must have found its defect under the bad value only, or the comparison proves little.
     const variantOnly = new Set(everyRule.filter((d) => d.variant).map((d) => d.ruleId));
-    for (const id of ['app-non-root-user', 'app-exec-form', 'prefer-copy', 'workdir-absolute', 'apt-get-hygiene', 'no-secrets-in-build-args', 'copy-from-known-stage']) assert.ok(variantOnly.has(id), `no variant-only ${id} diagnostic`);
+    const declared = [
+      'app-non-root-user', 'app-exec-form', 'prefer-copy', 'workdir-absolute', 'apt-get-hygiene', 'no-secrets-in-build-args', 'copy-from-known-stage',
+      'expose-matches-bind', 'app-healthcheck', 'no-alpine-python', 'base-image-tag', 'from-args-declared', 'dockerfile-base-stage', 'stages-descend-from-base',
+      'build-target-exists', 'devcontainer-schema', 'jsonc-syntax', 'workspace-folder-mount', 'user-provided-files',
+    ];
+    for (const id of declared) assert.ok(variantOnly.has(id), `no variant-only ${id} diagnostic`);
   });
 
   it('is declared only by applied rules', () => {
-    for (const rule of rules.filter((r) => r.meta.dockerfileReads)) assert.equal(rule.meta.scope, 'applied', rule.id);
+    for (const rule of rules.filter((r) => r.meta.dockerfileReads || r.meta.configReads)) assert.equal(rule.meta.scope, 'applied', rule.id);
   });
 });

@@ -13,6 +13,7 @@ export default defineRule({
     severity: 'error',
     group: 'shared-base',
     scope: 'applied',
+    dockerfileReads: ['FROM', 'HEALTHCHECK', 'RUN'],
     appliesTo: ['template'],
     messages: {
       missing: 'The app stage has no HEALTHCHECK. Add one that uses the image\'s own Python, e.g. HEALTHCHECK CMD ["python", "-c", "import urllib.request; urllib.request.urlopen(\'http://127.0.0.1:8000/healthz\', timeout=2)"].',

@@ -10,6 +10,7 @@ export default defineRule({
     severity: 'warning',
     group: 'spec',
     scope: 'applied',
+    dockerfileReads: ['FROM', 'ARG'],
     appliesTo: ['template'],
     messages: {
       untagged: '`FROM {{image}}` has no tag, so it means :latest and changes without notice. Pin a version tag ({{image}}:<version>) or a digest.',

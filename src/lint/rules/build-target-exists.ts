@@ -11,6 +11,8 @@ export default defineRule({
     severity: 'error',
     group: 'spec',
     scope: 'applied',
+    dockerfileReads: ['FROM'],
+    configReads: ['devcontainer'],
     appliesTo: ['template'],
     messages: {
       unknownTarget: '"build.target": "{{target}}" names no stage of {{dockerfile}} (stages: {{stages}}). Name one of them.',

@@ -14,6 +14,8 @@ export default defineRule({
     severity: 'error',
     group: 'spec',
     scope: 'applied',
+    dockerfileReads: ['FROM'],
+    configReads: ['devcontainer', 'compose'],
     appliesTo: ['template'],
     messages: {
       missingFile: '"dockerComposeFile": "{{written}}" does not exist (resolved to {{relPath}}), but the template ships {{shipped}}. Paths are relative to the folder of devcontainer.json: write "{{fixed}}".',

@@ -12,6 +12,7 @@ export default defineRule({
     severity: 'error',
     group: 'spec',
     scope: 'applied',
+    configReads: ['devcontainer'],
     appliesTo: ['template'],
     messages: {
       invalid: '"{{where}}" {{problem}} in devcontainer.json. {{fix}}',

@@ -10,6 +10,8 @@ export default defineRule({
     severity: 'error',
     group: 'shared-base',
     scope: 'applied',
+    dockerfileReads: ['FROM'],
+    configReads: ['devcontainer'],
     appliesTo: ['template'],
     messages: {
       noDockerfile: '{{folder}} has no Dockerfile. Add one at the template root with a base stage that a development stage and an app stage both build on.',

@@ -12,6 +12,7 @@ export default defineRule({
     severity: 'error',
     group: 'shared-base',
     scope: 'applied',
+    dockerfileReads: ['FROM', 'ENV', 'ARG', 'EXPOSE', 'CMD', 'ENTRYPOINT'],
     appliesTo: ['template'],
     messages: {
       mismatch: 'EXPOSE {{exposed}}, but {{server}} listens on port {{port}}. Make them the same (EXPOSE {{port}}, or change the bind).',

@@ -14,6 +14,8 @@ export default defineRule({
     severity: 'error',
     group: 'spec',
     scope: 'applied',
+    dockerfileReads: ['FROM', 'ARG'],
+    configReads: ['devcontainer', 'compose'],
     appliesTo: ['template'],
     messages: {
       undeclared: '`FROM {{from}}` uses ${{name}}, which no ARG before the first FROM declares, so it is empty here. Add `ARG {{name}}=<value>` at the top of the Dockerfile.',

@@ -11,6 +11,7 @@ export default defineRule({
     severity: 'error',
     group: 'spec',
     scope: 'applied',
+    configReads: ['devcontainer'],
     appliesTo: ['template', 'feature'],
     messages: {
       syntax: '{{file}} is not valid JSON with comments: {{error}}. Fix the syntax here (a missing comma, quote or bracket is the usual cause).',

@@ -10,6 +10,7 @@ export default defineRule({
     severity: 'warning',
     group: 'shared-base',
     scope: 'applied',
+    dockerfileReads: ['FROM', 'ARG'],
     appliesTo: ['template'],
     messages: {
       alpine: '`FROM {{image}}` is Alpine (musl): manylinux wheels do not install, so C extensions compile from source and run slower. Use python:<version>-slim-bookworm.',

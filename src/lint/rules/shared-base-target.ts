@@ -10,6 +10,8 @@ export default defineRule({
     severity: 'error',
     group: 'shared-base',
     scope: 'applied',
+    dockerfileReads: ['FROM'],
+    configReads: ['devcontainer', 'compose'],
     appliesTo: ['template'],
     messages: {
       noBuild: 'devcontainer.json has no "build" section, so the dev container does not share a Dockerfile with the production image. Build it from the template\'s Dockerfile: "build": {"dockerfile": "../Dockerfile", "context": "..", "target": "development"}.',

@@ -13,6 +13,7 @@ export default defineRule({
     severity: 'error',
     group: 'shared-base',
     scope: 'applied',
+    dockerfileReads: ['FROM'],
     appliesTo: ['template'],
     messages: {
       missingStage: 'No stage is named "{{stage}}". Add `FROM base AS {{stage}}`: {{purpose}}.',

@@ -23,6 +23,7 @@ export default defineRule({
     severity: 'info',
     group: 'spec',
     scope: 'applied',
+    configReads: ['devcontainer'],
     appliesTo: ['template'],
     messages: {
       notShipped: '"{{field}}": "{{written}}" names {{relPath}}, which the template does not ship: the user\'s project must provide it. Say so in README.md, or add the file to the template.',

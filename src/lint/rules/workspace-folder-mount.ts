@@ -11,6 +11,7 @@ export default defineRule({
     severity: 'error',
     group: 'spec',
     scope: 'applied',
+    configReads: ['devcontainer', 'compose'],
     appliesTo: ['template'],
     messages: {
       mountWithoutFolder: '"workspaceMount" is set but "workspaceFolder" is not; the spec requires both. Add "workspaceFolder": "{{target}}".',
