@@ -421,8 +421,19 @@ function encodingOf(bytes: Buffer, text: string): SourceFile['encoding'] {
 /** Parsed JSONC by text: option variants leave metadata and most devcontainer.json files unchanged. */
 const jsoncCache = new Map<string, JsoncDocument>();
 
+/** By file object: option variants share the very objects of the files they leave unchanged (metadata, mostly). */
+const jsoncByFile = new WeakMap<SourceFile, JsoncFile>();
+
 function asJsonc(file: SourceFile | undefined): JsoncFile | undefined {
   if (!file) return undefined;
+  const known = jsoncByFile.get(file);
+  if (known) return known;
+  const parsed = asJsoncByText(file);
+  jsoncByFile.set(file, parsed);
+  return parsed;
+}
+
+function asJsoncByText(file: SourceFile): JsoncFile {
   let doc = jsoncCache.get(file.text);
   if (!doc) {
     if (jsoncCache.size > 500) jsoncCache.clear();
