@@ -79,7 +79,8 @@ function findUp(dir: string, lookups?: Map<string, string | undefined>): string 
 
 function lstatOrUndefined(file: string): fs.Stats | undefined {
   try {
-    return fs.lstatSync(file);
+    // throwIfNoEntry: the usual answer (no stagepack.json here) costs no exception.
+    return fs.lstatSync(file, { throwIfNoEntry: false });
   } catch {
     return undefined;
   }
