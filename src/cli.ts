@@ -42,7 +42,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .addOption(new Option('--health-timeout <seconds>', 'how long the app may take to become healthy (default: the template\'s bound in stagepack.json, else 30)').argParser(positiveNumber))
     .addOption(new Option('-j, --jobs <n>', 'runs at the same time (default: 2, or 1 on a single core)').argParser(jobCount))
     .option('--only <label>', 'run only this entry of the run matrix, as --list names it (repeatable)', collect, [])
-    .option('--changed [ref]', 'run only the templates and features whose files changed since ref (default: the merge base with the main branch), and the runs of a changed feature with its template')
+    .option('--changed [ref]', 'run only the templates and features whose files changed since the merge base with ref (default: the main branch), and the runs of a changed feature with its template')
     .addOption(new Option('--shard <k/n>', 'run only the k-th of n slices of the run matrix (for CI jobs; the n slices partition it)').argParser(shardArg))
     .option('--list', 'print the run matrix (after --only, --changed and --shard) instead of running it')
     .addOption(new Option('-f, --format <format>', 'output format of --list').choices(LIST_FORMATS).default('text'))

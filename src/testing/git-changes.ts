@@ -2,10 +2,10 @@ import * as path from 'node:path';
 import { ok, run, tail } from '../proc';
 
 /**
- * What changed in a git work tree since a ref, for `stagepack test --changed [REF]`: committed changes since
- * the ref, staged and unstaged edits, and untracked files that are not ignored. Without a ref, since the
- * merge base of HEAD with the main branch (origin's HEAD, else origin/main, origin/master, main, master),
- * which is what a pull request adds.
+ * What changed in a git work tree, for `stagepack test --changed [REF]`: what HEAD committed since its merge
+ * base with REF (the main branch when no REF is given: origin's HEAD, else origin/main, origin/master, main,
+ * master), which is what a pull request adds, plus staged and unstaged edits and untracked files that are
+ * not ignored.
  */
 
 export class ChangesError extends Error {
@@ -37,19 +37,22 @@ export async function changedFiles(dir: string, ref?: string): Promise<Changes> 
   const git = gitIn(root);
   let base: string;
   let how: string;
+  let against: string;
   if (ref !== undefined) {
     const resolved = await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
     if (!ok(resolved)) throw new ChangesError(`--changed ${ref}: no such commit in ${root}`, 'name a branch, tag or commit that exists here (a shallow CI clone may need `git fetch` of it first)');
-    base = resolved.stdout.trim();
-    how = ref;
+    against = ref;
   } else {
     const main = await mainBranch(git);
     if (!main) throw new ChangesError(`--changed: no main branch to compare with in ${root} (none of origin/HEAD, ${MAIN_BRANCHES.join(', ')})`, 'give the ref to compare with: --changed REF');
-    const mergeBase = await git(['merge-base', 'HEAD', main]);
-    if (!ok(mergeBase)) throw new ChangesError(`--changed: HEAD and ${main} have no common commit (${tail(mergeBase, 1)})`, 'fetch the full history (actions/checkout with fetch-depth: 0), or give the ref: --changed REF');
-    base = mergeBase.stdout.trim();
-    how = `the merge base with ${main}`;
+    against = main;
   }
+  // What this branch changed since it left `against` (git diff against...HEAD, as a pull request shows it):
+  // commits that reached `against` afterwards are not this branch's changes.
+  const mergeBase = await git(['merge-base', 'HEAD', '--end-of-options', against]);
+  if (!ok(mergeBase)) throw new ChangesError(`--changed: HEAD and ${against} have no common commit (${tail(mergeBase, 1)})`, 'fetch the full history (actions/checkout with fetch-depth: 0), or give the ref: --changed REF');
+  base = mergeBase.stdout.trim();
+  how = `the merge base with ${against}`;
   const diff = await git(['diff', '--name-only', '-z', '--no-renames', base, '--']);
   const untracked = await git(['ls-files', '--others', '--exclude-standard', '-z']);
   if (!ok(diff) || !ok(untracked)) throw new ChangesError(`git could not list the changes since ${how}: ${tail(ok(diff) ? untracked : diff, 2)}`, 'check the clone with `git status`');

@@ -131,6 +131,15 @@ describe('what changed in a git clone (--changed)', () => {
 
   it('compares with a given ref, and names a ref that does not exist, or a folder outside git, with the fix', async () => {
     assert.deepEqual((await changedFiles(repo, 'HEAD')).files, [path.join(repo, 'templates/b/README.md')]);
+    // What main gained after the branch left it is not the branch's change.
+    git('checkout', '--quiet', 'main');
+    write('templates/c/Dockerfile', 'FROM c\n');
+    git('add', 'templates/c/Dockerfile');
+    git('commit', '--quiet', '-m', 'main moves on');
+    git('checkout', '--quiet', 'topic');
+    const sinceMain = await changedFiles(repo, 'main');
+    assert.equal(sinceMain.how, 'the merge base with main');
+    assert.deepEqual(sinceMain.files.sort(), ['templates/a/Dockerfile', 'templates/b/README.md'].map((f) => path.join(repo, f)));
     await assert.rejects(changedFiles(repo, 'no-such-branch'), (error: unknown) => error instanceof ChangesError && /no such commit/.test(error.message) && /fetch/.test(error.fix));
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'stagepack-not-git-'));
     try {
