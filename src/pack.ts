@@ -5,7 +5,7 @@ import { parseCompose, substituteCompose, type ComposeModel, type ComposeService
 import { parseDockerfile, substituteDockerfile, type DockerfileModel } from './dockerfile';
 import { getPath, isRecord, parseJsonc, setOwn, type JsoncDocument } from './jsonc';
 import { LineIndex } from './text-position';
-import { applyOptions, applyOptionsMapped, defaultOptionValues, type TemplateOptionSpec } from './template-options';
+import { applyOptions, applyOptionsMapped, defaultOptionValues, findPlaceholders, type TemplateOptionSpec } from './template-options';
 import type { Position } from './diagnostics';
 
 /**
@@ -300,8 +300,15 @@ export function appliedTemplate(
   // Applied rules read devcontainer.json, compose files and the Dockerfile; devcontainer.json is substituted
   // here, the compose files' and the Dockerfile's models below; the rest is for source rules and stays as written.
   const read = new Set([template.devcontainer?.relPath]);
-  const files = template.files.map((file): SourceFile => {
+  const files = template.files.map((file, index): SourceFile => {
     if (notApplied.has(file.relPath) || !read.has(file.relPath)) return file;
+    // A file that does not use the option this variant changes is the defaults' applied file, the very
+    // object: its parse, positions and line index are not made again.
+    const prior = base?.applied.files[index];
+    if (prior && prior.relPath === file.relPath && !placeholderNamesIn(file).has(base.option)) {
+      if ('toSourcePosition' in prior) mapped.set(file.relPath, prior as AppliedFile);
+      return prior;
+    }
     const applied = applyOptionsMapped(file.text, values);
     if (!applied.changed) return file;
     // Line indexes are built only if a rule asks for a position in this file.
@@ -338,6 +345,18 @@ export function appliedTemplate(
     return substituted ?? parseApplied(file, cachedDockerfile);
   }, composeModel);
   return { template: model as LoadedTemplate, mapped };
+}
+
+/** The option names a file's placeholders use, remembered per file object. */
+const placeholderNamesMemo = new WeakMap<SourceFile, ReadonlySet<string>>();
+
+function placeholderNamesIn(file: SourceFile): ReadonlySet<string> {
+  let names = placeholderNamesMemo.get(file);
+  if (!names) {
+    names = new Set(findPlaceholders(file.text).map((p) => p.name));
+    placeholderNamesMemo.set(file, names);
+  }
+  return names;
 }
 
 function walk(target: TargetRef, rel: string, files: SourceFile[], skipped: SkippedFile[]): void {
