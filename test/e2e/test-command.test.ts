@@ -55,6 +55,22 @@ describe('stagepack test (end to end, real engine, registry and Dev Containers C
     assert.deepEqual(await inventory(engine), baseline, 'the run left containers or images behind');
   });
 
+  it('runs one entry of the matrix alone, with the arguments `--list --format json` gives it (as a CI job does)', async () => {
+    const list = echoingIo();
+    assert.equal(await main(['node', 'stagepack', 'test', '--list', '--format', 'json'], list), 0, list.err());
+    const entries = JSON.parse(list.out()) as { label: string; args: string[] }[];
+    const entry = entries.find((e) => e.label === 'flask-gunicorn[workers=1]');
+    assert.ok(entry, 'flask-gunicorn[workers=1] is not in the matrix');
+    const junit = path.join(reports, 'one-entry.xml');
+    const io = echoingIo();
+    const code = await main(['node', 'stagepack', ...entry.args, '--junit', junit], io);
+    assert.equal(code, 0, io.out());
+    assert.match(io.out(), /^1 passed, 0 skipped, 0 failed$/m);
+    const suites = [...fs.readFileSync(junit, 'utf8').matchAll(/<testsuite name="([^"]+)"/g)].map((m) => m[1]);
+    assert.deepEqual(suites, ['flask-gunicorn[workers=1]']);
+    assert.deepEqual(await inventory(engine), baseline, 'the run left containers or images behind');
+  });
+
   it('fails, naming the health step, when the app never becomes healthy, and still cleans up', async () => {
     const junit = path.join(reports, 'unhealthy.xml');
     const io = echoingIo();
