@@ -11,7 +11,8 @@
  * runs get no cache the first did not have too.
  *
  * BENCH_MATRIX_JOBS (default "1,2,3") and BENCH_MATRIX_ARGS (extra `stagepack test` arguments, e.g.
- * "--defaults-only" for a short look) change what is run. Run: npm run bench:matrix (about 40 minutes).
+ * "--defaults-only" for a short look) change what is run; BENCH_MATRIX_WARMUP=0 leaves the warm-up out when
+ * a whole `stagepack test` has just run on this engine. Run: npm run bench:matrix (about 40 minutes).
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -66,8 +67,10 @@ async function main(): Promise<void> {
   const say = (line: string) => process.stdout.write(`${line}\n`);
   say(`stagepack test matrix benchmark: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; logs in ${work}`);
   try {
-    const warm = await stagepackTest(['--defaults-only', '--jobs', '1', ...EXTRA], path.join(work, 'warm-up.log'));
-    say(`warm-up (--defaults-only --jobs 1): ${warm.seconds.toFixed(0)} s, exit ${warm.code}`);
+    if (process.env.BENCH_MATRIX_WARMUP !== '0') {
+      const warm = await stagepackTest(['--defaults-only', '--jobs', '1', ...EXTRA], path.join(work, 'warm-up.log'));
+      say(`warm-up (--defaults-only --jobs 1): ${warm.seconds.toFixed(0)} s, exit ${warm.code}`);
+    } else say('no warm-up (BENCH_MATRIX_WARMUP=0): the engine was warmed before');
     const timed: Timed[] = [];
     for (const jobs of JOBS) {
       const junit = path.join(work, `jobs-${jobs}.xml`);
