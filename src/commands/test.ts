@@ -17,7 +17,7 @@ import { discoverTargets, layoutTargets, loadTarget, packLayout, templateOptions
 import { stopLiveProcesses } from '../proc';
 import { ChangesError, changedFiles } from '../testing/git-changes';
 import { entriesTouchedBy, listed, selectByLabel, shardOf, testMatrix, type ListFormat, type MatrixEntry, type Shard } from '../testing/matrix';
-import { Mutex, runPool } from '../testing/pool';
+import { runPool } from '../testing/pool';
 import { ImageClaims } from '../testing/run-ledger';
 import { junitXml, runLabel, runOutcome, summaryTable, type TemplateRun } from '../testing/steps';
 import { optionVariants } from '../template-options';
@@ -162,8 +162,6 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
   let results: (TemplateRun | undefined)[] = [];
   const published = new Map<string, Promise<string>>();
   const imageClaims = new ImageClaims();
-  // `devcontainer features test` removes every container labelled as a test run: one at a time.
-  const featureTests = new Mutex();
   const onInterrupt = () => {
     io.stderr('\nstagepack test: interrupted; stopping what is running and removing what this run created\n');
     interrupted = true;
@@ -213,21 +211,19 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
       }
       const feature = entry.feature;
       if (entry.kind === 'feature') {
-        return featureTests.lock(async () => {
-          io.stderr(`\n${feature.folderName}: testing the feature ${feature.displayDir} with devcontainer features test\n`);
-          return testFeature(feature, {
-            engine,
-            log,
-            write: io.stderr,
-            workDir: fs.mkdtempSync(path.join(runRoot, `${feature.folderName}-`)),
-            logDir: path.join(logRoot, `feature-${feature.folderName}`),
-            keep: input.keep,
-            testsRoot: resolved.testsDir,
-            indexEnv: runIndex.containerEnv,
-            index: { pypi: runIndex.pypi, has: (name) => runIndex.has(name) },
-            imageClaims,
-            injectFault: io.env.STAGEPACK_TEST_FAULT || undefined,
-          });
+        io.stderr(`\n${feature.folderName}: testing the feature ${feature.displayDir} with devcontainer features test\n`);
+        return testFeature(feature, {
+          engine,
+          log,
+          write: io.stderr,
+          workDir: fs.mkdtempSync(path.join(runRoot, `${feature.folderName}-`)),
+          logDir: path.join(logRoot, `feature-${feature.folderName}`),
+          keep: input.keep,
+          testsRoot: resolved.testsDir,
+          indexEnv: runIndex.containerEnv,
+          index: { pypi: runIndex.pypi, has: (name) => runIndex.has(name) },
+          imageClaims,
+          injectFault: io.env.STAGEPACK_TEST_FAULT || undefined,
         });
       }
       // The feature as users meet it: applied with a template (templates apply --features).
@@ -241,7 +237,8 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
         script: fs.existsSync(withTemplate) ? withTemplate : undefined,
       }));
     };
-    results = await runPool(matrix, jobs, runEntry, () => interrupted);
+    // Runs that build features (a feature's own tests, a template with a feature) one at a time: see runPool.
+    results = await runPool(matrix, jobs, runEntry, { stop: () => interrupted, exclusive: (entry) => entry.kind !== 'template' });
   } catch (error) {
     if (error instanceof EngineError) {
       io.stderr(`stagepack test: ${error.message}\nfix: ${error.hint}\n`);

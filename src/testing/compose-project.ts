@@ -68,4 +68,6 @@ export async function recordComposeProject(engine: Engine, project: string, ledg
   ledger.record('network', ...(await ids(['network', 'ls', '--quiet', '--no-trunc'])));
   ledger.record('volume', ...(await ids(['volume', 'ls', '--quiet'])));
   ledger.record('image', ...(await ids(['images', '--quiet', '--no-trunc'])));
+  // And their names (<project>-<service>), which the ledger removes before the ids.
+  ledger.record('image', ...(await ids(['images', '--format', '{{.Repository}}:{{.Tag}}'])).filter((name) => !name.includes('<none>')));
 }

@@ -9,7 +9,7 @@ import { copyForPublishing } from '../publish-copy';
 import { baseImagesOrSkip, lintOrFail } from './common-steps';
 import { ImageClaims, RunLedger } from './run-ledger';
 import { StepFailure, StepRecorder, StepSkip, type TemplateRun } from './steps';
-import { builtImageIds, recordDevImages } from './template-steps/dev';
+import { builtImageIds, builtImageNames, recordDevImages } from './template-steps/dev';
 
 /**
  * A feature's own tests, run the way the Dev Containers CLI defines them: `devcontainer features test` on
@@ -252,7 +252,7 @@ function readScenarios(testDir: string): Record<string, unknown> {
  * containers labelled with those projects' folders that its own clean-up left. Never by a shared name.
  */
 async function recordFeatureTestResources(engine: Engine, output: string, cliTemp: string, ledger: RunLedger): Promise<void> {
-  ledger.record('image', ...builtImageIds(output));
+  ledger.record('image', ...builtImageIds(output), ...builtImageNames(output));
   const projectsRoot = path.join(cliTemp, 'devcontainercli', 'container-features-test');
   const projects = fs.existsSync(projectsRoot) ? fs.readdirSync(projectsRoot).map((name) => path.join(projectsRoot, name)) : [];
   for (const project of projects) {

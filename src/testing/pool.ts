@@ -1,29 +1,56 @@
 /**
  * Concurrency for `stagepack test --jobs N`: a pool that runs at most N tasks at once and keeps results in
- * input order, and a mutex for what must never overlap (`devcontainer features test`, whose clean-up
- * removes every container labelled as a test run, not only its own).
+ * input order. Some tasks must never overlap each other (`exclusive`): runs that build Dev Container
+ * Features. `devcontainer features test` removes every container labelled as a test run, not only its own,
+ * and without buildx every feature build of the Dev Containers CLI goes through one fixed image name
+ * (`dev_container_feature_content_temp`), which two builds at once overwrite for each other. Exclusive
+ * tasks form one lane that starts at once, one task after the other, while the other workers take the rest.
  */
 
-export async function runPool<T, R>(items: readonly T[], jobs: number, task: (item: T, index: number) => Promise<R>, stop: () => boolean = () => false): Promise<(R | undefined)[]> {
+export interface PoolOptions<T> {
+  /** Checked before each task starts: true stops the pool from starting more. */
+  stop?: () => boolean;
+  /** Tasks that run one at a time, never beside another exclusive task. */
+  exclusive?: (item: T) => boolean;
+}
+
+export async function runPool<T, R>(items: readonly T[], jobs: number, task: (item: T, index: number) => Promise<R>, options: PoolOptions<T> = {}): Promise<(R | undefined)[]> {
   const results: (R | undefined)[] = new Array(items.length).fill(undefined);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length && !stop()) {
-      const index = next++;
-      results[index] = await task(items[index], index);
+  const isExclusive = (index: number) => Boolean(options.exclusive?.(items[index]));
+  const exclusive = items.map((_, i) => i).filter(isExclusive);
+  const shared = items.map((_, i) => i).filter((i) => !isExclusive(i));
+  let exclusiveRunning = false;
+  let waiting: (() => void)[] = [];
+  const pick = (): { index: number; exclusive: boolean } | undefined => {
+    if (!exclusiveRunning && exclusive.length) {
+      exclusiveRunning = true;
+      return { index: exclusive.shift() as number, exclusive: true };
+    }
+    if (shared.length) return { index: shared.shift() as number, exclusive: false };
+    return undefined;
+  };
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      if (options.stop?.()) return;
+      const picked = pick();
+      if (!picked) {
+        // Only exclusive tasks are left and one is running: wait for it, then take the next one.
+        if (!exclusive.length) return;
+        await new Promise<void>((resolve) => waiting.push(resolve));
+        continue;
+      }
+      try {
+        results[picked.index] = await task(items[picked.index], picked.index);
+      } finally {
+        if (picked.exclusive) {
+          exclusiveRunning = false;
+          const wake = waiting;
+          waiting = [];
+          for (const resolve of wake) resolve();
+        }
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, worker));
   return results;
-}
-
-export class Mutex {
-  private tail: Promise<void> = Promise.resolve();
-
-  /** Runs `task` once every task locked before it has finished. */
-  lock<R>(task: () => Promise<R>): Promise<R> {
-    const result = this.tail.then(task);
-    this.tail = result.then(() => undefined, () => undefined);
-    return result;
-  }
 }

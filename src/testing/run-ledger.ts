@@ -104,7 +104,7 @@ export class RunLedger {
     // An image another live run also recorded is its to remove: it may still be running a container of it.
     const images = this.list('image');
     const mine = images.filter((id) => this.claims?.release(id, this) ?? true);
-    const handedOver = images.length - mine.length;
+    let handedOver = images.length - mine.length;
     this.items.set('image', mine);
     const gone = (text: string) => /No such (container|image|network|volume)|not found/i.test(text);
     const remove = async (kind: Exclude<ResourceKind, 'folder'>, args: readonly string[]) => {
@@ -118,7 +118,7 @@ export class RunLedger {
       this.items.set(kind, failed.map(([id]) => id));
     };
     await remove('container', ['rm', '--force', '--volumes']);
-    await remove('image', ['rmi', '--force']);
+    handedOver += await this.removeImages(engine, problems, removed, gone);
     await remove('network', ['network', 'rm']);
     await remove('volume', ['volume', 'rm', '--force']);
     const folders = this.list('folder');
@@ -136,6 +136,46 @@ export class RunLedger {
     return { removed, problems, handedOver };
   }
 
+  /**
+   * Images go by the names this run gave them first (`docker rmi NAME` untags; Docker deletes the image with
+   * its last name), then by id. An id that still has a name after that carries another run's name: BuildKit's
+   * cache gives another `stagepack test` (or the user) the very same image, and removing it by id would take
+   * it from under them, so it is left to them. An id with no name left is removed with --force.
+   */
+  private async removeImages(engine: Engine, problems: string[], removed: Record<ResourceKind, number>, gone: (text: string) => boolean): Promise<number> {
+    const all = this.list('image');
+    const names = all.filter((image) => !isImageId(image));
+    const ids = all.filter(isImageId);
+    const failed: string[] = [];
+    let leftToOthers = 0;
+    for (const name of names) {
+      const result = await engine.docker(['rmi', name], { timeoutMs: 120_000 });
+      const answer = `${result.stdout}\n${result.stderr}`;
+      if (ok(result) || gone(answer)) continue;
+      failed.push(name);
+      problems.push(`image ${name}: ${tail(result, 2)}`);
+    }
+    const unnamed: string[] = [];
+    for (const id of ids) {
+      const tags = await engine.docker(['image', 'inspect', '--format', '{{json .RepoTags}}', id], { timeoutMs: 30_000 });
+      if (!ok(tags) && gone(`${tags.stdout}\n${tags.stderr}`)) continue;
+      const named = ok(tags) && /"[^"]+"/.test(tags.stdout);
+      if (named) leftToOthers++;
+      else unnamed.push(id);
+    }
+    if (unnamed.length) {
+      const result = await engine.docker(['rmi', '--force', ...unnamed], { timeoutMs: 300_000 });
+      const stubborn = ok(result) ? [] : await this.retryEach(engine, ['rmi', '--force'], unnamed, gone);
+      for (const [id, answer] of stubborn) {
+        failed.push(id);
+        problems.push(`image ${id}: ${answer}`);
+      }
+    }
+    removed.image = all.length - failed.length - leftToOthers;
+    this.items.set('image', failed);
+    return leftToOthers;
+  }
+
   private async retryEach(engine: Engine, args: readonly string[], ids: readonly string[], gone: (text: string) => boolean): Promise<[string, string][]> {
     const failed: [string, string][] = [];
     for (const id of ids) {
@@ -149,6 +189,11 @@ export class RunLedger {
     }
     return failed;
   }
+}
+
+/** An image id (sha256:... or bare hex) rather than a name the run gave an image. */
+function isImageId(image: string): boolean {
+  return image.startsWith('sha256:') || /^[0-9a-f]{12,64}$/.test(image);
 }
 
 /** Polls until docker no longer knows the object, up to `ms`. */

@@ -7,7 +7,7 @@ import { discoverTargets, loadTarget, templateOptions, type TargetRef } from '..
 import { optionVariants } from '../../src/template-options';
 import { changedFiles, ChangesError } from '../../src/testing/git-changes';
 import { entriesTouchedBy, listed, parseShard, selectByLabel, shardOf, testMatrix, type MatrixEntry } from '../../src/testing/matrix';
-import { Mutex, runPool } from '../../src/testing/pool';
+import { runPool } from '../../src/testing/pool';
 import { PACKAGE_ROOT } from '../../src/version';
 
 function packMatrix(defaultsOnly = false): { entries: MatrixEntry[]; templates: TargetRef[]; features: TargetRef[] } {
@@ -150,7 +150,7 @@ describe('what changed in a git clone (--changed)', () => {
   });
 });
 
-describe('the run pool and the feature-test mutex', () => {
+describe('the run pool', () => {
   it('runs at most N at once and keeps results in input order', async () => {
     let running = 0;
     let peak = 0;
@@ -172,25 +172,39 @@ describe('the run pool and the feature-test mutex', () => {
       started.push(n);
       if (n === 2) stop = true;
       return n;
-    }, () => stop);
+    }, { stop: () => stop });
     assert.deepEqual(started, [1, 2]);
     assert.deepEqual(results, [1, 2, undefined, undefined]);
   });
 
-  it('never overlaps two locked tasks, also when one fails', async () => {
-    const mutex = new Mutex();
-    let inside = 0;
+  it('runs exclusive tasks one at a time, in a lane that starts at once, beside the others', async () => {
+    const items = ['t1', 't2', 't3', 't4', 'f1', 'f2', 'f3'];
+    let exclusiveInside = 0;
+    let peak = 0;
+    const starts: string[] = [];
+    const results = await runPool(items, 2, async (item) => {
+      starts.push(item);
+      const exclusive = item.startsWith('f');
+      if (exclusive) assert.equal(exclusiveInside++, 0, `${item} overlapped another exclusive task`);
+      await new Promise((resolve) => setTimeout(resolve, exclusive ? 15 : 10));
+      if (exclusive) exclusiveInside--;
+      peak = Math.max(peak, starts.length);
+      return item.toUpperCase();
+    }, { exclusive: (item) => item.startsWith('f') });
+    assert.deepEqual(results, items.map((i) => i.toUpperCase()), 'results in input order');
+    assert.equal(starts[0], 'f1', 'the exclusive lane starts first, not after every other task');
+    assert.equal(peak, items.length);
+  });
+
+  it('never runs two exclusive tasks at once, even with a worker free', async () => {
     const order: string[] = [];
-    const task = (name: string, fail = false) => mutex.lock(async () => {
-      assert.equal(inside++, 0, `${name} overlapped another`);
-      order.push(`${name}+`);
+    const run = runPool(['f1', 'f2'], 2, async (item) => {
+      order.push(`${item}+`);
       await new Promise((resolve) => setTimeout(resolve, 5));
-      order.push(`${name}-`);
-      inside--;
-      if (fail) throw new Error(name);
-    });
-    const outcomes = await Promise.allSettled([task('a'), task('b', true), task('c')]);
-    assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'rejected', 'fulfilled']);
-    assert.deepEqual(order, ['a+', 'a-', 'b+', 'b-', 'c+', 'c-']);
+      order.push(`${item}-`);
+      return item;
+    }, { exclusive: () => true });
+    assert.deepEqual(await run, ['f1', 'f2']);
+    assert.deepEqual(order, ['f1+', 'f1-', 'f2+', 'f2-'], 'never two at once, even with a free worker');
   });
 });

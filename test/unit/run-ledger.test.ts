@@ -19,7 +19,7 @@ describe('the run ledger', () => {
     const { removed, problems } = await ledger.removeAll(engine);
     assert.deepEqual(problems, []);
     assert.deepEqual(removed, { container: 1, image: 1, network: 1, volume: 1, folder: 1 });
-    assert.deepEqual(engine.calls.map((c) => c.args.join(' ')), ['rm --force --volumes c1', 'rmi --force sha256:i1', 'network rm n1', 'volume rm --force v1']);
+    assert.deepEqual(engine.calls.map((c) => c.args.join(' ')), ['rm --force --volumes c1', 'image inspect --format {{json .RepoTags}} sha256:i1', 'rmi --force sha256:i1', 'network rm n1', 'volume rm --force v1']);
     assert.equal(fs.existsSync(folder), false);
     assert.equal(ledger.empty, true);
   });
@@ -60,10 +60,11 @@ describe('the run ledger', () => {
     const early = await first.removeAll(engine);
     assert.equal(early.handedOver, 1);
     assert.equal(early.removed.image, 1);
-    assert.deepEqual(engine.calls.map((c) => c.args.join(' ')), ['rmi --force sha256:first'], 'the shared image stays while the second run may use it');
+    const removals = () => engine.calls.filter((c) => c.args[0] === 'rmi').map((c) => c.args.join(' '));
+    assert.deepEqual(removals(), ['rmi --force sha256:first'], 'the shared image stays while the second run may use it');
     const late = await second.removeAll(engine);
     assert.equal(late.handedOver, 0);
-    assert.deepEqual(engine.calls.map((c) => c.args.join(' ')).slice(1), ['rmi --force sha256:shared sha256:second']);
+    assert.deepEqual(removals().slice(1), ['rmi --force sha256:shared sha256:second']);
   });
 
   it('drops the claim of an image that turns out to be protected', async () => {
@@ -75,6 +76,28 @@ describe('the run ledger', () => {
     second.record('image', 'sha256:base');
     const engine = new FakeEngine(0);
     await second.removeAll(engine);
-    assert.deepEqual(engine.calls.map((c) => c.args.join(' ')), ['rmi --force sha256:base'], 'no phantom claim keeps it');
+    assert.deepEqual(engine.calls.filter((c) => c.args[0] === 'rmi').map((c) => c.args.join(' ')), ['rmi --force sha256:base'], 'no phantom claim keeps it');
+  });
+
+  it('removes the names it gave first, and leaves an image that still has another name to whoever gave it', async () => {
+    // BuildKit's cache gave another run's dev container the same image under its own name.
+    const rules: FakeRule[] = [
+      (call) => (call.args.join(' ') === 'image inspect --format {{json .RepoTags}} sha256:shared' ? { stdout: '["vsc-other-run-abc:latest"]\n' } : undefined),
+      (call) => (call.args.join(' ') === 'image inspect --format {{json .RepoTags}} sha256:gone' ? { code: 1, stderr: 'Error: No such image: sha256:gone' } : undefined),
+      (call) => (call.args[0] === 'image' ? { stdout: '[]\n' } : undefined),
+    ];
+    const engine = new FakeEngine(0, rules);
+    const ledger = new RunLedger();
+    ledger.record('image', 'vsc-this-run-def:latest', 'sha256:shared', 'docker.io/library/vsc-this-run-def-uid', 'sha256:mine', 'sha256:gone');
+    const { removed, problems, handedOver } = await ledger.removeAll(engine);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(engine.calls.filter((c) => c.args[0] === 'rmi').map((c) => c.args.join(' ')), [
+      'rmi vsc-this-run-def:latest',
+      'rmi docker.io/library/vsc-this-run-def-uid',
+      'rmi --force sha256:mine',
+    ]);
+    assert.equal(handedOver, 1);
+    assert.equal(removed.image, 4, 'two names, the unnamed id and the one already gone');
+    assert.deepEqual(ledger.list('image'), []);
   });
 });

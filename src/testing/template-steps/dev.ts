@@ -31,7 +31,7 @@ const devUp: TemplateStep = {
     ], { logFile: log, timeoutMs: 900_000, env: { ...context.index.containerEnv, ...project?.env } });
     // Recorded before anything is judged: a failed `up` may still have made containers and images.
     if (project) await recordComposeProject(engine, project.name, ledger);
-    ledger.record('image', ...builtImageIds(`${result.stdout}\n${result.stderr}`));
+    ledger.record('image', ...builtImageIds(`${result.stdout}\n${result.stderr}`), ...builtImageNames(`${result.stdout}\n${result.stderr}`));
     const summary = lastJsonLine(result.stdout);
     const containerId = summary?.containerId;
     if (typeof containerId === 'string') ledger.record('container', containerId);
@@ -87,6 +87,14 @@ export function builtImageIds(output: string): string[] {
 }
 
 /**
+ * The names a build gave what it wrote (BuildKit's `naming to docker.io/library/<name> done`): the CLI's
+ * vsc-... names, and the fixed `dev_container_feature_content_temp` of a feature build without buildx.
+ */
+export function builtImageNames(output: string): string[] {
+  return [...new Set([...output.matchAll(/naming to (\S+?)(?: done)?$/gm)].map((m) => m[1]))];
+}
+
+/**
  * The dev container's images: the one the container runs and every tag the CLI gave while building it,
  * `vsc-<workspace folder name>-<sha256 of its path>[-features|-uid]`: the hash of this run's own path, so
  * the name can only be this run's.
@@ -97,10 +105,11 @@ export async function recordDevImages(engine: Engine, workspace: string, contain
     if (ok(image)) ledger.record('image', image.stdout.trim());
   }
   const prefix = devImagePrefix(workspace);
-  const listed = await engine.docker(['images', '--no-trunc', '--format', '{{.ID}} {{.Repository}}', '--filter', `reference=${prefix}*`]);
+  const listed = await engine.docker(['images', '--no-trunc', '--format', '{{.ID}} {{.Repository}} {{.Tag}}', '--filter', `reference=${prefix}*`]);
   for (const line of listed.stdout.trim().split('\n').filter(Boolean)) {
-    const [id, repository] = line.split(' ');
-    if (repository?.startsWith(prefix)) ledger.record('image', id);
+    const [id, repository, tag] = line.split(' ');
+    // The name first: another run's build may have given the same image (BuildKit's cache) its own name.
+    if (repository?.startsWith(prefix)) ledger.record('image', `${repository}:${tag ?? 'latest'}`, id);
   }
 }
 
