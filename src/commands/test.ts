@@ -51,7 +51,6 @@ export interface TestInput {
   only: string[];
 }
 
-
 /**
  * Runs at the same time when --jobs is not given. Most of a run waits (for Docker, the dev container, a
  * health probe), so two overlap well even on two cores; bench/matrix.ts measures 1, 2 and 3 side by side.
