@@ -8,7 +8,10 @@ export type Verdict = { ok: true; detail: string } | { ok: false; detail: string
 /** UIDs at or above this are outside every host's user range (and what the templates use: 10001). */
 export const MIN_APP_UID = 10000;
 
-export function userVerdict(configUser: string, uids: readonly { pid: string; uid: number }[]): Verdict {
+export function userVerdict(configUser: string, processes: readonly { pid: string; uid: number; name?: string }[]): Verdict {
+  // runc's own init (`runc:[2:INIT]`) shows in the container for the moment it takes to start an exec (a
+  // HEALTHCHECK probe, this very check) as root, before it becomes the container's user: not the app's.
+  const uids = processes.filter((p) => !p.name?.startsWith('runc:['));
   if (!uids.length) return { ok: false, detail: 'no process found in the running container' };
   const low = uids.filter((p) => p.uid < MIN_APP_UID);
   const distinct = [...new Set(uids.map((p) => p.uid))];

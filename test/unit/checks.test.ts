@@ -13,6 +13,10 @@ describe('production-image check verdicts', () => {
     assert.match(root.detail, /^pid 1 as uid 0 \(root\) \(USER "unset: root"\)\nfix: create a user with a fixed UID of 10000 or more/);
     assert.match(userVerdict('app', [{ pid: '1', uid: 999 }]).detail, /pid 1 as uid 999 \(USER "app"\)/);
     assert.equal(userVerdict('app', []).ok, false);
+    // The container runtime's own init, caught while it starts an exec (a health probe), is not the app's.
+    assert.equal(userVerdict('10001:10001', [{ pid: '1', uid: 10001, name: 'uwsgi' }, { pid: '65', uid: 0, name: 'runc:[2:INIT]' }]).ok, true);
+    assert.equal(userVerdict('10001:10001', [{ pid: '1', uid: 10001, name: 'uwsgi' }, { pid: '66', uid: 0, name: 'sh' }]).ok, false);
+    assert.equal(userVerdict('10001:10001', [{ pid: '65', uid: 0, name: 'runc:[2:INIT]' }]).ok, false, 'nothing but the runtime: no app process at all');
   });
 
   it('build tools: lists what the probe found, and what the app adds over its base', () => {

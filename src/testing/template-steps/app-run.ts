@@ -193,9 +193,10 @@ const appUser: TemplateStep = {
     const config = await engine.docker(['inspect', '--format', '{{.Config.User}}', container]);
     // A process may end between the glob and the read (a HEALTHCHECK probe, a uWSGI worker recycling): -s and
     // `|| true` let it go; an empty list still fails the verdict.
-    const result = await engine.docker(['exec', container, 'sh', '-c', 'grep -Hs "^Uid:" /proc/[0-9]*/status || true']);
+    const result = await engine.docker(['exec', container, 'sh', '-c', 'grep -Hs -e "^Name:" -e "^Uid:" /proc/[0-9]*/status || true']);
     if (!ok(result)) throw failure('could not read the processes\' users inside the app container', result);
-    const uids = [...result.stdout.matchAll(/^\/proc\/(\d+)\/status:Uid:\s+(\d+)/gm)].map((m) => ({ pid: m[1], uid: Number(m[2]) }));
+    const names = new Map([...result.stdout.matchAll(/^\/proc\/(\d+)\/status:Name:\s+(.*)$/gm)].map((m) => [m[1], m[2].trim()]));
+    const uids = [...result.stdout.matchAll(/^\/proc\/(\d+)\/status:Uid:\s+(\d+)/gm)].map((m) => ({ pid: m[1], uid: Number(m[2]), name: names.get(m[1]) }));
     return verdict(userVerdict(config.stdout.trim(), uids));
   },
 };
