@@ -35,11 +35,6 @@ export class ImageClaims {
     this.holders.delete(id);
     return true;
   }
-
-  /** Takes the claim back without removing anything (an image that turned out to be protected). */
-  forget(id: string, ledger: RunLedger): void {
-    this.release(id, ledger);
-  }
 }
 
 export class RunLedger {
@@ -69,7 +64,8 @@ export class RunLedger {
       const images = this.items.get('image') ?? [];
       if (images.includes(id)) {
         this.items.set('image', images.filter((i) => i !== id));
-        this.claims?.forget(id, this);
+        // A base image after all: the claim goes, and nothing is removed.
+        this.claims?.release(id, this);
       }
     }
   }
