@@ -15,6 +15,7 @@ import { ConfigError, configFor } from '../lint/config';
 import { rules } from '../lint/rules';
 import { discoverTargets, layoutTargets, loadTarget, packLayout, templateOptions, type TargetRef } from '../pack';
 import { stopLiveProcesses } from '../proc';
+import { AppBuilds } from '../testing/app-builds';
 import { ChangesError, changedFiles } from '../testing/git-changes';
 import { entriesTouchedBy, listed, selectByLabel, shardOf, testMatrix, type ListFormat, type MatrixEntry, type Shard } from '../testing/matrix';
 import { runPool } from '../testing/pool';
@@ -161,6 +162,7 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
   let results: (TemplateRun | undefined)[] = [];
   const published = new Map<string, Promise<string>>();
   const imageClaims = new ImageClaims();
+  const appBuilds = new AppBuilds();
   const onInterrupt = () => {
     io.stderr('\nstagepack test: interrupted; stopping what is running and removing what this run created\n');
     interrupted = true;
@@ -199,6 +201,7 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
       namespace: 'stagepack-test/templates',
       published,
       imageClaims,
+      appBuilds,
       feature,
       injectFault: io.env.STAGEPACK_TEST_FAULT || undefined,
     });

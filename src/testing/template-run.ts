@@ -13,6 +13,7 @@ import { tail, type RunOptions, type RunResult } from '../proc';
 import type { ComposeService } from '../compose-file';
 import type { Verdict } from './checks';
 import type { ComposedProject } from './compose-project';
+import type { AppBuilds } from './app-builds';
 import { ImageClaims, RunLedger } from './run-ledger';
 import { StepFailure, type StepOutcome } from './steps';
 
@@ -50,6 +51,8 @@ export interface TemplateTestContext {
   published: Map<string, Promise<string>>;
   /** Images recorded by the runs going on at the same time: an image two runs made is removed by the last. */
   imageClaims?: ImageClaims;
+  /** The app builds of this `stagepack test`: its one canary, and which builds may come from the cache. */
+  appBuilds?: AppBuilds;
   /**
    * A feature to apply together with the template (`templates apply --features`): it is published to
    * `namespace` in the same registry, and the dev container must come up with it and pass its smoke test.
@@ -80,7 +83,10 @@ export interface TemplateRunState {
   /** `org.stagepack.test-run=<run id>`: the dev container's id label, and a label on what docker makes for us. */
   readonly runLabel: string;
   readonly ledger: RunLedger;
-  /** A random value passed into the app build the ways credentials are; app-secrets looks for it. */
+  /**
+   * A random value passed into the app build the ways credentials are; app-secrets looks for it. One per
+   * `stagepack test` (context.appBuilds), so that a build may reuse layers another run built fresh.
+   */
   readonly canary: { value: string; channels: string[] };
   reference?: string;
   featureReference?: string;
@@ -106,7 +112,7 @@ export function createRunState(template: TargetRef, context: TemplateTestContext
     workspace: path.join(context.workDir, `${template.folderName}-${runId.split('-').pop()}`),
     runLabel: `org.stagepack.test-run=${runId}`,
     ledger,
-    canary: { value: `stagepack-canary-${randomBytes(12).toString('hex')}`, channels: ['a BuildKit secret'] },
+    canary: { value: context.appBuilds?.canary ?? `stagepack-canary-${randomBytes(12).toString('hex')}`, channels: ['a BuildKit secret'] },
     app: {},
   };
 }

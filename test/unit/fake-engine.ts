@@ -33,6 +33,10 @@ export class FakeEngine implements Engine {
   readonly created = { container: new Set<string>(), image: new Set<string>() };
   readonly removed = { container: new Set<string>(), image: new Set<string>() };
   private counter = 0;
+  /** The layers of each image a `docker build` made: a fresh (--no-cache) build gets a new top layer. */
+  readonly layersOf = new Map<string, string[]>();
+  /** The layers a build from the cache gets: by default those of the last fresh build (everything cached). */
+  cachedLayers?: () => string[];
 
   constructor(
     /** The port a fake app "publishes": a real HTTP server of the test answers there. */
@@ -82,6 +86,8 @@ export class FakeEngine implements Engine {
     const [verb] = args;
     if (verb === 'build') {
       const image = this.newId('image');
+      const lastFresh = [...this.layersOf.values()].at(-1) ?? ['l1', 'l2'];
+      this.layersOf.set(image, args.includes('--no-cache') ? ['l1', `fresh-${this.counter}`] : (this.cachedLayers?.() ?? lastFresh));
       fs.writeFileSync(flag('--iidfile'), image);
       return { stdout: '' };
     }
@@ -119,6 +125,7 @@ export class FakeEngine implements Engine {
       if (format.includes('.Id}} {{index .Config.Labels')) return { stdout: 'sha256:base  \n' };
       if (format.includes('org.stagepack.stand-in')) return { stdout: '\n' };
       if (format === '{{.Size}}') return { stdout: '120000000\n' };
+      if (format === '{{.Size}} {{json .RootFS.Layers}}') return { stdout: `120000000 ${JSON.stringify(this.layersOf.get(args.at(-1) ?? '') ?? ['l1', 'l2'])}\n` };
       if (format === '{{json .RootFS.Layers}}') return { stdout: args.includes('python:3.11-slim-bookworm') ? '["l1"]\n' : '["l1","l2"]\n' };
       if (format === '{{json .Config.ExposedPorts}}') return { stdout: '{"8000/tcp":{}}\n' };
       if (format === '{{.Image}}') return { stdout: `${DEV_IMAGE}\n` };

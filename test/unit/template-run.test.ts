@@ -8,6 +8,7 @@ import { discoverTargets, type TargetRef } from '../../src/pack';
 import { runOutcome, type TemplateRun } from '../../src/testing/steps';
 import type { TemplateTestContext } from '../../src/testing/template-run';
 import { devImagePrefix } from '../../src/testing/template-steps/dev';
+import { AppBuilds } from '../../src/testing/app-builds';
 import { ImageClaims } from '../../src/testing/run-ledger';
 import { HEALTH_PROBE_INTERVAL, unhealthyCountsAfterMs } from '../../src/testing/template-steps/app-run';
 import { TEMPLATE_STEPS, testTemplate } from '../../src/testing/template-test';
@@ -206,6 +207,53 @@ describe('a template run over the engine seam (fake engine)', () => {
     assert.equal(engine.find('docker', 'rmi').filter((c) => c.args.includes(devImage)).length, 1);
     assert.match(runs.map((r) => r.steps.at(-1)?.detail ?? '').join('\n'), /another run's of this test/);
     for (const context of contexts) assertNothingLeft(engine, context);
+  });
+
+  /** The default options of flask-gunicorn, with one changed: a variant as the matrix makes it. */
+  const variant = (option: string, value: string) => ({ option, value, values: { pythonVersion: '3.11', port: '8000', workers: '2', wsgiApp: 'app:app', healthCheckPath: '/healthz', [option]: value } });
+  const appBuildsOf = (engine: FakeEngine) => engine.find('docker', 'build').filter((c) => c.args.includes('app'));
+  const secretOf = (call: { args: string[] }) => fs.readFileSync(String(call.args.find((a) => a.startsWith('id=stagepack-canary,src='))?.slice('id=stagepack-canary,src='.length)), 'utf8');
+
+  it('builds the app once fresh for variants that differ after the last layer, and reuses it only when every layer is fresh', async function () {
+    this.timeout(30_000);
+    const engine = new FakeEngine(port);
+    const appBuilds = new AppBuilds();
+    // Keep the work folders (and the canary files in them) to read after the runs.
+    const shared = { published: new Map<string, Promise<string>>(), imageClaims: new ImageClaims(), appBuilds, keep: true };
+    const runs = await Promise.all([
+      testTemplate(template, contextFor(engine, shared)),
+      testTemplate(template, contextFor(engine, shared), variant('workers', '4')),
+      testTemplate(template, contextFor(engine, shared), variant('port', '8080')),
+    ]);
+    for (const run of runs) assert.equal(runOutcome(run), 'pass', JSON.stringify(run.steps.filter((s) => s.status === 'fail'), null, 1));
+    const builds = appBuildsOf(engine);
+    assert.equal(builds.filter((c) => c.args.includes('--no-cache')).length, 1, 'one fresh build for the three runs');
+    assert.equal(builds.length, 3);
+    const details = runs.map((r) => r.steps.find((s) => s.id === 'app-build')?.detail ?? '');
+    assert.equal(details.filter((d) => /from BuildKit's cache: all 2 layer\(s\) are ones this test built fresh/.test(d)).length, 2, details.join('\n'));
+    // One canary for the whole test: the cached layers saw the same one the scan looks for.
+    assert.equal(new Set(builds.map(secretOf)).size, 1);
+    assert.equal(secretOf(builds[0]).trim(), appBuilds.canary);
+
+    // A cache that hands out a layer no fresh build of this test made: not accepted, built again fresh.
+    engine.cachedLayers = () => ['l1', 'from-last-week'];
+    const stale = await testTemplate(template, contextFor(engine, shared), variant('healthCheckPath', '/health'));
+    assert.equal(runOutcome(stale), 'pass');
+    const last = appBuildsOf(engine).slice(3);
+    assert.deepEqual(last.map((c) => c.args.includes('--no-cache')), [false, true], 'a cached try, then a fresh build');
+    assert.doesNotMatch(stale.steps.find((s) => s.id === 'app-build')?.detail ?? '', /cache/);
+  });
+
+  it('builds fresh a variant whose layers differ (another Python), and any variant when the fresh build failed', async function () {
+    this.timeout(30_000);
+    let failFresh = true;
+    const engine = new FakeEngine(port, [(call) => (call.args[0] === 'build' && call.args.includes('--no-cache') && failFresh ? ((failFresh = false), { code: 1, stderr: 'boom' }) : undefined)]);
+    const shared = { published: new Map<string, Promise<string>>(), imageClaims: new ImageClaims(), appBuilds: new AppBuilds() };
+    const failed = await testTemplate(template, contextFor(engine, shared));
+    assert.equal(statuses(failed)['app-build'], 'fail');
+    const runs = await Promise.all([testTemplate(template, contextFor(engine, shared), variant('workers', '4')), testTemplate(template, contextFor(engine, shared), variant('pythonVersion', '3.12'))]);
+    for (const run of runs) assert.equal(runOutcome(run), 'pass', JSON.stringify(run.steps.filter((s) => s.status === 'fail'), null, 1));
+    assert.deepEqual(appBuildsOf(engine).map((c) => c.args.includes('--no-cache')), [true, true, true]);
   });
 
   it('probes health often, but counts "unhealthy" only once the template\'s own interval would have', async function () {

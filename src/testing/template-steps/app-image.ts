@@ -15,6 +15,7 @@ import type { TemplateStep } from './step';
  */
 function canaryOptions(state: TemplateRunState, dockerfile: string): string[] {
   const { context, canary } = state;
+  canary.channels.splice(0, canary.channels.length, 'a BuildKit secret');
   const secretFile = path.join(context.workDir, 'canary.secret');
   fs.writeFileSync(secretFile, `${canary.value}\n`, { mode: 0o600 });
   const options = [...context.index.buildOptions, '--secret', `id=stagepack-canary,src=${secretFile}`];
@@ -38,27 +39,66 @@ const appBuild: TemplateStep = {
   id: 'app-build',
   title: 'build the app target (BuildKit)',
   run: async (state) => {
-    const { context, ledger } = state;
+    const { context } = state;
     const build = need(state.build, 'the Dockerfile');
-    const iidFile = path.join(context.workDir, 'app.iid');
-    const log = logFile(state, 'app-build');
-    const args = Object.entries(build.args).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]);
-    // --no-cache: secrets are not part of BuildKit's cache key, so a cached layer never saw this run's
-    // canary and the scan would prove nothing. Cache mounts (pip's downloads) still apply.
-    const result = await context.engine.docker(
-      ['build', '--no-cache', '--target', 'app', '--file', build.dockerfile, '--iidfile', iidFile, '--label', state.runLabel, '--progress', 'plain', ...args, ...canaryOptions(state, build.dockerfile), build.context],
-      { logFile: log, timeoutMs: 900_000 },
-    );
-    const image = fs.existsSync(iidFile) ? fs.readFileSync(iidFile, 'utf8').trim() : '';
-    if (image) {
-      ledger.record('image', image);
-      state.app.image = image;
+    const builds = context.appBuilds;
+    const key = { template: state.template.absDir, dockerfile: fs.readFileSync(build.dockerfile, 'utf8'), args: build.args };
+    const plan = builds ? await builds.plan(key, path.basename(context.logDir)) : undefined;
+    if (builds && plan && !plan.fresh) {
+      // Another run of this template built the same layers fresh: try BuildKit's cache, and keep the image only
+      // if every layer is one of a fresh build of this run (see app-builds.ts for why that keeps the scan honest).
+      const cached = await buildApp(state, 'app-build-cached', false);
+      const strangers = builds.notFresh(cached.layers);
+      if (!strangers.length) return outcome(`${describe(cached)}; from BuildKit's cache: all ${cached.layers.length} layer(s) are ones this test built fresh (as ${plan.sibling})`, cached.log);
+      context.write(`  app-build: the cache gave ${strangers.length} layer(s) this test did not build fresh; building again with --no-cache\n`);
     }
-    if (!ok(result) || !image) throw failure('docker build --target app failed', result, log);
-    const size = await context.engine.docker(['image', 'inspect', '--format', '{{.Size}}', image]);
-    return outcome(`${image.replace('sha256:', '').slice(0, 12)}, ${(Number(size.stdout.trim()) / 1e6).toFixed(1)} MB`, log);
+    const fresh = plan?.fresh ? plan : builds?.begin(key, path.basename(context.logDir));
+    try {
+      const built = await buildApp(state, 'app-build', true);
+      fresh?.done(built.layers);
+      return outcome(describe(built), built.log);
+    } catch (error) {
+      fresh?.done(undefined);
+      throw error;
+    }
   },
 };
+
+interface BuiltApp {
+  image: string;
+  bytes: number;
+  layers: readonly string[];
+  log: string;
+}
+
+function describe(built: BuiltApp): string {
+  return `${built.image.replace('sha256:', '').slice(0, 12)}, ${(built.bytes / 1e6).toFixed(1)} MB`;
+}
+
+/**
+ * `docker build --target app`, with the canary. `fresh`: with --no-cache, so that every layer is made by this
+ * build (secrets are not part of BuildKit's cache key); cache mounts (pip's downloads) still apply.
+ */
+async function buildApp(state: TemplateRunState, logName: string, fresh: boolean): Promise<BuiltApp> {
+  const { context, ledger } = state;
+  const build = need(state.build, 'the Dockerfile');
+  const iidFile = path.join(context.workDir, `${logName}.iid`);
+  const log = logFile(state, logName);
+  const args = Object.entries(build.args).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]);
+  const result = await context.engine.docker(
+    ['build', ...(fresh ? ['--no-cache'] : []), '--target', 'app', '--file', build.dockerfile, '--iidfile', iidFile, '--label', state.runLabel, '--progress', 'plain', ...args, ...canaryOptions(state, build.dockerfile), build.context],
+    { logFile: log, timeoutMs: 900_000 },
+  );
+  const image = fs.existsSync(iidFile) ? fs.readFileSync(iidFile, 'utf8').trim() : '';
+  if (image) {
+    ledger.record('image', image);
+    state.app.image = image;
+  }
+  if (!ok(result) || !image) throw failure('docker build --target app failed', result, log);
+  const inspected = await context.engine.docker(['image', 'inspect', '--format', '{{.Size}} {{json .RootFS.Layers}}', image]);
+  const [size, ...layers] = inspected.stdout.trim().split(' ');
+  return { image, bytes: Number(size), layers: (safeJsonArray(layers.join(' ')) ?? []).map(String), log };
+}
 
 const appSecrets: TemplateStep = {
   id: 'app-secrets',

@@ -1,0 +1,68 @@
+import * as assert from 'node:assert/strict';
+import { AppBuilds, sharesLayers, type AppBuildKey } from '../../src/testing/app-builds';
+
+const DOCKERFILE = `ARG PYTHON_VERSION=3.11
+FROM python:\${PYTHON_VERSION}-slim AS base
+WORKDIR /app
+FROM base AS app
+# the app
+RUN pip install gunicorn
+COPY src/ ./
+USER 10001
+ENV PORT=8000 \\
+    WEB_CONCURRENCY=2
+EXPOSE 8000
+CMD ["gunicorn", "app:app"]
+`;
+
+const key = (dockerfile: string, extra: Partial<AppBuildKey> = {}): AppBuildKey => ({ template: '/pack/templates/flask', dockerfile, args: { PYTHON_VERSION: '3.11' }, ...extra });
+
+describe('app builds: which may come from the cache', () => {
+  it('predicts shared layers when only what follows the last layer-making instruction differs', () => {
+    const a = key(DOCKERFILE);
+    assert.ok(sharesLayers(a, key(DOCKERFILE.replace('WEB_CONCURRENCY=2', 'WEB_CONCURRENCY=4'))));
+    assert.ok(sharesLayers(a, key(DOCKERFILE.replaceAll('8000', '8080'))));
+    assert.ok(sharesLayers(a, key(DOCKERFILE.replace('# the app', '# a comment, and\n\n# blank lines'))), 'comments and blank lines make no layer');
+  });
+
+  it('predicts new layers for any difference up to the last layer, another build arg or another template', () => {
+    const a = key(DOCKERFILE);
+    assert.ok(!sharesLayers(a, key(DOCKERFILE.replace('3.11', '3.12'))), 'the ARG before FROM');
+    assert.ok(!sharesLayers(a, key(DOCKERFILE.replace('RUN pip install gunicorn', 'RUN pip install gunicorn uvicorn'))));
+    assert.ok(!sharesLayers(a, key(DOCKERFILE.replace('COPY src/ ./', 'COPY --chown=10001 src/ ./'))), 'a flag');
+    assert.ok(!sharesLayers(a, key(DOCKERFILE.replace('COPY src/ ./', 'COPY src/ ./\nRUN true'))), 'one more layer');
+    assert.ok(!sharesLayers(a, key(DOCKERFILE.replace('USER 10001', 'ENV X=1\nRUN true\nUSER 10001'))), 'an ENV before a RUN');
+    assert.ok(!sharesLayers(a, key(DOCKERFILE, { args: { PYTHON_VERSION: '3.12' } })));
+    assert.ok(!sharesLayers(a, key(DOCKERFILE, { args: {} })));
+    assert.ok(!sharesLayers(a, key(DOCKERFILE, { template: '/pack/templates/django' })));
+    assert.ok(!sharesLayers(key('# nothing'), key('# nothing')), 'a Dockerfile without layers shares nothing');
+  });
+
+  it('waits for a fresh build going on, reuses it when it succeeded, and builds fresh when it failed', async () => {
+    const builds = new AppBuilds();
+    const first = await builds.plan(key(DOCKERFILE), 'flask');
+    assert.ok(first.fresh);
+    let settled = false;
+    const second = builds.plan(key(DOCKERFILE.replace('8000', '8080')), 'flask[port=8080]').then((plan) => ((settled = true), plan));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(settled, false, 'it decided before the fresh build ended');
+    first.done(['l1', 'l2']);
+    assert.deepEqual(await second, { fresh: false, sibling: 'flask' });
+    assert.deepEqual(builds.notFresh(['l1', 'l2', 'l3']), ['l3']);
+
+    const failing = new AppBuilds();
+    const broken = await failing.plan(key(DOCKERFILE), 'flask');
+    assert.ok(broken.fresh);
+    const after = failing.plan(key(DOCKERFILE), 'flask[workers=4]');
+    broken.done(undefined);
+    const plan = await after;
+    assert.ok(plan.fresh, 'a failed build offers nothing to reuse');
+    plan.done(['l1', 'l9']);
+    assert.deepEqual(failing.notFresh(['l1', 'l2', 'l9']), ['l2'], "the failed build's layers (none) are not fresh");
+  });
+
+  it('one canary per test, random', () => {
+    assert.match(new AppBuilds().canary, /^stagepack-canary-[0-9a-f]{24}$/);
+    assert.notEqual(new AppBuilds().canary, new AppBuilds().canary);
+  });
+});
