@@ -69,6 +69,14 @@ export class AppBuilds {
     return layers.filter((layer) => !this.freshLayers.has(layer));
   }
 
+  /**
+   * Resolves when every fresh build registered so far has ended. BuildKit hands out the newest result of a
+   * step, which may be one a fresh build going on right now made: its layers count once that build ends.
+   */
+  async settled(): Promise<void> {
+    await Promise.all(this.fresh.map((f) => f.layers));
+  }
+
   /** Registers a fresh build of `key` by the run `label` (also the fallback after a cached build was not accepted). */
   begin(key: AppBuildKey, label: string): AppBuildPlan & { fresh: true } {
     let settle: (layers: readonly string[] | undefined) => void = () => undefined;

@@ -61,6 +61,21 @@ describe('app builds: which may come from the cache', () => {
     assert.deepEqual(failing.notFresh(['l1', 'l2', 'l9']), ['l2'], "the failed build's layers (none) are not fresh");
   });
 
+  it('settles when every fresh build registered so far has ended, so their layers count', async () => {
+    const builds = new AppBuilds();
+    const a = builds.begin(key(DOCKERFILE), 'flask');
+    const b = builds.begin(key(DOCKERFILE.replace('3.11', '3.12')), 'flask[pythonVersion=3.12]');
+    let settled = false;
+    const waiting = builds.settled().then(() => (settled = true));
+    a.done(['l1', 'a2']);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(settled, false);
+    assert.deepEqual(builds.notFresh(['l1', 'b2']), ['b2']);
+    b.done(['l1', 'b2']);
+    await waiting;
+    assert.deepEqual(builds.notFresh(['l1', 'a2', 'b2']), []);
+  });
+
   it('one canary per test, random', () => {
     assert.match(new AppBuilds().canary, /^stagepack-canary-[0-9a-f]{24}$/);
     assert.notEqual(new AppBuilds().canary, new AppBuilds().canary);

@@ -44,19 +44,25 @@ const appBuild: TemplateStep = {
     const builds = context.appBuilds;
     const key = { template: state.template.absDir, dockerfile: fs.readFileSync(build.dockerfile, 'utf8'), args: build.args };
     const plan = builds ? await builds.plan(key, path.basename(context.logDir)) : undefined;
+    let rejected = '';
     if (builds && plan && !plan.fresh) {
       // Another run of this template built the same layers fresh: try BuildKit's cache, and keep the image only
       // if every layer is one of a fresh build of this run (see app-builds.ts for why that keeps the scan honest).
       const cached = await buildApp(state, 'app-build-cached', false);
-      const strangers = builds.notFresh(cached.layers);
+      let strangers = builds.notFresh(cached.layers);
+      if (strangers.length) {
+        // A step's newest result may come from a fresh build of another run that has not ended yet.
+        await builds.settled();
+        strangers = builds.notFresh(cached.layers);
+      }
       if (!strangers.length) return outcome(`${describe(cached)}; from BuildKit's cache: all ${cached.layers.length} layer(s) are ones this test built fresh (as ${plan.sibling})`, cached.log);
-      context.write(`  app-build: the cache gave ${strangers.length} layer(s) this test did not build fresh; building again with --no-cache\n`);
+      rejected = `; built again with --no-cache, as the cache gave ${strangers.length} of ${cached.layers.length} layer(s) that no fresh build of this test made`;
     }
     const fresh = plan?.fresh ? plan : builds?.begin(key, path.basename(context.logDir));
     try {
       const built = await buildApp(state, 'app-build', true);
       fresh?.done(built.layers);
-      return outcome(describe(built), built.log);
+      return outcome(describe(built) + rejected, built.log);
     } catch (error) {
       fresh?.done(undefined);
       throw error;
