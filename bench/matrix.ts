@@ -7,12 +7,13 @@
  *
  * A warm-up pass (each template with its defaults, --jobs 1) comes first, so that no timed run pays for the
  * stand-in base images, the Compose download or a cold BuildKit cache. The order of the timed runs is
- * 1, 2, 3 jobs; every run builds its app images without cache (the secret scan needs that), so the later
- * runs get no cache the first did not have too.
+ * 1, 2, 3 jobs. Each `stagepack test` builds an app image without cache the first time it meets its layers
+ * and reuses those layers only within itself (see src/testing/app-builds.ts), so the later runs get nothing
+ * from the earlier ones.
  *
  * BENCH_MATRIX_JOBS (default "1,2,3") and BENCH_MATRIX_ARGS (extra `stagepack test` arguments, e.g.
  * "--defaults-only" for a short look) change what is run; BENCH_MATRIX_WARMUP=0 leaves the warm-up out when
- * a whole `stagepack test` has just run on this engine. Run: npm run bench:matrix (about 40 minutes).
+ * a whole `stagepack test` has just run on this engine. Run: npm run bench:matrix (about 30 minutes).
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
