@@ -114,6 +114,27 @@ describe('stagepack test catches faulty production images (end to end)', functio
     baseline = await inventory(engine);
   });
 
+  it('fails the secret scan of a variant built from the cache as it fails the fresh build it reuses', async () => {
+    // The leak: the pip.conf secret (whose index URL carries the canary as its password) copied into the venv,
+    // which the app stage copies from the builder. A cached layer proves nothing unless it holds this run's
+    // canary: the workers=4 variant differs only in an ENV after the last layer, so it takes the cache path.
+    const dir = path.join(root, 'cached-leak', 'flask-gunicorn');
+    fs.cpSync(path.join(PACKAGE_ROOT, 'templates', 'flask-gunicorn'), dir, { recursive: true });
+    const dockerfile = path.join(dir, 'Dockerfile');
+    const text = fs.readFileSync(dockerfile, 'utf8');
+    assert.ok(text.includes(BUILDER_INSTALL));
+    fs.writeFileSync(dockerfile, text.replace(BUILDER_INSTALL, () => `${BUILDER_INSTALL}RUN --mount=type=secret,id=pip.conf,target=/etc/pip.conf cp /etc/pip.conf "$VIRTUAL_ENV/pip.conf"\n`));
+    const io = echoingIo();
+    const code = await main(['node', 'stagepack', 'test', dir, '--only', 'flask-gunicorn', '--only', 'flask-gunicorn[workers=4]', '--jobs', '2'], io);
+    assert.equal(code, 1, io.out());
+    for (const label of ['flask-gunicorn', 'flask-gunicorn\\[workers=4\\]']) {
+      assert.match(io.out(), new RegExp(`^FAILED ${label}: step "no build secret in any layer, the config or the history"`, 'm'));
+    }
+    assert.match(io.err(), /flask-gunicorn\[workers=4\] {2}ok {3}build the app target \(BuildKit\) \([\d.]+ s\): [0-9a-f]{12}, [\d.]+ MB; from BuildKit's cache: all \d+ layer\(s\) are ones this test built fresh \(as flask-gunicorn\)/);
+    assert.equal(io.err().match(/the build canary \(passed as [^)]*the package index password in pip\.conf[^)]*\) is in the image: layer/g)?.length, 2, 'both runs found the canary in a layer');
+    assert.deepEqual(await inventory(engine), baseline, 'the failed runs left containers or images behind');
+  });
+
   for (const faulty of CASES) {
     it(`fails "${faulty.failingStep}" for ${faulty.name}, with the evidence and the fix`, async () => {
       const dir = path.join(root, faulty.name.replace(/\W+/g, '-'), 'flask-gunicorn');
