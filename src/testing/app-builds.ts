@@ -122,3 +122,23 @@ function sameArgs(a: Readonly<Record<string, string>>, b: Readonly<Record<string
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
 }
+
+/**
+ * The Dockerfile steps a BuildKit build ran rather than took from its cache, read from its `--progress plain`
+ * log (`#7 [app 2/5] RUN ...` then `#7 CACHED`, or output and `#7 DONE 1.2s`): what a rejected cached build
+ * says it made anew.
+ */
+export function stepsRun(log: string): string[] {
+  const names = new Map<string, string>();
+  const cached = new Set<string>();
+  const done = new Set<string>();
+  for (const line of log.split('\n')) {
+    const match = /^#(\d+) (.*)$/.exec(line);
+    if (!match) continue;
+    const [, id, rest] = match;
+    if (!names.has(id) && /^\[[^\]]+ \d+\/\d+\] /.test(rest)) names.set(id, rest);
+    else if (rest === 'CACHED') cached.add(id);
+    else if (/^DONE\b/.test(rest)) done.add(id);
+  }
+  return [...names].filter(([id]) => done.has(id) && !cached.has(id)).map(([, name]) => name.replace(/\s+/g, ' ').slice(0, 100));
+}

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { AppBuilds, sharesLayers, type AppBuildKey } from '../../src/testing/app-builds';
+import { AppBuilds, sharesLayers, stepsRun, type AppBuildKey } from '../../src/testing/app-builds';
 
 const DOCKERFILE = `ARG PYTHON_VERSION=3.11
 FROM python:\${PYTHON_VERSION}-slim AS base
@@ -74,6 +74,24 @@ describe('app builds: which may come from the cache', () => {
     b.done(['l1', 'b2']);
     await waiting;
     assert.deepEqual(builds.notFresh(['l1', 'a2', 'b2']), []);
+  });
+
+  it('reads which steps a build ran rather than took from the cache', () => {
+    const log = [
+      '#1 [internal] load build definition from Dockerfile',
+      '#1 DONE 0.0s',
+      '#5 [base 2/2] WORKDIR /app',
+      '#5 CACHED',
+      '#6 [app 1/3] RUN groupadd --gid "10001" app     && useradd app',
+      '#6 0.101 some output',
+      '#6 DONE 0.1s',
+      '#7 [app 2/3] COPY --from=builder /opt/venv /opt/venv',
+      '#7 CACHED',
+      '#9 [app 3/3] COPY src/ ./',
+      '#9 ERROR: failed',
+    ].join('\n');
+    assert.deepEqual(stepsRun(log), ['[app 1/3] RUN groupadd --gid "10001" app && useradd app']);
+    assert.deepEqual(stepsRun(''), []);
   });
 
   it('one canary per test, random', () => {

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { parseDockerfile } from '../../dockerfile';
 import { ok } from '../../proc';
 import { BUILD_TOOLS_PROBE, buildToolsVerdict, missingLibraries, parityVerdict, pipConfWithCredential, SECRET_ARG, secretsVerdict, SHARED_LIBS_PROBE, sharedLibsVerdict } from '../checks';
+import { stepsRun } from '../app-builds';
 import { findInImage } from '../image-scan';
 import { failure, logFile, need, outcome, safeJsonArray, verdict, type TemplateRunState } from '../template-run';
 import type { TemplateStep } from './step';
@@ -56,7 +57,8 @@ const appBuild: TemplateStep = {
         strangers = builds.notFresh(cached.layers);
       }
       if (!strangers.length) return outcome(`${describe(cached)}; from BuildKit's cache: all ${cached.layers.length} layer(s) are ones this test built fresh (as ${plan.sibling})`, cached.log);
-      rejected = `; built again with --no-cache, as the cache gave ${strangers.length} of ${cached.layers.length} layer(s) that no fresh build of this test made`;
+      const ran = fs.existsSync(cached.log) ? stepsRun(fs.readFileSync(cached.log, 'utf8')) : [];
+      rejected = `; built again with --no-cache, as the cache gave ${strangers.length} of ${cached.layers.length} layer(s) that no fresh build of this test made (steps run rather than cached: ${ran.length ? ran.join('; ') : 'none'})`;
     }
     const fresh = plan?.fresh ? plan : builds?.begin(key, path.basename(context.logDir));
     try {
