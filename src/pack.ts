@@ -359,6 +359,9 @@ function placeholderNamesIn(file: SourceFile): ReadonlySet<string> {
   return names;
 }
 
+/** The order of String.prototype.localeCompare (the default locale), without its per-call set-up. */
+const byName = new Intl.Collator();
+
 function walk(target: TargetRef, rel: string, files: SourceFile[], skipped: SkippedFile[]): void {
   const dir = path.join(target.absDir, rel);
   let entries: fs.Dirent[];
@@ -368,7 +371,7 @@ function walk(target: TargetRef, rel: string, files: SourceFile[], skipped: Skip
     skipped.push({ displayPath: path.join(target.displayDir, rel), relPath: rel, reason: 'unreadable', detail: errorText(error) });
     return;
   }
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of entries.sort((a, b) => byName.compare(a.name, b.name))) {
     const relPath = rel ? `${rel}/${entry.name}` : entry.name;
     const displayPath = path.join(target.displayDir, relPath);
     const absPath = path.join(target.absDir, relPath);
@@ -402,7 +405,8 @@ export function readText(absPath: string, displayPath: string, relPath: string):
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) return { displayPath, relPath, reason: 'special' };
     if (stat.size > MAX_TEXT_FILE_BYTES) return { displayPath, relPath, reason: 'too-large', detail: `${stat.size} bytes` };
-    const buffer = Buffer.alloc(stat.size);
+    // Every byte up to `read` is written before it is used (the rest is cut off below).
+    const buffer = Buffer.allocUnsafe(stat.size);
     let read = 0;
     while (read < stat.size) {
       const n = fs.readSync(fd, buffer, read, stat.size - read, read);

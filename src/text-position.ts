@@ -1,17 +1,22 @@
 import type { Position } from './diagnostics';
 
 /**
- * Converts offsets in a file's text into 1-based line/column positions. Built once per file; lookups are a
- * binary search over line starts, so rules can locate as many nodes as they like.
+ * Converts offsets in a file's text into 1-based line/column positions. The line starts are found on the
+ * first lookup (most files of a clean template are never asked for one), once per file; lookups are a
+ * binary search over them, so rules can locate as many nodes as they like.
  */
 export class LineIndex {
-  private readonly lineStarts: number[];
+  private starts?: number[];
 
-  constructor(readonly text: string) {
-    this.lineStarts = [0];
-    for (let i = 0; i < text.length; i++) {
-      if (text.charCodeAt(i) === 10 /* \n */) this.lineStarts.push(i + 1);
+  constructor(readonly text: string) {}
+
+  private get lineStarts(): number[] {
+    if (!this.starts) {
+      const starts = [0];
+      for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.starts = starts;
     }
+    return this.starts;
   }
 
   positionAt(offset: number): Position {

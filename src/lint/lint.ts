@@ -121,11 +121,22 @@ function changedKeywords(variant: LoadedTemplate, defaults: LoadedTemplate): Rea
 function substitutedDockerfile(template: LoadedTemplate, defaults: LoadedTemplate): string {
   const own = template.dockerfile?.model.instructions ?? [];
   const shared = defaults.dockerfile?.model.instructions ?? [];
-  const whole = (instructions: readonly Instruction[]) => instructions.map(instructionText).join('\n');
   if (template === defaults || own.length !== shared.length) return whole(own);
   const changed = own.flatMap((i, index) => (i === shared[index] || instructionText(i) === instructionText(shared[index]) ? [] : [`${index}:${instructionText(i)}`]));
   // Unchanged: the defaults' own fingerprint, so the variant is recognised as theirs and skipped.
   return changed.length ? changed.join('\n') : whole(shared);
+}
+
+/** The fingerprint of a whole Dockerfile, once per list of instructions (the defaults' is asked for by every variant). */
+const wholeMemo = new WeakMap<readonly Instruction[], string>();
+
+function whole(instructions: readonly Instruction[]): string {
+  let text = wholeMemo.get(instructions);
+  if (text === undefined) {
+    text = instructions.map(instructionText).join('\n');
+    wholeMemo.set(instructions, text);
+  }
+  return text;
 }
 
 /** What rules read of an instruction: its arguments, and its flags and properties (`COPY --from=x` differs in the flag only). */
@@ -183,23 +194,29 @@ function applyPolicy(target: LoadedTarget, found: Diagnostic[], rules: readonly 
 /** Below this many targets, starting workers costs more than it saves. */
 const PARALLEL_THRESHOLD = 48;
 
+/** What a worker is given: every target, and the shared counter that hands them out one at a time. */
+interface WorkerInput {
+  stagepackLint: { targets: readonly TargetRef[]; next: SharedArrayBuffer };
+}
+
 /**
  * lintTargets spread over worker threads (one per core, at most four) for large sets of targets, such as
- * an organisation's whole collection; each worker lints a contiguous slice and returns plain diagnostics.
+ * an organisation's whole collection. The targets are handed out one at a time through a shared counter
+ * (Atomics), to the main thread as well as to the workers: a worker that is still loading its modules takes
+ * none, and a thread that finishes early takes the next, so no thread idles while another has a backlog.
  */
 export async function lintTargetsParallel(targets: readonly TargetRef[]): Promise<Diagnostic[]> {
   const workers = Math.min(4, os.availableParallelism(), Math.ceil(targets.length / PARALLEL_THRESHOLD));
   if (workers <= 1) return lintTargets(targets);
-  const size = Math.ceil(targets.length / workers);
-  const slices = Array.from({ length: workers }, (_, i) => targets.slice(i * size, (i + 1) * size));
-  // The first slice is linted here, on the main thread, while the workers lint the others: a thread that
-  // would only wait costs a worker's start-up (loading the modules, compiling them again) for nothing.
-  const [own, ...others] = slices;
+  const next = new SharedArrayBuffer(4);
+  const counter = new Int32Array(next);
+  const input: WorkerInput = { stagepackLint: { targets, next } };
   const results = await Promise.all([
-    ...others.map(
-      (slice) =>
+    ...Array.from(
+      { length: workers - 1 },
+      () =>
         new Promise<Diagnostic[]>((resolve, reject) => {
-          const worker = new Worker(__filename, { workerData: { stagepackLint: slice } });
+          const worker = new Worker(__filename, { workerData: input });
           worker.once('message', (message: { diagnostics?: Diagnostic[]; configError?: string; fix?: string; error?: string }) => {
             if (message.configError !== undefined) reject(new ConfigError(message.configError, message.fix));
             else if (message.error !== undefined) reject(new Error(message.error));
@@ -212,7 +229,7 @@ export async function lintTargetsParallel(targets: readonly TargetRef[]): Promis
     new Promise<Diagnostic[]>((resolve, reject) =>
       setImmediate(() => {
         try {
-          resolve(lintTargets(own));
+          resolve(lintShare(targets, counter));
         } catch (error) {
           reject(error);
         }
@@ -222,9 +239,28 @@ export async function lintTargetsParallel(targets: readonly TargetRef[]): Promis
   return results.flat().sort(compareDiagnostics);
 }
 
-if (!isMainThread && parentPort && (workerData as { stagepackLint?: TargetRef[] } | undefined)?.stagepackLint) {
+/** Lints the targets this thread takes from the shared counter until none are left. */
+function lintShare(targets: readonly TargetRef[], counter: Int32Array): Diagnostic[] {
+  const known = new Set(allRules.map((r) => r.id));
+  const lookups = new Map<string, string | undefined>();
+  const diagnostics: Diagnostic[] = [];
   try {
-    parentPort.postMessage({ diagnostics: lintTargets((workerData as { stagepackLint: TargetRef[] }).stagepackLint) });
+    for (let i = Atomics.add(counter, 0, 1); i < targets.length; i = Atomics.add(counter, 0, 1)) {
+      const ref = targets[i];
+      diagnostics.push(...lintLoaded(loadTarget(ref), allRules, configFor(ref.absDir, known, lookups)));
+    }
+  } catch (error) {
+    // The run fails: the other threads take nothing more.
+    Atomics.store(counter, 0, targets.length);
+    throw error;
+  }
+  return diagnostics;
+}
+
+const input = isMainThread ? undefined : (workerData as Partial<WorkerInput> | undefined)?.stagepackLint;
+if (parentPort && input) {
+  try {
+    parentPort.postMessage({ diagnostics: lintShare(input.targets, new Int32Array(input.next)) });
   } catch (error) {
     parentPort.postMessage(error instanceof ConfigError ? { configError: error.message, fix: error.fix } : { error: error instanceof Error ? error.message : String(error) });
   }
