@@ -119,9 +119,21 @@ export function own<T>(object: Readonly<Record<string, T>>, key: string): T | un
 /** Keys set twice in one object: the later one wins in every parser, and the earlier is silently lost. */
 export function duplicateKeys(doc: JsoncDocument): { key: string; path: JSONPath; position: Position; first: Position }[] {
   const found: { key: string; path: JSONPath; position: Position; first: Position }[] = [];
-  const stack: { node: Node; path: JSONPath }[] = doc.tree ? [{ node: doc.tree, path: [] }] : [];
+  // Each node with the way back to the root; a path is spelled out only for a duplicate (most files have none).
+  interface Step {
+    node: Node;
+    key?: string | number;
+    parent?: Step;
+  }
+  const pathOf = (step: Step): JSONPath => {
+    const path: JSONPath = [];
+    for (let s: Step | undefined = step; s?.key !== undefined; s = s.parent) path.unshift(s.key);
+    return path;
+  };
+  const stack: Step[] = doc.tree ? [{ node: doc.tree }] : [];
   while (stack.length) {
-    const { node, path } = stack.pop()!;
+    const step = stack.pop()!;
+    const { node } = step;
     if (node.type === 'object') {
       const seen = new Map<string, Node>();
       for (const property of node.children ?? []) {
@@ -130,12 +142,14 @@ export function duplicateKeys(doc: JsoncDocument): { key: string; path: JSONPath
         if (!keyNode || typeof keyNode.value !== 'string') continue;
         const key = keyNode.value;
         const earlier = seen.get(key);
-        if (earlier) found.push({ key, path, position: doc.lines.positionAt(keyNode.offset), first: doc.lines.positionAt(earlier.offset) });
+        if (earlier) found.push({ key, path: pathOf(step), position: doc.lines.positionAt(keyNode.offset), first: doc.lines.positionAt(earlier.offset) });
         else seen.set(key, keyNode);
-        if (valueNode) stack.push({ node: valueNode, path: [...path, key] });
+        if (valueNode && (valueNode.type === 'object' || valueNode.type === 'array')) stack.push({ node: valueNode, key, parent: step });
       }
     } else if (node.type === 'array') {
-      (node.children ?? []).forEach((child, i) => stack.push({ node: child, path: [...path, i] }));
+      (node.children ?? []).forEach((child, i) => {
+        if (child.type === 'object' || child.type === 'array') stack.push({ node: child, key: i, parent: step });
+      });
     }
   }
   return found.sort((a, b) => a.position.line - b.position.line || a.position.column - b.position.column);
