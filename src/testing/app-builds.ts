@@ -13,8 +13,9 @@ import { parseDockerfile } from '../dockerfile';
  * Within one `stagepack test` every build gets the same canary, and a cached build is accepted only when each
  * of its layers is byte for byte (same diff id) a layer of an image this run built fresh. Such a layer holds
  * this run's canary if the template leaks it, exactly as the fresh image's does, so scanning it proves what a
- * fresh build would. A cached build with any other layer is thrown away and the image built fresh. The variants
- * of a template that differ only after the Dockerfile's last layer (ENV, EXPOSE, CMD, HEALTHCHECK: a port, a
+ * fresh build would. A cached build with any other layer is thrown away and the image built fresh. The check
+ * is not a formality: BuildKit does not always hand out this run's result of a step (after two fresh builds
+ * of one django step, a cached build was given an older run's layers). The variants of a template that differ only after the Dockerfile's last layer (ENV, EXPOSE, CMD, HEALTHCHECK: a port, a
  * worker count) then cost one fresh build between them instead of one each.
  */
 
@@ -70,8 +71,8 @@ export class AppBuilds {
   }
 
   /**
-   * Resolves when every fresh build registered so far has ended. BuildKit hands out the newest result of a
-   * step, which may be one a fresh build going on right now made: its layers count once that build ends.
+   * Resolves when every fresh build registered so far has ended. The result BuildKit hands out for a step may
+   * be one that a fresh build going on right now made: its layers count once that build ends.
    */
   async settled(): Promise<void> {
     await Promise.all(this.fresh.map((f) => f.layers));
@@ -136,7 +137,8 @@ export function stepsRun(log: string): string[] {
     const match = /^#(\d+) (.*)$/.exec(line);
     if (!match) continue;
     const [, id, rest] = match;
-    if (!names.has(id) && /^\[[^\]]+ \d+\/\d+\] /.test(rest)) names.set(id, rest);
+    // FROM is not a step that runs (its base image is only resolved), so it is left out.
+    if (!names.has(id) && /^\[[^\]]+ \d+\/\d+\] (?!FROM )/.test(rest)) names.set(id, rest);
     else if (rest === 'CACHED') cached.add(id);
     else if (/^DONE\b/.test(rest)) done.add(id);
   }

@@ -80,6 +80,8 @@ describe('app builds: which may come from the cache', () => {
     const log = [
       '#1 [internal] load build definition from Dockerfile',
       '#1 DONE 0.0s',
+      '#4 [base 1/2] FROM docker.io/library/python:3.11-slim-bookworm',
+      '#4 DONE 0.0s',
       '#5 [base 2/2] WORKDIR /app',
       '#5 CACHED',
       '#6 [app 1/3] RUN groupadd --gid "10001" app     && useradd app',
