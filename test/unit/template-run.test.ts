@@ -244,6 +244,16 @@ describe('a template run over the engine seam (fake engine)', () => {
     assert.match(stale.steps.find((s) => s.id === 'app-build')?.detail ?? '', /built again with --no-cache, as the cache gave 1 of 2 layer\(s\) that no fresh build of this test made \(steps run rather than cached: none\)/);
   });
 
+  it('fails the build when the image\'s layers cannot be read, rather than call "every layer fresh" true of none', async function () {
+    this.timeout(30_000);
+    const engine = new FakeEngine(port, [(call) => (call.args.includes('{{.Size}} {{json .RootFS.Layers}}') ? { stdout: '120000000 null\n' } : undefined)]);
+    const context = contextFor(engine, { appBuilds: new AppBuilds() });
+    const run = await testTemplate(template, context);
+    assert.equal(statuses(run)['app-build'], 'fail');
+    assert.match(run.steps.find((s) => s.id === 'app-build')?.detail ?? '', /could not read the layers of the app image/);
+    assertNothingLeft(engine, context);
+  });
+
   it('builds fresh a variant whose layers differ (another Python), and any variant when the fresh build failed', async function () {
     this.timeout(30_000);
     let failFresh = true;

@@ -52,7 +52,7 @@ const appBuild: TemplateStep = {
       const cached = await buildApp(state, 'app-build-cached', false);
       let strangers = builds.notFresh(cached.layers);
       if (strangers.length) {
-        // A step's newest result may come from a fresh build of another run that has not ended yet.
+        // The cache may have handed out a layer of a fresh build of another run that has not ended yet.
         await builds.settled();
         strangers = builds.notFresh(cached.layers);
       }
@@ -104,8 +104,11 @@ async function buildApp(state: TemplateRunState, logName: string, fresh: boolean
   }
   if (!ok(result) || !image) throw failure('docker build --target app failed', result, log);
   const inspected = await context.engine.docker(['image', 'inspect', '--format', '{{.Size}} {{json .RootFS.Layers}}', image]);
-  const [size, ...layers] = inspected.stdout.trim().split(' ');
-  return { image, bytes: Number(size), layers: (safeJsonArray(layers.join(' ')) ?? []).map(String), log };
+  const [size, ...rest] = inspected.stdout.trim().split(' ');
+  const layers = (safeJsonArray(rest.join(' ')) ?? []).map(String);
+  // No layers read would make "every layer is a fresh one" true of nothing: a build whose layers are unknown fails.
+  if (!ok(inspected) || !layers.length) throw failure('docker image inspect could not read the layers of the app image', inspected);
+  return { image, bytes: Number(size), layers, log };
 }
 
 const appSecrets: TemplateStep = {
