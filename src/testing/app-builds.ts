@@ -15,8 +15,9 @@ import { parseDockerfile } from '../dockerfile';
  * this run's canary if the template leaks it, exactly as the fresh image's does, so scanning it proves what a
  * fresh build would. A cached build with any other layer is thrown away and the image built fresh. The check
  * is not a formality: BuildKit does not always hand out this run's result of a step (after two fresh builds
- * of one django step, a cached build was given an older run's layers). The variants of a template that differ only after the Dockerfile's last layer (ENV, EXPOSE, CMD, HEALTHCHECK: a port, a
- * worker count) then cost one fresh build between them instead of one each.
+ * of one django step, a cached build was given an older run's layers). The variants of a template that
+ * differ only after the Dockerfile's last layer (ENV, EXPOSE, CMD, HEALTHCHECK: a port, a worker count) then
+ * cost one fresh build between them instead of one each.
  */
 
 /** What decides whether two app builds can share layers. */
@@ -61,7 +62,11 @@ export class AppBuilds {
         if (await candidate.layers) return { fresh: false, sibling: candidate.label };
       }
       // Every candidate failed: forget them, and build fresh (unless one appeared while we waited).
-      for (const failed of candidates) this.fresh.splice(this.fresh.indexOf(failed), 1);
+      // (Another run waiting on the same ones may have removed them already.)
+      for (const failed of candidates) {
+        const index = this.fresh.indexOf(failed);
+        if (index >= 0) this.fresh.splice(index, 1);
+      }
     }
   }
 

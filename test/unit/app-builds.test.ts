@@ -61,6 +61,21 @@ describe('app builds: which may come from the cache', () => {
     assert.deepEqual(failing.notFresh(['l1', 'l2', 'l9']), ['l2'], "the failed build's layers (none) are not fresh");
   });
 
+  it('two runs waiting on one failed build both build fresh, and forget only that build', async () => {
+    const builds = new AppBuilds();
+    const other = builds.begin(key(DOCKERFILE.replace('3.11', '3.12')), 'flask[pythonVersion=3.12]');
+    const broken = builds.begin(key(DOCKERFILE), 'flask');
+    const waiting = [builds.plan(key(DOCKERFILE), 'flask[workers=4]'), builds.plan(key(DOCKERFILE), 'flask[port=8080]')];
+    broken.done(undefined);
+    const first = await waiting[0];
+    assert.ok(first.fresh, 'a failed build offers nothing to reuse');
+    first.done(['l1', 'l2']);
+    assert.deepEqual(await waiting[1], { fresh: false, sibling: 'flask[workers=4]' }, "the second reuses the first one's fresh build");
+    other.done(['l1', 'py312']);
+    const python = await builds.plan(key(DOCKERFILE.replace('3.11', '3.12')), 'again');
+    assert.deepEqual(python, { fresh: false, sibling: 'flask[pythonVersion=3.12]' }, 'the unrelated build is still known');
+  });
+
   it('settles when every fresh build registered so far has ended, so their layers count', async () => {
     const builds = new AppBuilds();
     const a = builds.begin(key(DOCKERFILE), 'flask');
