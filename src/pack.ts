@@ -311,15 +311,11 @@ export function appliedTemplate(
     }
     const applied = applyOptionsMapped(file.text, values);
     if (!applied.changed) return file;
-    // Line indexes are built only if a rule asks for a position in this file.
-    let lines: LineIndex | undefined;
+    // (A LineIndex finds its line starts only when a rule asks for a position in this file.)
     const appliedFile: AppliedFile = {
       ...file,
       text: applied.text,
-      get lines() {
-        lines ??= new LineIndex(applied.text);
-        return lines;
-      },
+      lines: new LineIndex(applied.text),
       toSourcePosition(position) {
         return file.lines.positionAt(applied.toSource(this.lines.offsetAt(position)));
       },

@@ -21,11 +21,7 @@ import { parseSuppressions, type Suppression } from './suppressions';
  * 3. inline suppressions, then the severities of the nearest stagepack.json (a rule may be "off").
  */
 export function lintTargets(targets: readonly TargetRef[], rules: readonly Rule[] = allRules): Diagnostic[] {
-  const known = new Set(allRules.map((r) => r.id));
-  const diagnostics: Diagnostic[] = [];
-  const lookups = new Map<string, string | undefined>();
-  for (const ref of targets) diagnostics.push(...lintLoaded(loadTarget(ref), rules, configFor(ref.absDir, known, lookups)));
-  return diagnostics.sort(compareDiagnostics);
+  return lintShare(targets, new Int32Array(new SharedArrayBuffer(4)), rules).sort(compareDiagnostics);
 }
 
 export function lintLoaded(target: LoadedTarget, rules: readonly Rule[] = allRules, config: LintConfig = { rules: {} }): Diagnostic[] {
@@ -205,10 +201,7 @@ interface WorkerInput {
  * (Atomics), to the main thread as well as to the workers: a worker that is still loading its modules takes
  * none, and a thread that finishes early takes the next, so no thread idles while another has a backlog.
  */
-export async function lintTargetsParallel(targets: readonly TargetRef[]): Promise<Diagnostic[]> {
-  // One lint thread per two cores: V8's garbage collector runs beside each thread on threads of its own. On
-  // these 2-core machines a worker made 1,000 templates slower, not faster (2.1-2.4 s against 1.8-2.1 s).
-  const workers = Math.min(4, Math.floor(os.availableParallelism() / 2), Math.ceil(targets.length / PARALLEL_THRESHOLD));
+export async function lintTargetsParallel(targets: readonly TargetRef[], workers = lintThreads(targets.length)): Promise<Diagnostic[]> {
   if (workers <= 1) return lintTargets(targets);
   const next = new SharedArrayBuffer(4);
   const counter = new Int32Array(next);
@@ -241,15 +234,24 @@ export async function lintTargetsParallel(targets: readonly TargetRef[]): Promis
   return results.flat().sort(compareDiagnostics);
 }
 
-/** Lints the targets this thread takes from the shared counter until none are left. */
-function lintShare(targets: readonly TargetRef[], counter: Int32Array): Diagnostic[] {
+/**
+ * Threads for lintTargetsParallel: one per two cores, as V8's garbage collector runs beside each thread on
+ * threads of its own. On these 2-core machines a worker made 1,000 templates slower, not faster (2.1-2.4 s
+ * against 1.8-2.1 s), so there it is one.
+ */
+function lintThreads(targets: number): number {
+  return Math.min(4, Math.floor(os.availableParallelism() / 2), Math.ceil(targets / PARALLEL_THRESHOLD));
+}
+
+/** Lints the targets this thread takes from the shared counter until none are left (the counter is the only state threads share). */
+function lintShare(targets: readonly TargetRef[], counter: Int32Array, rules: readonly Rule[] = allRules): Diagnostic[] {
   const known = new Set(allRules.map((r) => r.id));
   const lookups = new Map<string, string | undefined>();
   const diagnostics: Diagnostic[] = [];
   try {
     for (let i = Atomics.add(counter, 0, 1); i < targets.length; i = Atomics.add(counter, 0, 1)) {
       const ref = targets[i];
-      diagnostics.push(...lintLoaded(loadTarget(ref), allRules, configFor(ref.absDir, known, lookups)));
+      diagnostics.push(...lintLoaded(loadTarget(ref), rules, configFor(ref.absDir, known, lookups)));
     }
   } catch (error) {
     // The run fails: the other threads take nothing more.
