@@ -73,11 +73,12 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .addOption(new Option('-r, --registry <host>', 'registry host[:port]; default: a local registry on localhost that stagepack starts').argParser(registryHost))
     .option('-n, --namespace <ns>', 'namespace for templates (features go to <ns>-features)', 'stagepack/templates')
     .option('--features-namespace <ns>', 'namespace for features (must differ from the templates namespace)')
+    .option('--dry-run', 'compare with the registry and print what would happen to each item (new, unchanged, refused); publish nothing')
     .argument('[path]', 'pack root', '.')
-    .action(async (packPath: string, options: { registry?: string; namespace: string; featuresNamespace?: string }) => {
+    .action(async (packPath: string, options: { registry?: string; namespace: string; featuresNamespace?: string; dryRun?: boolean }) => {
       const { publishCommand } = require('./commands/publish') as typeof import('./commands/publish');
       exitCode = await publishCommand(
-        { packPath, registry: options.registry, namespace: options.namespace, featuresNamespace: options.featuresNamespace },
+        { packPath, registry: options.registry, namespace: options.namespace, featuresNamespace: options.featuresNamespace, dryRun: Boolean(options.dryRun) },
         io,
       );
     });

@@ -12,6 +12,9 @@ import { discoverTargets, type TargetKind, type TargetRef } from '../pack';
 import { ok, tail } from '../proc';
 import { ignoredNote, printable, render } from '../render';
 import { copyForPublishing } from '../publish-copy';
+import { OciClient } from '../oci/client';
+import { secretsOf } from '../oci/credentials';
+import { describePlanned, planItem, registryCredential, RegistryError, type PlannedItem } from '../oci/publish-plan';
 import { VERSION } from '../version';
 
 export interface PublishInput {
@@ -19,6 +22,8 @@ export interface PublishInput {
   registry?: string;
   namespace: string;
   featuresNamespace?: string;
+  /** Print what would happen to each item (new, unchanged, refused) and publish nothing. */
+  dryRun?: boolean;
 }
 
 /** Features may not share the templates' namespace (each namespace has one collection listing). */
@@ -85,47 +90,108 @@ export async function publishCommand(input: PublishInput, io: Io): Promise<ExitC
     return EXIT.usage;
   }
 
+  const credential = await registryCredential(registry.host, { ...process.env, ...io.env });
+  const client = new OciClient(registry.host, { credential });
   const staging = tempDir('stagepack-publish-');
   try {
+    // Stage every item as the CLI will pack it, then decide what happens to each before anything is pushed.
+    const kinds = ([['template', input.namespace], ['feature', featuresNamespace]] as const).map(([kind, namespace]) => ({
+      kind,
+      namespace,
+      collection: path.join(staging, `${kind}s`),
+      items: discovery.targets.filter((t) => t.kind === kind),
+    })).filter((k) => k.items.length);
+    const planned: PlannedItem[] = [];
+    for (const { kind, namespace, collection, items } of kinds) {
+      for (const item of items) {
+        const dir = path.join(collection, item.folderName);
+        copyForPublishing(item.absDir, dir);
+        const reference = `${registry.host}/${namespace}/${item.folderName}`;
+        planned.push(await planItem(client, `${namespace}/${item.folderName}`, { kind, id: item.folderName, version: readVersion(item), reference, dir, displayDir: item.displayDir }));
+      }
+    }
+    const refused = planned.filter((p) => p.action === 'refused');
+    if (input.dryRun || refused.length) {
+      for (const item of planned) io.stdout(`${describePlanned(item, Boolean(input.dryRun))}\n`);
+      if (refused.length) {
+        io.stderr(`stagepack publish: nothing was published: ${refused.length} item(s) changed without a new version (above); bump them and rerun.\n`);
+        return EXIT.problems;
+      }
+      io.stderr(`stagepack publish: dry run; nothing was published (${planned.filter((p) => p.action === 'new').length} to publish, ${planned.filter((p) => p.action === 'unchanged').length} unchanged).\n`);
+      return EXIT.ok;
+    }
+
     const published: PublishedItem[] = [];
-    for (const [kind, namespace] of [['template', input.namespace], ['feature', featuresNamespace]] as const) {
-      const items = discovery.targets.filter((t) => t.kind === kind);
-      if (!items.length) continue;
-      const collection = path.join(staging, `${kind}s`);
-      for (const item of items) copyForPublishing(item.absDir, path.join(collection, item.folderName));
+    let raced = false;
+    for (const { kind, namespace, collection, items } of kinds) {
       io.stderr(`publish: ${items.length} ${kind}(s) to ${registry.host}/${namespace}\n`);
+      // The CLI is run even when every item is unchanged: it also pushes the collection listing, which a run
+      // stopped half-way may not have written.
       const result = await devcontainerCli([`${kind}s`, 'publish', '--registry', registry.host, '--namespace', namespace, '--log-level', 'info', collection], {
         timeoutMs: 300_000,
         logFile: path.join(staging, `publish-${kind}s.log`),
       });
       const summary = lastJsonLine(result.stdout);
       if (!ok(result) || !summary) {
-        io.stderr(`stagepack publish: \`devcontainer ${kind}s publish\` failed:\n${tail(result)}\n`);
-        if (published.length) io.stderr(`Already published in this run: ${published.map((p) => `${p.reference}:${p.version}`).join(', ')}.\n`);
-        io.stderr(`Fix the cause and rerun: versions already in ${registry.host} are skipped by the CLI, the rest are published.\n`);
+        io.stderr(`stagepack publish: \`devcontainer ${kind}s publish\` failed:\n${scrub(tail(result), secretsOf(credential))}\n`);
+        io.stderr(await afterFailure(client, planned, published));
         return EXIT.problems;
       }
       published.push(...describe(kind, items, summary, `${registry.host}/${namespace}`));
     }
     for (const item of published) {
-      io.stdout(
-        item.tags.length
-          ? `published ${item.kind} ${item.id} ${item.version} -> ${item.reference} (tags: ${item.tags.join(', ')})\n`
-          : `unchanged ${item.kind} ${item.id} ${item.version} at ${item.reference}: this version is already in the registry and the CLI never overwrites one; bump "version" to publish changes\n`,
-      );
+      const plan = planned.find((p) => p.kind === item.kind && p.id === item.id);
+      if (item.tags.length) io.stdout(`published ${item.kind} ${item.id} ${item.version} -> ${item.reference} (tags: ${item.tags.join(', ')})\n`);
+      else if (plan?.action === 'unchanged') io.stdout(`${describePlanned(plan, false)}\n`);
+      else {
+        // Planned as new, yet the CLI found the version there: someone published it meanwhile, with content unknown.
+        io.stderr(`stagepack publish: ${item.kind} ${item.id} ${item.version} was not published: that version appeared in ${item.reference} while this run went on.\nfix: run publish again to compare it with yours.\n`);
+        raced = true;
+      }
     }
     const firstTemplate = published.find((p) => p.kind === 'template');
+    if (raced) return EXIT.problems;
     if (firstTemplate) {
       io.stdout(`\nApply it to a project with the Dev Containers CLI (npm i -g @devcontainers/cli):\n`);
       io.stdout(`  devcontainer templates apply -t ${firstTemplate.reference}:${firstTemplate.version.split('.')[0]} -w /path/to/your/project\n`);
     }
     return EXIT.ok;
   } catch (error) {
+    if (error instanceof RegistryError) {
+      io.stderr(`stagepack publish: ${scrub(error.message, secretsOf(credential))}\nfix: ${error.fix}\nNothing was published.\n`);
+      return error.kind === 'protocol' ? EXIT.problems : EXIT.usage;
+    }
     io.stderr(`stagepack publish: ${error instanceof Error ? error.message : String(error)}\nNothing was published.\n`);
     return EXIT.problems;
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/**
+ * After the CLI failed part-way: which of the items planned as new are in the registry now, which are not,
+ * and what to do. Asked of the registry itself (the CLI prints no summary when it fails); if it does not
+ * answer, that is said instead of a guess.
+ */
+async function afterFailure(client: OciClient, planned: readonly PlannedItem[], publishedBefore: readonly PublishedItem[]): Promise<string> {
+  const fresh = planned.filter((p) => p.action === 'new');
+  const landed: string[] = [];
+  const missing: string[] = [];
+  try {
+    for (const item of fresh) {
+      const repository = item.reference.slice(client.registry.length + 1);
+      ((await client.tags(repository)).includes(item.version) ? landed : missing).push(`${item.kind} ${item.id} ${item.version}`);
+    }
+  } catch (error) {
+    const before = publishedBefore.filter((p) => p.tags.length).map((p) => `${p.kind} ${p.id} ${p.version}`);
+    return `${before.length ? `Published before the failure: ${before.join(', ')}.\n` : ''}The registry could not be asked what else landed (${error instanceof Error ? error.message : String(error)}).\nfix: when ${client.registry} answers again, rerun the same command: versions already there with the same files are reported unchanged, the rest is published.\n`;
+  }
+  return `${landed.length ? `Published: ${landed.join(', ')}.\n` : 'Nothing new was published.\n'}${missing.length ? `Not published: ${missing.join(', ')}.\n` : ''}fix: correct the cause above and rerun the same command: what was published is found unchanged, the rest is published.\n`;
+}
+
+/** Output of the CLI with any credential replaced, in case a registry echoes one back. */
+function scrub(text: string, secrets: readonly string[]): string {
+  return secrets.reduce((t, s) => t.split(s).join('***'), text);
 }
 
 function describe(kind: TargetKind, items: readonly TargetRef[], summary: Record<string, unknown>, prefix: string): PublishedItem[] {
