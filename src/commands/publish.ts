@@ -14,7 +14,7 @@ import { ignoredNote, printable, render } from '../render';
 import { copyForPublishing } from '../publish-copy';
 import { OciClient } from '../oci/client';
 import { secretsOf } from '../oci/credentials';
-import { describePlanned, planItem, registryCredential, RegistryError, type PlannedItem } from '../oci/publish-plan';
+import { describePlanned, planItem, registryCredential, RegistryError, restoreMovingTags, type PlannedItem } from '../oci/publish-plan';
 import { VERSION } from '../version';
 
 export interface PublishInput {
@@ -121,6 +121,10 @@ export async function publishCommand(input: PublishInput, io: Io): Promise<ExitC
       return EXIT.ok;
     }
 
+    // Complete what an earlier, interrupted run left: an unchanged version whose moving tags are missing.
+    for (const item of planned) {
+      if (item.action === 'unchanged' && item.retag.length) await restoreMovingTags(client, item.reference.slice(registry.host.length + 1), item.retag);
+    }
     const published: PublishedItem[] = [];
     let raced = false;
     for (const { kind, namespace, collection, items } of kinds) {

@@ -131,28 +131,38 @@ export class OciClient {
     );
   }
 
-  private async get(pathAndQuery: string, repository: string, accept: string, limit: number): Promise<Response> {
-    const url = new URL(pathAndQuery, this.base);
-    const headers: http.OutgoingHttpHeaders = { accept };
-    const cached = this.authorization(repository);
-    if (cached) headers.authorization = cached;
-    let response = await this.follow(url, headers, limit);
-    if (response.status !== 401) return response;
-    const challenge = String(response.headers['www-authenticate'] ?? '');
-    const authorization = await this.answerChallenge(challenge, repository);
-    if (!authorization) return response;
-    response = await this.follow(url, { ...headers, authorization }, limit);
-    return response;
+  private get(pathAndQuery: string, repository: string, accept: string, limit: number): Promise<Response> {
+    return this.request('GET', pathAndQuery, repository, { accept }, limit);
   }
 
-  private authorization(repository: string): string | undefined {
-    const token = this.tokens.get(`repository:${repository}:pull`) ?? this.tokens.get('*');
+  /**
+   * Points a tag at a manifest the repository already holds (its exact bytes): how `publish` completes a
+   * publication the CLI left without its moving tags (`1`, `1.2`, `latest`) when it was stopped half-way.
+   */
+  async putManifest(repository: string, tag: string, manifest: FetchedManifest): Promise<void> {
+    const response = await this.request('PUT', `/v2/${repository}/manifests/${tag}`, repository, { 'content-type': manifest.mediaType || 'application/vnd.oci.image.manifest.v1+json' }, MAX_MANIFEST_BYTES, manifest.bytes);
+    this.expectOk(response, `tagging ${repository}:${tag}`);
+  }
+
+  private async request(method: 'GET' | 'PUT', pathAndQuery: string, repository: string, headers: http.OutgoingHttpHeaders, limit: number, body?: Buffer): Promise<Response> {
+    const url = new URL(pathAndQuery, this.base);
+    const push = method !== 'GET';
+    const cached = this.authorization(repository, push);
+    const send = (extra: http.OutgoingHttpHeaders) => (push ? this.send(url, method, { ...headers, ...extra }, body, limit, false) : this.follow(url, { ...headers, ...extra }, limit));
+    const response = await send(cached ? { authorization: cached } : {});
+    if (response.status !== 401) return response;
+    const authorization = await this.answerChallenge(String(response.headers['www-authenticate'] ?? ''), repository, push);
+    return authorization ? send({ authorization }) : response;
+  }
+
+  private authorization(repository: string, push: boolean): string | undefined {
+    const token = this.tokens.get(`repository:${repository}:${push ? 'pull,push' : 'pull'}`) ?? (push ? undefined : this.tokens.get(`repository:${repository}:pull,push`));
     if (token) return `Bearer ${token}`;
     if (this.basicAccepted && this.options.credential?.basic) return `Basic ${this.options.credential.basic}`;
     return undefined;
   }
 
-  private async answerChallenge(challenge: string, repository: string): Promise<string | undefined> {
+  private async answerChallenge(challenge: string, repository: string, push: boolean): Promise<string | undefined> {
     const scheme = challenge.split(' ')[0]?.toLowerCase();
     const credential = this.options.credential;
     if (scheme === 'basic') {
@@ -163,7 +173,7 @@ export class OciClient {
     if (scheme !== 'bearer') return undefined;
     const realm = /realm="([^"]+)"/.exec(challenge)?.[1];
     const service = /service="([^"]+)"/.exec(challenge)?.[1] ?? '';
-    const scope = /scope="([^"]+)"/.exec(challenge)?.[1] ?? `repository:${repository}:pull`;
+    const scope = /scope="([^"]+)"/.exec(challenge)?.[1] ?? `repository:${repository}:${push ? 'pull,push' : 'pull'}`;
     if (!realm) throw new RegistryError('protocol', `${this.registry} asked for a Bearer token without saying where to get one`, 'check the registry\'s auth configuration');
     const tokenUrl = new URL(realm);
     let response: Response;

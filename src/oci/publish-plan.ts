@@ -17,7 +17,7 @@ import { credentialFor, type Credential } from './credentials';
  */
 export type PlanAction =
   | { action: 'new' }
-  | { action: 'unchanged'; digest: string }
+  | { action: 'unchanged'; digest: string; retag: MovingTag[] }
   | { action: 'refused'; differences: ArtifactDifference[]; suggestion: string }
   | { action: 'refused'; foreign: string; suggestion: string };
 
@@ -50,8 +50,49 @@ export async function planItem(client: OciClient, repository: string, item: Plan
   }
   const published = await filesOfLayer(await client.blob(repository, layer.digest), item.kind);
   const differences = compareArtifacts(filesOfFolder(item.dir, item.kind), published, item.kind);
-  if (!differences.length) return { ...item, action: 'unchanged', digest: fetched.digest };
+  if (!differences.length) return { ...item, action: 'unchanged', digest: fetched.digest, retag: missingMovingTags(tags) };
   return { ...item, action: 'refused', differences, suggestion };
+}
+
+export interface MovingTag {
+  tag: string;
+  /** The version it should name: the highest release in its range, as the CLI chooses it. */
+  version: string;
+}
+
+/**
+ * The moving tags that are missing: the CLI tags each release `MAJOR`, `MAJOR.MINOR` and `latest` when it is
+ * the highest in that range (cli publishCommandImpl.ts, getSemanticTags), one PUT after another, the exact
+ * version third. A publication stopped between those PUTs leaves the version there without `latest` (say);
+ * the CLI then skips that version for ever. Tags that exist are never moved here, only missing ones named.
+ */
+export function missingMovingTags(tags: readonly string[]): MovingTag[] {
+  const releases = tags.filter((t) => /^\d+\.\d+\.\d+$/.test(t)).map((t) => ({ tag: t, parts: t.split('.').map(Number) }));
+  const highest = new Map<string, { tag: string; parts: number[] }>();
+  const consider = (range: string, release: { tag: string; parts: number[] }) => {
+    const current = highest.get(range);
+    if (!current || compareParts(release.parts, current.parts) > 0) highest.set(range, release);
+  };
+  for (const release of releases) {
+    consider(String(release.parts[0]), release);
+    consider(`${release.parts[0]}.${release.parts[1]}`, release);
+    consider('latest', release);
+  }
+  return [...highest].filter(([tag]) => !tags.includes(tag)).map(([tag, release]) => ({ tag, version: release.tag })).sort((a, b) => (a.tag < b.tag ? -1 : 1));
+}
+
+function compareParts(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return 0;
+}
+
+/** Sets the missing moving tags of an unchanged item to the manifests of the versions they should name. */
+export async function restoreMovingTags(client: OciClient, repository: string, retag: readonly MovingTag[]): Promise<void> {
+  for (const { tag, version } of retag) {
+    const manifest = await client.manifest(repository, version);
+    if (!manifest) throw new RegistryError('protocol', `${repository}:${version} disappeared while its tag ${tag} was being set`, 'rerun publish');
+    await client.putManifest(repository, tag, manifest);
+  }
 }
 
 /**
@@ -75,8 +116,12 @@ export function describePlanned(item: PlannedItem, dryRun: boolean): string {
   switch (item.action) {
     case 'new':
       return `${dryRun ? 'would publish' : 'new'} ${what} -> ${item.reference}`;
-    case 'unchanged':
-      return `unchanged ${what} at ${item.reference} (${item.digest.slice(0, 19)}): the registry holds these very files`;
+    case 'unchanged': {
+      const retag = item.retag.length
+        ? `; the tag(s) ${item.retag.map((r) => `${r.tag} (-> ${r.version})`).join(', ')} ${dryRun ? 'are missing (a publication stopped half-way) and would be set' : 'were missing (a publication stopped half-way) and are set again'}`
+        : '';
+      return `unchanged ${what} at ${item.reference} (${item.digest.slice(0, 19)}): the registry holds these very files${retag}`;
+    }
     case 'refused': {
       const why = 'differences' in item
         ? `${item.reference}:${item.version} is already published with other content (${item.differences.map((d) => `${d.path}: ${CHANGE_WORDS[d.change]}${d.keys ? ` (${d.keys.join(', ')})` : ''}`).join(', ')})`

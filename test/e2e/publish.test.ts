@@ -31,6 +31,16 @@ function catalog(port: number): Promise<string[]> {
   });
 }
 
+function fetchJson<T = unknown>(port: number, urlPath: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path: urlPath, headers: { accept: 'application/vnd.oci.image.manifest.v1+json, application/json' } }, (response) => {
+      let body = '';
+      response.on('data', (c: Buffer) => { body += c.toString(); });
+      response.on('end', () => (response.statusCode === 200 ? resolve(JSON.parse(body) as T) : reject(new Error(`${urlPath}: ${response.statusCode} ${body}`))));
+    }).on('error', reject);
+  });
+}
+
 function filesOf(dir: string): string[] {
   return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
 }
@@ -83,7 +93,7 @@ describe('stagepack publish (end to end, real registry and Dev Containers CLI)',
       const again = echoingIo();
       assert.equal(await main(['node', 'stagepack', 'publish'], again), 0);
       assert.match(again.err(), new RegExp(`OCI registry answers on localhost:${port}`));
-      assert.match(again.out(), /^unchanged template flask-gunicorn 1\.0\.0 at localhost:\d+\/stagepack\/templates\/flask-gunicorn: this version is already in the registry/m);
+      assert.match(again.out(), /^unchanged template flask-gunicorn 1\.0\.0 at localhost:\d+\/stagepack\/templates\/flask-gunicorn \(sha256:[0-9a-f]{12}\): the registry holds these very files$/m);
     } finally {
       Object.assign(process.env, { STAGEPACK_REGISTRY_PORT: saved.port, STAGEPACK_STATE_DIR: saved.state });
       if (saved.port === undefined) delete process.env.STAGEPACK_REGISTRY_PORT;
@@ -114,6 +124,53 @@ describe('stagepack publish (end to end, real registry and Dev Containers CLI)',
       const flask = targets.find((t) => t.folderName === 'flask-gunicorn');
       assert.ok(flask);
       await applyAndCompare(`${registry.host}/acme/devcontainers/flask-gunicorn:1.0.0`, work, flask);
+    });
+
+    it('never changes a published version: a change without a bump is refused, a bump publishes it, the same files again are unchanged', async () => {
+      const pack = path.join(work, 'pack');
+      const template = path.join(pack, 'templates', 'flask-gunicorn');
+      fs.cpSync(TEMPLATE, template, { recursive: true });
+      const publish = async (...extra: string[]) => {
+        const io = echoingIo(work);
+        const code = await main(['node', 'stagepack', 'publish', '--registry', registry.host, '--namespace', 'acme/t', ...extra, 'pack'], io);
+        return { code, out: io.out(), err: io.err() };
+      };
+      const tags = async () => (await fetchJson<{ tags: string[] }>(registry.port, '/v2/acme/t/flask-gunicorn/tags/list')).tags.sort();
+      assert.equal((await publish()).code, 0);
+      const first = await fetchJson<{ config: unknown }>(registry.port, '/v2/acme/t/flask-gunicorn/manifests/1.0.0');
+
+      // Changed without a bump: refused (dry run too), naming the file and the version to bump to; nothing pushed.
+      fs.appendFileSync(path.join(template, 'Dockerfile'), '# a late change\n');
+      for (const extra of [['--dry-run'], []]) {
+        const refused = await publish(...extra);
+        assert.equal(refused.code, 1, refused.err);
+        assert.match(refused.out, /^refused template flask-gunicorn 1\.0\.0: localhost:\d+\/acme\/t\/flask-gunicorn:1\.0\.0 is already published with other content \(Dockerfile: changed\); a published version never changes\.\n {2}fix: set "version" in pack\/templates\/flask-gunicorn\/devcontainer-template\.json to 1\.0\.1/m);
+        assert.match(refused.err, /nothing was published: 1 item\(s\) changed without a new version/);
+      }
+      assert.deepEqual(await tags(), ['1', '1.0', '1.0.0', 'latest']);
+      assert.deepEqual(await fetchJson(registry.port, '/v2/acme/t/flask-gunicorn/manifests/1.0.0'), first, 'the published version is untouched');
+
+      // Bumped: the dry run says so without pushing, the real run publishes and moves the tags.
+      const metadata = path.join(template, 'devcontainer-template.json');
+      fs.writeFileSync(metadata, fs.readFileSync(metadata, 'utf8').replace('"version": "1.0.0"', '"version": "1.0.1"'));
+      const dry = await publish('--dry-run');
+      assert.equal(dry.code, 0, dry.err);
+      assert.match(dry.out, /^would publish template flask-gunicorn 1\.0\.1 -> localhost:\d+\/acme\/t\/flask-gunicorn$/m);
+      assert.deepEqual(await tags(), ['1', '1.0', '1.0.0', 'latest']);
+      const bumped = await publish();
+      assert.equal(bumped.code, 0, bumped.err);
+      assert.match(bumped.out, /^published template flask-gunicorn 1\.0\.1 -> localhost:\d+\/acme\/t\/flask-gunicorn \(tags: 1, 1\.0, 1\.0\.1, latest\)$/m);
+      assert.deepEqual(await tags(), ['1', '1.0', '1.0.0', '1.0.1', 'latest']);
+
+      // The same files again, with only a comment added to the metadata (not part of what is published as data).
+      fs.writeFileSync(metadata, `// a comment\n${fs.readFileSync(metadata, 'utf8')}`);
+      const again = await publish();
+      assert.equal(again.code, 0, again.err);
+      assert.match(again.out, /^unchanged template flask-gunicorn 1\.0\.1 at localhost:\d+\/acme\/t\/flask-gunicorn \(sha256:[0-9a-f]{12}\): the registry holds these very files$/m);
+      const applied = fs.mkdtempSync(path.join(work, 'applied-'));
+      const result = await devcontainerCli(['templates', 'apply', '--template-id', `${registry.host}/acme/t/flask-gunicorn:1`, '--workspace-folder', applied]);
+      assert.ok(ok(result), result.stderr);
+      assert.match(fs.readFileSync(path.join(applied, 'Dockerfile'), 'utf8'), /# a late change\n$/, 'the moving tag 1 names the bumped version');
     });
 
     it('publishes nothing when the pack has a lint error, and says what to do', async () => {

@@ -10,7 +10,7 @@ import * as tar from 'tar-stream';
 import { compareArtifacts, filesOfFolder, filesOfLayer, metadataDifferences } from '../../src/oci/artifact';
 import { OciClient, RegistryError } from '../../src/oci/client';
 import { credentialFor, secretsOf, type CredentialSources } from '../../src/oci/credentials';
-import { describePlanned, nextFreeVersion, planItem, DEVCONTAINERS_LAYER } from '../../src/oci/publish-plan';
+import { describePlanned, missingMovingTags, nextFreeVersion, planItem, restoreMovingTags, DEVCONTAINERS_LAYER } from '../../src/oci/publish-plan';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
@@ -172,6 +172,13 @@ describe('nextFreeVersion and the plan lines', () => {
     assert.equal(nextFreeVersion('v1', ['v1']), 'a version other than v1');
   });
 
+  it('finds the moving tags a stopped publication left missing, pointing each at the highest release of its range', () => {
+    assert.deepEqual(missingMovingTags(['1', '1.0', '1.0.0', 'latest']), []);
+    assert.deepEqual(missingMovingTags(['1.0.0', '1']), [{ tag: '1.0', version: '1.0.0' }, { tag: 'latest', version: '1.0.0' }]);
+    // 1.10.0 is above 1.9.3 (numbers, not text); 2.0.0-rc.1 is no release; existing tags are never moved.
+    assert.deepEqual(missingMovingTags(['1.9.3', '1.10.0', '2.0.0-rc.1', 'latest', '1.9']), [{ tag: '1', version: '1.10.0' }, { tag: '1.10', version: '1.10.0' }]);
+  });
+
   it('a refused item names the files and the metadata file to bump, with the version', () => {
     const line = describePlanned({ kind: 'template', id: 'flask', version: '1.0.0', reference: 'r.test/ns/flask', dir: '/tmp/x', displayDir: 'templates/flask', action: 'refused', suggestion: '1.0.1', differences: [{ path: 'Dockerfile', change: 'changed' }, { path: 'devcontainer-template.json', change: 'changed', keys: ['options.port.default'] }] }, false);
     assert.match(line, /^refused template flask 1\.0\.0: r\.test\/ns\/flask:1\.0\.0 is already published with other content \(Dockerfile: changed, devcontainer-template\.json: changed \(options\.port\.default\)\)/);
@@ -284,6 +291,28 @@ describe('OciClient against a registry in miniature', () => {
     registry = undefined;
     const error = await new OciClient(`localhost:${port}`).tags('ns/t').then(() => undefined, (e: unknown) => e);
     assert.ok(error instanceof RegistryError && error.kind === 'unreachable', String(error));
+  });
+
+  it('sets a missing tag to the exact bytes of the version\'s manifest, pushing with the credential', async () => {
+    const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, layers: [] }));
+    const put: { url: string; body: string; type?: string }[] = [];
+    registry = await fakeRegistry((req, res) => {
+      if (req.headers.authorization !== `Basic ${b64('ci:pw')}`) {
+        res.writeHead(401, { 'www-authenticate': 'Basic realm="r"' }).end();
+        return;
+      }
+      if (req.method === 'GET' && req.url === '/v2/ns/t/manifests/1.0.0') res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }).end(manifest);
+      else if (req.method === 'PUT') {
+        let body = '';
+        req.on('data', (c: Buffer) => { body += c.toString(); });
+        req.on('end', () => {
+          put.push({ url: req.url ?? '', body, type: req.headers['content-type'] });
+          res.writeHead(201).end();
+        });
+      } else res.writeHead(404).end();
+    });
+    await restoreMovingTags(new OciClient(registry.host, { credential: { basic: b64('ci:pw'), source: 'test' } }), 'ns/t', [{ tag: 'latest', version: '1.0.0' }]);
+    assert.deepEqual(put, [{ url: '/v2/ns/t/manifests/latest', body: manifest.toString(), type: 'application/vnd.oci.image.manifest.v1+json' }]);
   });
 
   it('plans new, unchanged and refused from what the registry holds', async () => {
