@@ -137,7 +137,7 @@ export async function publishCommand(input: PublishInput, io: Io): Promise<ExitC
       });
       const summary = lastJsonLine(result.stdout);
       if (!ok(result) || !summary) {
-        io.stderr(`stagepack publish: \`devcontainer ${kind}s publish\` failed:\n${scrub(tail(result), secretsOf(credential))}\n`);
+        io.stderr(`stagepack publish: \`devcontainer ${kind}s publish\` failed:\n${scrub(withoutStackFrames(tail(result, 30)), secretsOf(credential))}\n`);
         io.stderr(await afterFailure(client, planned, published));
         return EXIT.problems;
       }
@@ -191,6 +191,11 @@ async function afterFailure(client: OciClient, planned: readonly PlannedItem[], 
     return `${before.length ? `Published before the failure: ${before.join(', ')}.\n` : ''}The registry could not be asked what else landed (${error instanceof Error ? error.message : String(error)}).\nfix: when ${client.registry} answers again, rerun the same command: versions already there with the same files are reported unchanged, the rest is published.\n`;
   }
   return `${landed.length ? `Published: ${landed.join(', ')}.\n` : 'Nothing new was published.\n'}${missing.length ? `Not published: ${missing.join(', ')}.\n` : ''}fix: correct the cause above and rerun the same command: what was published is found unchanged, the rest is published.\n`;
+}
+
+/** The CLI's last lines without the stack frames of its error (`    at f (file:1:2)`): the message is what helps. */
+function withoutStackFrames(text: string): string {
+  return text.split('\n').filter((line) => !/^\s+at \S.*:\d+:\d+\)?( \{)?$/.test(line)).slice(-15).join('\n');
 }
 
 /** Output of the CLI with any credential replaced, in case a registry echoes one back. */
