@@ -83,6 +83,16 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       );
     });
 
+  program
+    .command('docs')
+    .description('Write each template\'s and feature\'s README options table from its metadata (hand-written sections stay).')
+    .argument('[path...]', 'pack root, template folder or feature folder', [])
+    .option('--check', 'write nothing; exit 1 when a README does not match its metadata (for CI)')
+    .action(async (paths: string[], options: { check?: boolean }) => {
+      const { docsCommand } = require('./commands/docs') as typeof import('./commands/docs');
+      exitCode = await docsCommand({ paths, check: Boolean(options.check) }, io);
+    });
+
   try {
     await program.parseAsync([...argv]);
   } catch (error) {

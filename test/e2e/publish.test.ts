@@ -31,6 +31,14 @@ function catalog(port: number): Promise<string[]> {
   });
 }
 
+/** The version a template's or feature's metadata declares. */
+function versionOf(dir: string): string {
+  const file = fs.existsSync(path.join(dir, 'devcontainer-template.json')) ? 'devcontainer-template.json' : 'devcontainer-feature.json';
+  return (JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { version: string }).version;
+}
+
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 function fetchJson<T = unknown>(port: number, urlPath: string): Promise<T> {
   return new Promise((resolve, reject) => {
     http.get({ host: '127.0.0.1', port, path: urlPath, headers: { accept: 'application/vnd.oci.image.manifest.v1+json, application/json' } }, (response) => {
@@ -81,7 +89,9 @@ describe('stagepack publish (end to end, real registry and Dev Containers CLI)',
       assert.match(io.err(), new RegExp(`Started an OCI registry on localhost:${port}`));
       for (const target of packTargets()) {
         const kind = target.kind === 'template' ? 'templates' : 'features';
-        assert.match(io.out(), new RegExp(`published ${target.kind} ${target.folderName} 1\\.0\\.0 -> localhost:${port}/stagepack/${kind}/${target.folderName} \\(tags: 1, 1\\.0, 1\\.0\\.0, latest\\)`));
+        const version = versionOf(target.absDir);
+        const [major, minor] = version.split('.');
+        assert.match(io.out(), new RegExp(`published ${target.kind} ${target.folderName} ${escaped(version)} -> localhost:${port}/stagepack/${kind}/${target.folderName} \\(tags: ${major}, ${major}\\.${minor}, ${escaped(version)}, latest\\)`));
       }
       assert.match(io.out(), new RegExp(`devcontainer templates apply -t localhost:${port}/stagepack/templates/[\\w-]+:1 -w`));
       assert.equal(await probeRegistry(port), 'registry', 'the default registry must keep running after publish');
@@ -93,7 +103,7 @@ describe('stagepack publish (end to end, real registry and Dev Containers CLI)',
       const again = echoingIo();
       assert.equal(await main(['node', 'stagepack', 'publish'], again), 0);
       assert.match(again.err(), new RegExp(`OCI registry answers on localhost:${port}`));
-      assert.match(again.out(), /^unchanged template flask-gunicorn 1\.0\.0 at localhost:\d+\/stagepack\/templates\/flask-gunicorn \(sha256:[0-9a-f]{12}\): the registry holds these very files$/m);
+      assert.match(again.out(), /^unchanged template flask-gunicorn \d+\.\d+\.\d+ at localhost:\d+\/stagepack\/templates\/flask-gunicorn \(sha256:[0-9a-f]{12}\): the registry holds these very files$/m);
     } finally {
       Object.assign(process.env, { STAGEPACK_REGISTRY_PORT: saved.port, STAGEPACK_STATE_DIR: saved.state });
       if (saved.port === undefined) delete process.env.STAGEPACK_REGISTRY_PORT;
@@ -123,13 +133,16 @@ describe('stagepack publish (end to end, real registry and Dev Containers CLI)',
       assert.deepEqual((await catalog(registry.port)).sort(), expected);
       const flask = targets.find((t) => t.folderName === 'flask-gunicorn');
       assert.ok(flask);
-      await applyAndCompare(`${registry.host}/acme/devcontainers/flask-gunicorn:1.0.0`, work, flask);
+      await applyAndCompare(`${registry.host}/acme/devcontainers/flask-gunicorn:${versionOf(flask.absDir)}`, work, flask);
     });
 
     it('never changes a published version: a change without a bump is refused, a bump publishes it, the same files again are unchanged', async () => {
       const pack = path.join(work, 'pack');
       const template = path.join(pack, 'templates', 'flask-gunicorn');
       fs.cpSync(TEMPLATE, template, { recursive: true });
+      // This test's own version line, whatever the pack's template is at.
+      const metadata = path.join(template, 'devcontainer-template.json');
+      fs.writeFileSync(metadata, fs.readFileSync(metadata, 'utf8').replace(/"version": "[^"]+"/, '"version": "1.0.0"'));
       const publish = async (...extra: string[]) => {
         const io = echoingIo(work);
         const code = await main(['node', 'stagepack', 'publish', '--registry', registry.host, '--namespace', 'acme/t', ...extra, 'pack'], io);
@@ -151,7 +164,6 @@ describe('stagepack publish (end to end, real registry and Dev Containers CLI)',
       assert.deepEqual(await fetchJson(registry.port, '/v2/acme/t/flask-gunicorn/manifests/1.0.0'), first, 'the published version is untouched');
 
       // Bumped: the dry run says so without pushing, the real run publishes and moves the tags.
-      const metadata = path.join(template, 'devcontainer-template.json');
       fs.writeFileSync(metadata, fs.readFileSync(metadata, 'utf8').replace('"version": "1.0.0"', '"version": "1.0.1"'));
       const dry = await publish('--dry-run');
       assert.equal(dry.code, 0, dry.err);
