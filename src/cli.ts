@@ -84,6 +84,17 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     });
 
   program
+    .command('catalog')
+    .description('List what a registry namespace holds: templates and features, every version, description and options.')
+    .argument('<reference...>', 'REGISTRY/NAMESPACE, such as localhost:5000/stagepack/templates (its paired features namespace is read too)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--html <dir>', 'also write a static catalogue site (index.html) into this folder')
+    .action(async (references: string[], options: { format: 'text' | 'json'; html?: string }) => {
+      const { catalogCommand } = require('./commands/catalog') as typeof import('./commands/catalog');
+      exitCode = await catalogCommand({ references, format: options.format, html: options.html }, io);
+    });
+
+  program
     .command('docs')
     .description('Write each template\'s and feature\'s README options table from its metadata (hand-written sections stay).')
     .argument('[path...]', 'pack root, template folder or feature folder', [])

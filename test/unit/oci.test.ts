@@ -7,6 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as tar from 'tar-stream';
+import { catalogPage } from '../../src/catalog-page';
+import { compareVersions } from '../../src/oci/catalog';
 import { compareArtifacts, filesOfFolder, filesOfLayer, metadataDifferences } from '../../src/oci/artifact';
 import { OciClient, RegistryError } from '../../src/oci/client';
 import { credentialFor, secretsOf, type CredentialSources } from '../../src/oci/credentials';
@@ -341,5 +343,22 @@ describe('OciClient against a registry in miniature', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the catalogue page and version order', () => {
+  it('embeds registry data so that no value can end the data script or become markup', () => {
+    const hostile = 'x</script><script>alert(1)</script>\u2028';
+    const page = catalogPage([{ kind: 'template', registry: 'r.test', namespace: 'ns', items: [{ kind: 'template', id: 'a', reference: 'r.test/ns/a', versions: [{ version: '1.0.0', digest: 'sha256:0', tags: ['latest'], name: hostile, description: hostile, options: {}, keywords: [] }] }] }], '2026-01-01T00:00:00Z');
+    assert.equal(page.match(/<\/script>/g)?.length, 2, 'only the page\'s own two scripts end');
+    const json = /<script type="application\/json" id="catalog-data">([^<]*)<\/script>/.exec(page)?.[1];
+    assert.ok(json);
+    const data = JSON.parse(json) as { collections: { items: { versions: { name: string }[] }[] }[] };
+    assert.equal(data.collections[0].items[0].versions[0].name, hostile);
+    assert.doesNotMatch(page, /innerHTML|insertAdjacentHTML|document\.write/);
+  });
+
+  it('orders versions by their numbers, a prerelease before its release', () => {
+    assert.deepEqual(['1.10.0', '1.9.3', '2.0.0-rc.1', '2.0.0', '1.0.0'].sort(compareVersions), ['1.0.0', '1.9.3', '1.10.0', '2.0.0-rc.1', '2.0.0']);
   });
 });
