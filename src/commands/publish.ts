@@ -12,6 +12,7 @@ import { discoverTargets, type TargetKind, type TargetRef } from '../pack';
 import { ok, tail } from '../proc';
 import { ignoredNote, printable, render } from '../render';
 import { copyForPublishing } from '../publish-copy';
+import { readListing } from '../oci/catalog';
 import { OciClient } from '../oci/client';
 import { secretsOf } from '../oci/credentials';
 import { describePlanned, planItem, registryCredential, RegistryError, restoreMovingTags, type PlannedItem } from '../oci/publish-plan';
@@ -108,6 +109,15 @@ export async function publishCommand(input: PublishInput, io: Io): Promise<ExitC
         copyForPublishing(item.absDir, dir);
         const reference = `${registry.host}/${namespace}/${item.folderName}`;
         planned.push(await planItem(client, `${namespace}/${item.folderName}`, { kind, id: item.folderName, version: readVersion(item), reference, dir, displayDir: item.displayDir }));
+      }
+    }
+    // The CLI writes a namespace's collection listing from this run's items alone: say which listed items a
+    // partial publication would drop from it (VS Code then stops offering them, though they stay published).
+    for (const { kind, namespace, items } of kinds) {
+      const listed = await readListing(client, namespace);
+      const dropped = (listed?.ids ?? []).filter((id) => !items.some((i) => i.folderName === id));
+      if (dropped.length) {
+        io.stderr(`stagepack publish: warning: the collection listing of ${registry.host}/${namespace} names ${dropped.join(', ')}, which this run does not hold; the CLI rewrites the listing from this run's ${kind}s only, so ${dropped.length === 1 ? 'it' : 'they'} would no longer be listed (${dropped.length === 1 ? 'it stays' : 'they stay'} published).\nfix: publish the whole collection (the pack root) to keep every ${kind} listed.\n`);
       }
     }
     const refused = planned.filter((p) => p.action === 'refused');

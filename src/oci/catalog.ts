@@ -48,8 +48,8 @@ export interface Collection {
   items: CatalogItem[];
 }
 
-/** Reads one namespace's collection; undefined when the namespace has no listing (404). */
-export async function readCollection(client: OciClient, namespace: string): Promise<Collection | undefined> {
+/** The kind and item ids the namespace's collection listing names; undefined when it has none (404). */
+export async function readListing(client: OciClient, namespace: string): Promise<{ kind: 'template' | 'feature'; ids: string[] } | undefined> {
   const listingManifest = await client.manifest(namespace, 'latest');
   if (!listingManifest) return undefined;
   const layer = listingManifest.manifest.layers?.find((l) => l.mediaType === COLLECTION_LAYER && l.digest);
@@ -64,6 +64,14 @@ export async function readCollection(client: OciClient, namespace: string): Prom
   const kind = Array.isArray(listing.features) && !Array.isArray(listing.templates) ? 'feature' : 'template';
   const entries = (kind === 'feature' ? listing.features : listing.templates) as unknown[] | undefined;
   const ids = [...new Set((entries ?? []).map((e) => (typeof e === 'object' && e !== null ? (e as { id?: unknown }).id : undefined)).filter((id): id is string => typeof id === 'string' && /^[a-z0-9][a-z0-9._-]*$/i.test(id)))].sort();
+  return { kind, ids };
+}
+
+/** Reads one namespace's collection; undefined when the namespace has no listing (404). */
+export async function readCollection(client: OciClient, namespace: string): Promise<Collection | undefined> {
+  const listing = await readListing(client, namespace);
+  if (!listing) return undefined;
+  const { kind, ids } = listing;
   const items: CatalogItem[] = [];
   for (const id of ids) items.push(await readItem(client, kind, namespace, id));
   return { kind, registry: client.registry, namespace, items };

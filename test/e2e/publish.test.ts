@@ -185,6 +185,15 @@ describe('stagepack publish (end to end, real registry and Dev Containers CLI)',
       assert.match(fs.readFileSync(path.join(applied, 'Dockerfile'), 'utf8'), /# a late change\n$/, 'the moving tag 1 names the bumped version');
     });
 
+    it('warns that publishing one template alone drops the others from the collection listing', async () => {
+      const io = echoingIo();
+      assert.equal(await main(['node', 'stagepack', 'publish', '--registry', registry.host, '--namespace', 'acme/x'], io), 0, io.err());
+      const one = echoingIo();
+      assert.equal(await main(['node', 'stagepack', 'publish', '--registry', registry.host, '--namespace', 'acme/x', '--dry-run', 'templates/flask-gunicorn'], one), 0, one.err());
+      const others = packTargets().filter((t) => t.kind === 'template' && t.folderName !== 'flask-gunicorn').map((t) => t.folderName).sort();
+      assert.match(one.err(), new RegExp(`warning: the collection listing of ${registry.host}/acme/x names ${others.join(', ')}, which this run does not hold; .*\\nfix: publish the whole collection \\(the pack root\\) to keep every template listed\\.`));
+    });
+
     it('publishes nothing when the pack has a lint error, and says what to do', async () => {
       const pack = path.join(work, 'pack');
       fs.cpSync(path.join(PACKAGE_ROOT, 'templates'), path.join(pack, 'templates'), { recursive: true });
