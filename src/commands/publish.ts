@@ -84,7 +84,8 @@ export async function publishCommand(input: PublishInput, io: Io): Promise<ExitC
   } catch (error) {
     return environmentFailure(error, io);
   }
-  // A local registry we can ask directly; remote ones (TLS, auth) are left to the CLI to report on.
+  // A local --registry that does not answer at all gets the plain message; any other registry is asked through
+  // the OCI client below, whose errors (TLS, auth, unreachable) say what to do.
   const localPort = /^localhost:(\d+)$/.exec(registry.host)?.[1];
   if (input.registry && localPort && (await probeRegistry(Number(localPort))) !== 'registry') {
     io.stderr(`stagepack publish: no OCI registry answers at ${registry.host}; nothing was published.\nfix: start one there, or leave out --registry to use stagepack's own local registry.\n`);
