@@ -205,3 +205,39 @@ export function workerTmpVerdict(probeOutput: string): Verdict | undefined {
   const files = new Set(heartbeats.map((h) => h.file)).size;
   return { ok: true, detail: `${files} gunicorn worker heartbeat file(s), all in ${dirs.join(', ')} (tmpfs)` };
 }
+
+/** One request of an HTTP check, followed through its redirects (see httpFollow in template-run.ts). */
+export interface HttpAnswer {
+  /** The path first asked for. */
+  path: string;
+  /** Each answer in order: the path asked and its status; the last is where it ended. */
+  hops: { path: string; status: number }[];
+  body: string;
+  /** Set when the last answer redirected somewhere the check does not follow (another host, or too many hops). */
+  unfollowed?: string;
+}
+
+/**
+ * An HTTP check passes only when what it asked for ends in a 2xx: a redirect is not an answer, it is followed
+ * (within the app) to the page it names, and that page must answer. A 301 from `/` to a page that fails with
+ * 500 was counted as success before (issue "No false greens").
+ */
+export function httpVerdict(answer: HttpAnswer): Verdict {
+  const last = answer.hops[answer.hops.length - 1];
+  const chain = answer.hops.map((h, i) => (i === 0 ? `GET ${h.path} -> ${h.status}` : `${h.path} -> ${h.status}`)).join(', then ');
+  if (!last) return { ok: false, detail: `GET ${answer.path}: no answer` };
+  // One line of the body: an HTML error page must not break the step's line.
+  const oneLine = answer.body.replace(/\s+/g, ' ').trim();
+  if (last.status >= 200 && last.status < 300) return { ok: true, detail: `${chain} ${oneLine.slice(0, 80)}`.trim() };
+  const body = oneLine.slice(0, 200);
+  if (answer.unfollowed) {
+    return { ok: false, detail: `${chain}: ${answer.unfollowed}\nfix: let ${answer.path} answer 2xx itself, or redirect only within the app (a relative Location or the same host)` };
+  }
+  const where = answer.hops.length > 1 ? `the redirect from ${answer.path} ends at ${last.path}, which` : `${answer.path}`;
+  const fix = last.status >= 500
+    ? 'the app failed on this page: see its log above (a database it cannot open, a folder it cannot write, a missing migration)'
+    : last.status === 404
+      ? `${last.path} does not exist in the app: serve a page there, or check a path the app has`
+      : `make ${last.path} answer 2xx without credentials`;
+  return { ok: false, detail: `${chain}: ${where} answered ${last.status}, not 2xx${body ? ` (${body})` : ''}\nfix: ${fix}` };
+}

@@ -11,7 +11,7 @@ import { getPath, isRecord, parseJsonc } from '../jsonc';
 import type { TargetRef } from '../pack';
 import { tail, type RunOptions, type RunResult } from '../proc';
 import type { ComposeService } from '../compose-file';
-import type { Verdict } from './checks';
+import type { HttpAnswer, Verdict } from './checks';
 import type { ComposedProject } from './compose-project';
 import type { AppBuilds } from './app-builds';
 import { ImageClaims, RunLedger } from './run-ledger';
@@ -235,14 +235,34 @@ export function writeOverrideConfig(workspace: string, workDir: string, buildOpt
   return override;
 }
 
-export function httpGet(url: string, timeoutMs = 5000): Promise<{ status: number; body: string }> {
+/**
+ * GET a path of the app and follow its redirects (at most 5) while they stay on the app's own host and port,
+ * as a browser would; what a redirect elsewhere names is recorded, not requested (it is not the app).
+ */
+export async function httpFollow(base: string, pathAndQuery: string, maxRedirects = 5): Promise<HttpAnswer> {
+  const origin = new URL(base);
+  const hops: HttpAnswer['hops'] = [];
+  let current = new URL(pathAndQuery, origin);
+  for (;;) {
+    const response = await httpGet(current.href);
+    hops.push({ path: `${current.pathname}${current.search}`, status: response.status });
+    const location = response.status >= 300 && response.status < 400 ? response.location : undefined;
+    if (!location) return { path: pathAndQuery, hops, body: response.body };
+    const next = new URL(location, current);
+    if (next.host !== origin.host || next.protocol !== origin.protocol) return { path: pathAndQuery, hops, body: response.body, unfollowed: `it redirects to ${next.href}, off the app` };
+    if (hops.length > maxRedirects) return { path: pathAndQuery, hops, body: response.body, unfollowed: `more than ${maxRedirects} redirects` };
+    current = next;
+  }
+}
+
+export function httpGet(url: string, timeoutMs = 5000): Promise<{ status: number; body: string; location?: string }> {
   return new Promise((resolve, reject) => {
     // A fresh connection per request (no keep-alive agent): servers may close an idle one at any moment.
     const request = http.get(url, { timeout: timeoutMs, agent: false }, (response) => {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => { body += chunk; });
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body, ...(response.headers.location ? { location: response.headers.location } : {}) }));
     });
     request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     request.on('error', (error) => reject(new StepFailure(`GET ${url} failed: ${error.message}`)));

@@ -18,6 +18,8 @@ interface FaultyCase {
   edits: { replace: string | RegExp; with: string }[];
   /** Fixture folders copied into (a copy of) the Flask sample app, which is then passed with --app. */
   appExtras?: string[];
+  /** Files written into that copy of the Flask sample app (replacing its own), by path. */
+  appFiles?: Record<string, string>;
   failingStep: string;
   evidence: RegExp;
 }
@@ -87,6 +89,52 @@ const CASES: FaultyCase[] = [
     evidence: /the app image has no HEALTHCHECK, so Docker cannot tell when it is ready\n\s*fix: add a HEALTHCHECK to the app stage/,
   },
   {
+    // The false green of issue "No false greens": GET / answered 301 and counted as success, while the page it
+    // named failed (there: SQLite in the read-only code folder).
+    name: 'a root path that redirects to a failing page',
+    edits: [],
+    appFiles: {
+      'src/app.py': [
+        '"""Sample app whose front page redirects to a page that fails, as a broken deployment does."""',
+        'from flask import Flask, redirect',
+        '',
+        'app = Flask(__name__)',
+        '',
+        '',
+        '@app.get("/")',
+        'def index():',
+        '    return redirect("/notes/")',
+        '',
+        '',
+        '@app.get("/notes/")',
+        'def notes():',
+        '    raise RuntimeError("unable to open database file")',
+        '',
+        '',
+        '@app.get("/healthz")',
+        'def healthz():',
+        '    return "ok\\n", 200, {"Content-Type": "text/plain"}',
+        '',
+      ].join('\n'),
+      // The app's own tests see what its authors saw: the redirect, never the page behind it.
+      'tests/test_app.py': [
+        'import sys',
+        'from pathlib import Path',
+        '',
+        'sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))',
+        '',
+        'from app import app  # noqa: E402',
+        '',
+        '',
+        'def test_index_redirects():',
+        '    assert app.test_client().get("/").status_code == 302',
+        '',
+      ].join('\n'),
+    },
+    failingStep: 'the app answers HTTP on loopback',
+    evidence: /GET \/ -> 302, then \/notes\/ -> 500: the redirect from \/ ends at \/notes\/, which answered 500, not 2xx[^\n]*\n\s*fix: the app failed on this page/,
+  },
+  {
     name: 'gunicorn without --worker-tmp-dir',
     edits: [{ replace: EXEC_CMD, with: 'CMD ["gunicorn", "--access-logfile", "-", "${templateOption:wsgiApp}"]' }],
     failingStep: 'gunicorn workers keep their heartbeat in memory',
@@ -151,10 +199,11 @@ describe('stagepack test catches faulty production images (end to end)', functio
       fs.writeFileSync(dockerfile, text);
 
       const args = ['node', 'stagepack', 'test', '--defaults-only', dir];
-      if (faulty.appExtras) {
+      if (faulty.appExtras || faulty.appFiles) {
         const app = path.join(root, faulty.name.replace(/\W+/g, '-'), 'app');
         fs.cpSync(path.join(PACKAGE_ROOT, 'test', 'fixtures', 'apps', 'flask'), app, { recursive: true });
-        for (const extra of faulty.appExtras) fs.cpSync(path.join(PACKAGE_ROOT, extra), path.join(app, path.basename(extra)), { recursive: true });
+        for (const extra of faulty.appExtras ?? []) fs.cpSync(path.join(PACKAGE_ROOT, extra), path.join(app, path.basename(extra)), { recursive: true });
+        for (const [file, text] of Object.entries(faulty.appFiles ?? {})) fs.writeFileSync(path.join(app, file), text);
         args.push('--app', app);
       }
       const io = echoingIo();

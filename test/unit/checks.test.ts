@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { checksPassed } from '../../src/testing/template-run';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { checksPassed, httpFollow } from '../../src/testing/template-run';
+import { httpVerdict, type HttpAnswer } from '../../src/testing/checks';
 import { buildToolsVerdict, missingLibraries, parityVerdict, pipConfWithCredential, secretsVerdict, sharedLibsVerdict, stopVerdict, userVerdict, workerTmpVerdict } from '../../src/testing/checks';
 
 describe('production-image check verdicts', () => {
@@ -101,5 +104,69 @@ describe('check script output', () => {
   it('summarises the ok lines of test.sh / app-test.sh, ignoring the rest', () => {
     assert.equal(checksPassed('ok - python is 3.11.x\n    detail\nok - git is installed\ndev container ok\n'), '2 checks passed: python is 3.11.x; git is installed');
     assert.equal(checksPassed(''), '0 checks passed: ');
+  });
+});
+
+describe('HTTP checks follow redirects and pass only on a 2xx at the end', () => {
+  const answer = (hops: [string, number][], body = '', unfollowed?: string): HttpAnswer => ({ path: hops[0][0], hops: hops.map(([path, status]) => ({ path, status })), body, ...(unfollowed ? { unfollowed } : {}) });
+
+  it('passes a 2xx, directly or at the end of redirects, and shows the way', () => {
+    assert.deepEqual(httpVerdict(answer([['/', 200]], '{"app":"x"}')), { ok: true, detail: 'GET / -> 200 {"app":"x"}' });
+    assert.deepEqual(httpVerdict(answer([['/', 301], ['/home/', 200]], 'hi')), { ok: true, detail: 'GET / -> 301, then /home/ -> 200 hi' });
+  });
+
+  it('fails a redirect to a failing page (the false green of issue "No false greens"), naming that page', () => {
+    const verdict = httpVerdict(answer([['/', 301], ['/notes/', 500]], 'unable to open database file'));
+    assert.equal(verdict.ok, false);
+    assert.match(verdict.detail, /^GET \/ -> 301, then \/notes\/ -> 500: the redirect from \/ ends at \/notes\/, which answered 500, not 2xx \(unable to open database file\)\nfix: the app failed on this page/);
+  });
+
+  it('fails a 404, a 401 and a redirect it may not follow, each with its fix', () => {
+    assert.match(httpVerdict(answer([['/', 404]])).detail, /^GET \/ -> 404: \/ answered 404, not 2xx\nfix: \/ does not exist in the app/);
+    assert.match(httpVerdict(answer([['/', 302], ['/login', 401]])).detail, /answered 401, not 2xx\nfix: make \/login answer 2xx without credentials/);
+    const away = httpVerdict(answer([['/', 302]], '', 'it redirects to https://sso.example.test/login, off the app'));
+    assert.equal(away.ok, false);
+    assert.match(away.detail, /^GET \/ -> 302: it redirects to https:\/\/sso\.example\.test\/login, off the app\nfix: let \/ answer 2xx itself/);
+  });
+});
+
+describe('httpFollow against a server', () => {
+  let server: http.Server;
+  let port: number;
+  const seen: string[] = [];
+  before(async () => {
+    server = http.createServer((request, response) => {
+      seen.push(request.url ?? '');
+      const routes: Record<string, [number, Record<string, string>, string]> = {
+        '/': [301, { location: '/notes/' }, ''],
+        '/notes/': [302, { location: `http://127.0.0.1:${port}/page?x=1` }, ''],
+        '/page?x=1': [200, {}, 'the page'],
+        '/away': [302, { location: 'http://203.0.113.9/elsewhere' }, ''],
+        '/loop': [302, { location: '/loop' }, ''],
+      };
+      const [status, headers, body] = routes[request.url ?? ''] ?? [404, {}, 'no'];
+      response.writeHead(status, headers).end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('follows relative and same-host redirects to the end', async () => {
+    const followed = await httpFollow(`http://127.0.0.1:${port}/`, '/');
+    assert.deepEqual(followed.hops, [{ path: '/', status: 301 }, { path: '/notes/', status: 302 }, { path: '/page?x=1', status: 200 }]);
+    assert.equal(followed.body, 'the page');
+    assert.equal(httpVerdict(followed).ok, true);
+  });
+
+  it('records, and never requests, a redirect off the app; stops a loop', async () => {
+    seen.length = 0;
+    const away = await httpFollow(`http://127.0.0.1:${port}/`, '/away');
+    assert.equal(away.unfollowed, 'it redirects to http://203.0.113.9/elsewhere, off the app');
+    assert.deepEqual(seen, ['/away']);
+    const loop = await httpFollow(`http://127.0.0.1:${port}/`, '/loop');
+    assert.equal(loop.unfollowed, 'more than 5 redirects');
+    assert.equal(loop.hops.length, 6);
+    assert.equal(httpVerdict(loop).ok, false);
   });
 });

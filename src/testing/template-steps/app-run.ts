@@ -3,11 +3,11 @@ import * as path from 'node:path';
 import { sleep } from '../../engine/docker';
 import { getPath } from '../../jsonc';
 import { ok, tail } from '../../proc';
-import { LOAD, loadVerdict, stopVerdict, userVerdict, WORKER_TMP_PROBE, workerTmpVerdict, type Verdict } from '../checks';
+import { httpVerdict, LOAD, loadVerdict, stopVerdict, userVerdict, WORKER_TMP_PROBE, workerTmpVerdict, type Verdict } from '../checks';
 import { recordComposeProject } from '../compose-project';
 import { burst } from '../load';
 import { StepFailure, StepSkip, type StepOutcome } from '../steps';
-import { APP_TEST_SCRIPT, checksPassed, failure, httpGet, logFile, need, outcome, safeJson, verdict, type TemplateRunState } from '../template-run';
+import { APP_TEST_SCRIPT, checksPassed, failure, httpFollow, httpGet, logFile, need, outcome, safeJson, verdict, type TemplateRunState } from '../template-run';
 import type { TemplateStep } from './step';
 
 /** The production image running: healthy, answering, under load, as whom, stopped, read-only. */
@@ -141,11 +141,8 @@ const appUrl = (state: TemplateRunState) => `http://127.0.0.1:${need(state.app.h
 const appHttp: TemplateStep = {
   id: 'app-http',
   title: 'the app answers HTTP on loopback',
-  run: async (state) => {
-    const response = await httpGet(appUrl(state));
-    if (response.status >= 500) throw new StepFailure(`GET / answered ${response.status}: ${response.body.slice(0, 200)}`);
-    return `GET ${appUrl(state)} -> ${response.status} ${response.body.trim().slice(0, 80)}`;
-  },
+  // A 2xx at the end of any redirects, or it fails (a redirect to a broken page is not an answer).
+  run: async (state) => verdict(httpVerdict(await httpFollow(appUrl(state), '/'))),
 };
 
 /**
@@ -256,10 +253,12 @@ const appReadOnly: TemplateStep = {
     ledger.record('container', container);
     if (!ok(result) || !container) throw failure('docker run --read-only failed', result, log);
     const health = await waitHealthy(state, container, log);
-    const response = await httpGet(`http://127.0.0.1:${await publishedPort(state, container, need(state.app.port, 'the app port'))}/`);
+    const answer = await httpFollow(`http://127.0.0.1:${await publishedPort(state, container, need(state.app.port, 'the app port'))}/`, '/');
     await context.engine.docker(['stop', '--time', '10', container]);
-    if (response.status >= 500) throw new StepFailure(`with a read-only root, GET / answered ${response.status}: ${response.body.slice(0, 200)}\nfix: write only to /tmp (or a documented volume), not to the image's own folders`);
-    return `${health.detail}; GET / -> ${response.status}`;
+    const answered = httpVerdict(answer);
+    const failedOnServer = (answer.hops.at(-1)?.status ?? 0) >= 500;
+    if (!answered.ok) throw new StepFailure(`with a read-only root, ${answered.detail}${failedOnServer ? '\nfix: write only to /tmp (or a documented volume), not to the image\'s own folders' : ''}`);
+    return `${health.detail}; ${answer.hops.map((h) => `${h.path} -> ${h.status}`).join(', then ')}`;
   },
 };
 
