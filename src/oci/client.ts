@@ -106,7 +106,12 @@ export class OciClient {
       const response = await this.get(next, repository, 'application/json', MAX_MANIFEST_BYTES);
       if (response.status === 404) return tags;
       this.expectOk(response, `the tags of ${repository}`);
-      const parsed = JSON.parse(response.body.toString('utf8')) as { tags?: unknown };
+      let parsed: { tags?: unknown };
+      try {
+        parsed = JSON.parse(response.body.toString('utf8')) as { tags?: unknown };
+      } catch {
+        throw new RegistryError('protocol', `${this.registry} answered the tags of ${repository} with something that is not JSON`, 'check that the registry is an OCI registry (GET /v2/ answers with Docker-Distribution-API-Version)');
+      }
       if (Array.isArray(parsed.tags)) tags.push(...parsed.tags.filter((t): t is string => typeof t === 'string'));
       const link = /<([^>]+)>;\s*rel="next"/.exec(String(response.headers.link ?? ''))?.[1];
       next = link && link.startsWith('/') ? link : undefined;
