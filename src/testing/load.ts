@@ -27,7 +27,9 @@ export async function burst(url: string, options: { requests: number; concurrenc
       const request = http.get(url, { timeout: 5000, agent: false }, (response) => {
         response.resume();
         response.on('end', () => {
-          if ((response.statusCode ?? 0) >= 500 || (response.statusCode ?? 0) === 0) {
+          // A 4xx is no answer either (429 under load, 404): only 2xx and 3xx count. A 3xx is the redirect
+          // the app-http check already followed to a 2xx page.
+          if ((response.statusCode ?? 0) >= 400 || (response.statusCode ?? 0) === 0) {
             errors.count++;
             errors.first ??= `HTTP ${response.statusCode}`;
           } else latenciesMs.push(Number(process.hrtime.bigint() - sent) / 1e6);

@@ -11,6 +11,7 @@ describe('the load burst', () => {
     server = http.createServer((request, response) => {
       served++;
       if (request.url === '/fail' && served % 10 === 0) response.writeHead(503).end('busy');
+      else if (request.url === '/limited' && served % 4 === 0) response.writeHead(429).end('slow down');
       else response.end('ok');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -39,6 +40,14 @@ describe('the load burst', () => {
     const refused = await burst('http://127.0.0.1:1/', { requests: 5, concurrency: 2, timeLimitMs: 20_000 });
     assert.equal(refused.errors.count, 5);
     assert.match(refused.errors.first ?? '', /ECONNREFUSED/);
+  });
+
+  it('counts a 4xx under load (429) as an error too', async () => {
+    served = 0;
+    const limited = await burst(`http://127.0.0.1:${port}/limited`, { requests: 40, concurrency: 2, timeLimitMs: 20_000 });
+    assert.equal(limited.errors.count, 10);
+    assert.equal(limited.errors.first, 'HTTP 429');
+    assert.equal(loadVerdict(limited).ok, false);
   });
 
   it('stops by itself at its time limit', async () => {
