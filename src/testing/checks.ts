@@ -217,6 +217,11 @@ export interface HttpAnswer {
   unfollowed?: string;
 }
 
+/** `GET / -> 301, then /home/ -> 200`: the way a request went. */
+export function httpChain(answer: HttpAnswer): string {
+  return answer.hops.map((h, i) => (i === 0 ? `GET ${h.path} -> ${h.status}` : `${h.path} -> ${h.status}`)).join(', then ');
+}
+
 /**
  * An HTTP check passes only when what it asked for ends in a 2xx: a redirect is not an answer, it is followed
  * (within the app) to the page it names, and that page must answer. A 301 from `/` to a page that fails with
@@ -224,7 +229,7 @@ export interface HttpAnswer {
  */
 export function httpVerdict(answer: HttpAnswer): Verdict {
   const last = answer.hops[answer.hops.length - 1];
-  const chain = answer.hops.map((h, i) => (i === 0 ? `GET ${h.path} -> ${h.status}` : `${h.path} -> ${h.status}`)).join(', then ');
+  const chain = httpChain(answer);
   if (!last) return { ok: false, detail: `GET ${answer.path}: no answer` };
   // One line of the body: an HTML error page must not break the step's line.
   const oneLine = answer.body.replace(/\s+/g, ' ').trim();

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { sleep } from '../../engine/docker';
 import { getPath } from '../../jsonc';
 import { ok, tail } from '../../proc';
-import { httpVerdict, LOAD, loadVerdict, stopVerdict, userVerdict, WORKER_TMP_PROBE, workerTmpVerdict, type Verdict } from '../checks';
+import { httpChain, httpVerdict, LOAD, loadVerdict, stopVerdict, userVerdict, WORKER_TMP_PROBE, workerTmpVerdict, type Verdict } from '../checks';
 import { recordComposeProject } from '../compose-project';
 import { burst } from '../load';
 import { StepFailure, StepSkip, type StepOutcome } from '../steps';
@@ -258,7 +258,7 @@ const appReadOnly: TemplateStep = {
     const answered = httpVerdict(answer);
     const failedOnServer = (answer.hops.at(-1)?.status ?? 0) >= 500;
     if (!answered.ok) throw new StepFailure(`with a read-only root, ${answered.detail}${failedOnServer ? '\nfix: write only to /tmp (or a documented volume), not to the image\'s own folders' : ''}`);
-    return `${health.detail}; ${answer.hops.map((h) => `${h.path} -> ${h.status}`).join(', then ')}`;
+    return `${health.detail}; ${httpChain(answer)}`;
   },
 };
 
