@@ -4,8 +4,7 @@ import { catalogPage } from '../catalog-page';
 import { EXIT, type ExitCode, type Io } from '../io';
 import { readCollection, type Collection } from '../oci/catalog';
 import { OciClient, RegistryError } from '../oci/client';
-import { secretsOf } from '../oci/credentials';
-import { registryCredential } from '../oci/publish-plan';
+import { registryCredential, scrubSecrets } from '../oci/credentials';
 import { printable } from '../render';
 import { defaultFeaturesNamespace } from './publish';
 
@@ -47,8 +46,7 @@ export async function catalogCommand(input: CatalogInput, io: Io): Promise<ExitC
       }
     } catch (error) {
       if (!(error instanceof RegistryError)) throw error;
-      const scrub = (text: string) => secretsOf(credential).reduce((t, s) => t.split(s).join('***'), text);
-      io.stderr(`stagepack catalog: ${scrub(error.message)}\nfix: ${error.fix}\n`);
+      io.stderr(`stagepack catalog: ${scrubSecrets(error.message, credential)}\nfix: ${error.fix}\n`);
       return error.kind === 'protocol' ? EXIT.problems : EXIT.usage;
     }
   }

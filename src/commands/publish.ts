@@ -14,8 +14,8 @@ import { ignoredNote, printable, render } from '../render';
 import { copyForPublishing } from '../publish-copy';
 import { readListing } from '../oci/catalog';
 import { OciClient } from '../oci/client';
-import { secretsOf } from '../oci/credentials';
-import { describePlanned, planItem, registryCredential, RegistryError, restoreMovingTags, type PlannedItem } from '../oci/publish-plan';
+import { registryCredential, scrubSecrets } from '../oci/credentials';
+import { describePlanned, planItem, RegistryError, restoreMovingTags, type PlannedItem } from '../oci/publish-plan';
 import { VERSION } from '../version';
 
 export interface PublishInput {
@@ -148,7 +148,7 @@ export async function publishCommand(input: PublishInput, io: Io): Promise<ExitC
       });
       const summary = lastJsonLine(result.stdout);
       if (!ok(result) || !summary) {
-        io.stderr(`stagepack publish: \`devcontainer ${kind}s publish\` failed:\n${scrub(withoutStackFrames(tail(result, 30)), secretsOf(credential))}\n`);
+        io.stderr(`stagepack publish: \`devcontainer ${kind}s publish\` failed:\n${scrubSecrets(withoutStackFrames(tail(result, 30)), credential)}\n`);
         io.stderr(await afterFailure(client, planned, published));
         return EXIT.problems;
       }
@@ -173,7 +173,7 @@ export async function publishCommand(input: PublishInput, io: Io): Promise<ExitC
     return EXIT.ok;
   } catch (error) {
     if (error instanceof RegistryError) {
-      io.stderr(`stagepack publish: ${scrub(error.message, secretsOf(credential))}\nfix: ${error.fix}\nNothing was published.\n`);
+      io.stderr(`stagepack publish: ${scrubSecrets(error.message, credential)}\nfix: ${error.fix}\nNothing was published.\n`);
       return error.kind === 'protocol' ? EXIT.problems : EXIT.usage;
     }
     io.stderr(`stagepack publish: ${error instanceof Error ? error.message : String(error)}\nNothing was published.\n`);
@@ -207,11 +207,6 @@ async function afterFailure(client: OciClient, planned: readonly PlannedItem[], 
 /** The CLI's last lines without the stack frames of its error (`    at f (file:1:2)`): the message is what helps. */
 function withoutStackFrames(text: string): string {
   return text.split('\n').filter((line) => !/^\s+at \S.*:\d+:\d+\)?( \{)?$/.test(line)).slice(-15).join('\n');
-}
-
-/** Output of the CLI with any credential replaced, in case a registry echoes one back. */
-function scrub(text: string, secrets: readonly string[]): string {
-  return secrets.reduce((t, s) => t.split(s).join('***'), text);
 }
 
 function describe(kind: TargetKind, items: readonly TargetRef[], summary: Record<string, unknown>, prefix: string): PublishedItem[] {

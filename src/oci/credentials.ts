@@ -1,6 +1,8 @@
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
+import { run } from '../proc';
 
 /**
  * Where the credentials for a registry come from, in the order the Dev Containers CLI reads them
@@ -108,4 +110,28 @@ export function secretsOf(credential: Credential | undefined): string[] {
     if (colon >= 0 && decoded.length > colon + 1) found.push(decoded.slice(colon + 1));
   }
   return found.filter((s) => s.length >= 4);
+}
+
+/** The real credential sources: the environment, docker's config.json, docker-credential-* helpers. */
+export function registryCredential(registry: string, env: NodeJS.ProcessEnv = process.env): Promise<Credential | undefined> {
+  return credentialFor(registry, {
+    env,
+    readFile: (file) => {
+      try {
+        return fs.readFileSync(file, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    runHelper: async (helper, host) => {
+      const result = await run(`docker-credential-${helper}`, ['get'], { input: host, timeoutMs: 30_000 });
+      return result.code === 0 && !result.spawnError ? result.stdout : undefined;
+    },
+    onPath: (name) => (env.PATH ?? '').split(':').some((dir) => dir && fs.existsSync(path.join(dir, name))),
+  });
+}
+
+/** Text with every secret of the credential replaced, for anything a registry or the CLI might echo back. */
+export function scrubSecrets(text: string, credential: Credential | undefined): string {
+  return secretsOf(credential).reduce((t, secret) => t.split(secret).join('***'), text);
 }

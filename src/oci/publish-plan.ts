@@ -1,9 +1,6 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { run } from '../proc';
 import { compareArtifacts, filesOfFolder, filesOfLayer, type ArtifactDifference, type ArtifactKind } from './artifact';
 import { OciClient, RegistryError } from './client';
-import { credentialFor, type Credential } from './credentials';
 
 /**
  * What `publish` will do with each template or feature, decided before the Dev Containers CLI pushes
@@ -129,25 +126,6 @@ export function describePlanned(item: PlannedItem, dryRun: boolean): string {
       return `refused ${what}: ${why}; a published version never changes.\n  fix: set "version" in ${path.join(item.displayDir, item.kind === 'template' ? 'devcontainer-template.json' : 'devcontainer-feature.json')} to ${item.suggestion} (or a higher minor or major for new options or breaking changes), then publish again`;
     }
   }
-}
-
-/** The real credential sources: the environment, docker's config.json, docker-credential-* helpers. */
-export function registryCredential(registry: string, env: NodeJS.ProcessEnv = process.env): Promise<Credential | undefined> {
-  return credentialFor(registry, {
-    env,
-    readFile: (file) => {
-      try {
-        return fs.readFileSync(file, 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
-    runHelper: async (helper, host) => {
-      const result = await run(`docker-credential-${helper}`, ['get'], { input: host, timeoutMs: 30_000 });
-      return result.code === 0 && !result.spawnError ? result.stdout : undefined;
-    },
-    onPath: (name) => (env.PATH ?? '').split(':').some((dir) => dir && fs.existsSync(path.join(dir, name))),
-  });
 }
 
 export { RegistryError };

@@ -43,7 +43,10 @@ describe('stagepack catalog (end to end: real registry, headless Chromium)', fun
   before(async function () {
     if (!fs.existsSync(CHROMIUM)) {
       // The page test needs Debian's chromium; as root (CI, these machines) it is installed, else skipped.
-      if (process.getuid?.() !== 0) this.skip();
+      if (process.getuid?.() !== 0) {
+        process.stderr.write('      skipped: Debian\'s chromium is not installed, and installing it needs root\n');
+        this.skip();
+      }
       await aptInstall(engineLog((text) => process.stderr.write(`      ${text}`)), ['chromium']);
     }
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'stagepack-catalog-e2e-'));

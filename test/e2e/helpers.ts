@@ -1,3 +1,4 @@
+import * as http from 'node:http';
 import { ensureBaseImages } from '../../src/engine/base-images';
 import { ensureDocker } from '../../src/engine/docker';
 import type { Engine } from '../../src/engine/engine';
@@ -59,3 +60,14 @@ export function echoingIo(cwd = PACKAGE_ROOT) {
 
 /** Minutes, for mocha timeouts of tests that build images. */
 export const minutes = (n: number) => n * 60_000;
+
+/** GET a JSON document (a tag list, a manifest, a blob) from a plain-HTTP registry on loopback; a non-200 rejects. */
+export function registryJson<T = unknown>(port: number, urlPath: string, accept = 'application/vnd.oci.image.manifest.v1+json, application/json'): Promise<T> {
+  return new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path: urlPath, headers: { accept } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (c: Buffer) => chunks.push(c));
+      response.on('end', () => (response.statusCode === 200 ? resolve(JSON.parse(Buffer.concat(chunks).toString()) as T) : reject(new Error(`${urlPath}: ${response.statusCode} ${Buffer.concat(chunks).toString()}`))));
+    }).on('error', reject);
+  });
+}

@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,7 +11,7 @@ import { engineLog } from '../../src/engine/log';
 import { freePort, probeRegistry, registryConfig, startEphemeralRegistry, type Registry } from '../../src/engine/registry';
 import { ok, run, startDetached } from '../../src/proc';
 import { PACKAGE_ROOT } from '../../src/version';
-import { echoingIo, minutes } from './helpers';
+import { echoingIo, minutes, registryJson } from './helpers';
 
 /**
  * Publishing to registries as organisations run them, with the real parts: Debian's docker-registry with TLS
@@ -120,7 +119,10 @@ describe('stagepack publish to a registry with TLS from a private CA, another ho
     const log = engineLog((text) => process.stderr.write(`      ${text}`));
     const missing = [...(fs.existsSync(REGISTRY_BINARY) ? [] : ['docker-registry']), ...(fs.existsSync('/usr/bin/htpasswd') ? [] : ['apache2-utils'])];
     if (missing.length) {
-      if (process.getuid?.() !== 0) this.skip(); // installing docker-registry and htpasswd needs root (CI and these machines are root)
+      if (process.getuid?.() !== 0) {
+        process.stderr.write(`      skipped: ${missing.join(' and ')} not installed, and installing needs root\n`);
+        this.skip();
+      }
       await aptInstall(log, missing);
     }
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'stagepack-tls-e2e-'));
@@ -206,7 +208,10 @@ describe('stagepack publish to a registry with TLS from a private CA, another ho
   });
 
   it('never prints the password or the token, in any output of the runs above', function () {
-    if (outputs.length < 4) this.skip(); // the runs above did not get far enough to produce output to search
+    if (outputs.length < 4) {
+      process.stderr.write('      skipped: the runs above did not get far enough to produce output to search\n');
+      this.skip();
+    }
     for (const text of outputs) {
       assert.ok(!text.includes(PASSWORD), 'the password appeared in output');
       assert.ok(!text.includes(TOKEN), 'the base64 user:password appeared in output');
@@ -214,17 +219,6 @@ describe('stagepack publish to a registry with TLS from a private CA, another ho
     assert.ok(fs.existsSync(path.join(work, 'registry.log')));
   });
 });
-
-/** GET a JSON document from a plain-HTTP registry on loopback. */
-function getJson<T>(port: number, urlPath: string, accept = 'application/json'): Promise<T> {
-  return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path: urlPath, headers: { accept } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (c: Buffer) => chunks.push(c));
-      response.on('end', () => (response.statusCode === 200 ? resolve(JSON.parse(Buffer.concat(chunks).toString()) as T) : reject(new Error(`${urlPath}: ${response.statusCode}`))));
-    }).on('error', reject);
-  });
-}
 
 describe('stagepack publish when the registry stops half-way (end to end)', function () {
   this.timeout(minutes(5));
@@ -294,13 +288,13 @@ describe('stagepack publish when the registry stops half-way (end to end)', func
     // Every item has all its tags, and both collection listings name every item.
     for (const [namespace, ids] of [['acme/t', templates], ['acme/t-features', features]] as const) {
       for (const id of ids) {
-        const { tags } = await getJson<{ tags: string[] }>(port, `/v2/${namespace}/${id}/tags/list`);
+        const { tags } = await registryJson<{ tags: string[] }>(port, `/v2/${namespace}/${id}/tags/list`);
         const v = version(namespace === 'acme/t' ? 'template' : 'feature', id);
         const [major, minor] = v.split('.');
         assert.deepEqual(tags.sort(), [major, `${major}.${minor}`, v, 'latest'].sort(), `${namespace}/${id}`);
       }
-      const manifest = await getJson<{ layers: { digest: string }[] }>(port, `/v2/${namespace}/manifests/latest`, 'application/vnd.oci.image.manifest.v1+json');
-      const listing = await getJson<{ templates?: { id: string }[]; features?: { id: string }[] }>(port, `/v2/${namespace}/blobs/${manifest.layers[0].digest}`);
+      const manifest = await registryJson<{ layers: { digest: string }[] }>(port, `/v2/${namespace}/manifests/latest`);
+      const listing = await registryJson<{ templates?: { id: string }[]; features?: { id: string }[] }>(port, `/v2/${namespace}/blobs/${manifest.layers[0].digest}`);
       assert.deepEqual((listing.templates ?? listing.features ?? []).map((i) => i.id).sort(), [...ids], `the listing of ${namespace}`);
     }
   });

@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli';
@@ -12,7 +11,7 @@ import { ok } from '../../src/proc';
 import { discoverTargets, loadTarget, templateOptions, type TargetRef } from '../../src/pack';
 import { applyOptions, defaultOptionValues } from '../../src/template-options';
 import { PACKAGE_ROOT } from '../../src/version';
-import { echoingIo, minutes } from './helpers';
+import { echoingIo, minutes, registryJson } from './helpers';
 
 const TEMPLATE = path.join(PACKAGE_ROOT, 'templates', 'flask-gunicorn');
 const packTargets = () => {
@@ -21,14 +20,8 @@ const packTargets = () => {
   return discovered.targets;
 };
 
-function catalog(port: number): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path: '/v2/_catalog' }, (response) => {
-      let body = '';
-      response.on('data', (c: Buffer) => { body += c.toString(); });
-      response.on('end', () => resolve((JSON.parse(body) as { repositories: string[] }).repositories));
-    }).on('error', reject);
-  });
+async function catalog(port: number): Promise<string[]> {
+  return (await registryJson<{ repositories: string[] }>(port, '/v2/_catalog')).repositories;
 }
 
 /** The version a template's or feature's metadata declares. */
@@ -38,16 +31,6 @@ function versionOf(dir: string): string {
 }
 
 const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-function fetchJson<T = unknown>(port: number, urlPath: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path: urlPath, headers: { accept: 'application/vnd.oci.image.manifest.v1+json, application/json' } }, (response) => {
-      let body = '';
-      response.on('data', (c: Buffer) => { body += c.toString(); });
-      response.on('end', () => (response.statusCode === 200 ? resolve(JSON.parse(body) as T) : reject(new Error(`${urlPath}: ${response.statusCode} ${body}`))));
-    }).on('error', reject);
-  });
-}
 
 function filesOf(dir: string): string[] {
   return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
@@ -148,9 +131,9 @@ describe('stagepack publish (end to end, real registry and Dev Containers CLI)',
         const code = await main(['node', 'stagepack', 'publish', '--registry', registry.host, '--namespace', 'acme/t', ...extra, 'pack'], io);
         return { code, out: io.out(), err: io.err() };
       };
-      const tags = async () => (await fetchJson<{ tags: string[] }>(registry.port, '/v2/acme/t/flask-gunicorn/tags/list')).tags.sort();
+      const tags = async () => (await registryJson<{ tags: string[] }>(registry.port, '/v2/acme/t/flask-gunicorn/tags/list')).tags.sort();
       assert.equal((await publish()).code, 0);
-      const first = await fetchJson<{ config: unknown }>(registry.port, '/v2/acme/t/flask-gunicorn/manifests/1.0.0');
+      const first = await registryJson<{ config: unknown }>(registry.port, '/v2/acme/t/flask-gunicorn/manifests/1.0.0');
 
       // Changed without a bump: refused (dry run too), naming the file and the version to bump to; nothing pushed.
       fs.appendFileSync(path.join(template, 'Dockerfile'), '# a late change\n');
@@ -161,7 +144,7 @@ describe('stagepack publish (end to end, real registry and Dev Containers CLI)',
         assert.match(refused.err, /nothing was published: 1 item\(s\) changed without a new version/);
       }
       assert.deepEqual(await tags(), ['1', '1.0', '1.0.0', 'latest']);
-      assert.deepEqual(await fetchJson(registry.port, '/v2/acme/t/flask-gunicorn/manifests/1.0.0'), first, 'the published version is untouched');
+      assert.deepEqual(await registryJson(registry.port, '/v2/acme/t/flask-gunicorn/manifests/1.0.0'), first, 'the published version is untouched');
 
       // Bumped: the dry run says so without pushing, the real run publishes and moves the tags.
       fs.writeFileSync(metadata, fs.readFileSync(metadata, 'utf8').replace('"version": "1.0.0"', '"version": "1.0.1"'));
