@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { EXIT, processIo, type ExitCode, type Io } from './io';
 import { FORMATS, type Format } from './render';
 import { LIST_FORMATS, parseShard, type ListFormat, type Shard } from './testing/matrix';
+import { checkPathProblem, parseAssignment } from './testing/run-inputs';
 import { VERSION } from './version';
 
 /**
@@ -46,6 +47,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .addOption(new Option('--shard <k/n>', 'run only the k-th of n slices of the run matrix (for CI jobs; the n slices partition it)').argParser(shardArg))
     .option('--list', 'print the run matrix (after --only, --changed and --shard) instead of running it')
     .addOption(new Option('-f, --format <format>', 'output format of --list').choices(LIST_FORMATS).default('text'))
+    .addOption(new Option('--option <name=value>', 'set a template option for every run (repeatable); that option is then not varied').argParser(assignment('option')).default([]))
+    .addOption(new Option('--env <NAME[=VALUE]>', 'set an environment variable of the app at run time, in the app containers and the dev container (repeatable); NAME alone takes it from this environment').argParser(assignment('env')).default([]))
+    .option('--env-file <file>', 'read such variables from a file, one NAME=VALUE per line (docker run --env-file format); --env wins')
+    .addOption(new Option('--check-path <path>', 'a path the HTTP checks (app-http, app-load, app-read-only) request besides the template\'s (repeatable), such as /api/items').argParser(checkPathArg).default([]))
     .action(async (templates: string[], options: TestOptions) => {
       const { testCommand } = require('./commands/test') as typeof import('./commands/test');
       exitCode = await testCommand(
@@ -62,6 +67,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
           shard: options.shard,
           list: Boolean(options.list),
           format: options.format,
+          options: options.option,
+          env: options.env,
+          envFile: options.envFile,
+          checkPaths: options.checkPath,
         },
         io,
       );
@@ -128,6 +137,25 @@ interface TestOptions {
   shard?: Shard;
   list?: boolean;
   format: ListFormat;
+  option: [string, string | undefined][];
+  env: [string, string | undefined][];
+  envFile?: string;
+  checkPath: string[];
+}
+
+/** `--option name=value` and `--env NAME[=VALUE]`, parsed as they come and collected in order. */
+function assignment(what: 'option' | 'env') {
+  return (value: string, previous: [string, string | undefined][]): [string, string | undefined][] => {
+    const parsed = parseAssignment(value, what);
+    if (!parsed.ok) throw new InvalidArgumentError(`${parsed.problem} (${parsed.fix})`);
+    return [...previous, parsed.value];
+  };
+}
+
+function checkPathArg(value: string, previous: string[]): string[] {
+  const problem = checkPathProblem(value);
+  if (problem) throw new InvalidArgumentError(`${problem}; give an absolute path such as /api/items?limit=1`);
+  return [...previous, value];
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -138,12 +138,16 @@ export interface OptionVariant {
 /**
  * What lint checks a template with: the defaults, then each proposal or enum value of each option, one
  * option at a time (not the full product, which grows too fast). Boolean options also try their other value.
+ * `fixed` values stand in for the defaults everywhere and are never varied.
  */
-export function optionVariants(options: Readonly<Record<string, TemplateOptionSpec>>): OptionVariant[] {
+export function optionVariants(options: Readonly<Record<string, TemplateOptionSpec>>, fixed: Readonly<Record<string, string>> = {}): OptionVariant[] {
   const defaults = defaultOptionValues(options);
+  // Values the user fixed (`stagepack test --option`) replace the defaults and are not varied.
+  for (const [name, value] of Object.entries(fixed)) setOwn(defaults, name, value);
   const count = Object.keys(defaults).length;
   const variants: OptionVariant[] = [{ values: defaults }];
   for (const [name, spec] of Object.entries(options)) {
+    if (Object.prototype.hasOwnProperty.call(fixed, name)) continue;
     const candidates = new Set<string>();
     for (const list of [spec.proposals, spec.enum]) {
       if (!Array.isArray(list)) continue;

@@ -10,10 +10,11 @@ import { ensurePackageIndex, tempDir, type PackageIndex } from '../engine/packag
 import { startEphemeralRegistry, type Registry } from '../engine/registry';
 import { stateDir } from '../engine/state';
 import { EXIT, type ExitCode, type Io } from '../io';
-import { getPath, scalarText } from '../jsonc';
+import { getPath, own, scalarText, setOwn } from '../jsonc';
 import { ConfigError, configFor } from '../lint/config';
 import { rules } from '../lint/rules';
-import { discoverTargets, layoutTargets, loadTarget, packLayout, templateOptions, type TargetRef } from '../pack';
+import { discoverTargets, layoutTargets, loadTarget, packLayout, readText, templateOptions, type TargetRef } from '../pack';
+import { optionValueProblem, parseEnvFile, type Parsed } from '../testing/run-inputs';
 import { stopLiveProcesses } from '../proc';
 import { AppBuilds } from '../testing/app-builds';
 import { ChangesError, changedFiles } from '../testing/git-changes';
@@ -50,6 +51,14 @@ export interface TestInput {
   changed?: string | true;
   /** Run only the matrix entries with these labels (as --list prints them). */
   only: string[];
+  /** `--option name=value`: fixed for every run of every template named, and not varied. */
+  options?: readonly (readonly [string, string | undefined])[];
+  /** `--env NAME[=VALUE]`: the app's run-time environment (NAME alone: from stagepack's environment). */
+  env?: readonly (readonly [string, string | undefined])[];
+  /** `--env-file FILE`: more of it, read as docker run --env-file does; --env wins. */
+  envFile?: string;
+  /** `--check-path PATH`: requested by the HTTP checks besides the template's paths. */
+  checkPaths?: readonly string[];
 }
 
 /**
@@ -80,19 +89,37 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
     return EXIT.usage;
   }
   const apps = new Map<TargetRef, string>();
-  const bounds = new Map<TargetRef, { healthTimeoutSeconds: number; stopBoundSeconds: number }>();
+  const bounds = new Map<TargetRef, { healthTimeoutSeconds: number; stopBoundSeconds: number; checkPaths: string[] }>();
+  const fixed = fixedOptions(input.options ?? []);
+  const appEnv = readAppEnv(input, io);
+  if (!appEnv.ok) {
+    io.stderr(`stagepack test: ${printable(appEnv.problem)}\nfix: ${appEnv.fix}\n`);
+    return EXIT.usage;
+  }
   for (const template of resolved.templates) {
     let configured;
+    let config;
     try {
-      configured = configFor(template.absDir, new Set(rules.map((r) => r.id))).testBounds?.[template.folderName] ?? {};
+      config = configFor(template.absDir, new Set(rules.map((r) => r.id)));
+      configured = config.testBounds?.[template.folderName] ?? {};
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       io.stderr(`stagepack test: ${error.message}\nfix: ${error.fix}\n`);
       return EXIT.usage;
     }
+    for (const [name, value] of Object.entries(fixed)) {
+      const problem = optionValueProblem(name, value, templateOptions(loadTarget(template)) ?? {});
+      if (problem) {
+        io.stderr(`stagepack test: --option ${printable(name)}: ${template.displayDir}: ${printable(problem)}\nfix: name an option of every template tested, with a value it accepts (its README's Options table lists them)\n`);
+        return EXIT.usage;
+      }
+    }
+    // The template's paths (stagepack.json), else `/`; then the ones given on the command line.
+    const declared = configured.checkPaths ?? config.checkPaths ?? ['/'];
     bounds.set(template, {
       healthTimeoutSeconds: input.healthTimeoutSeconds ?? configured.healthTimeoutSeconds ?? DEFAULT_BOUNDS.healthTimeoutSeconds,
       stopBoundSeconds: configured.stopBoundSeconds ?? DEFAULT_BOUNDS.stopBoundSeconds,
+      checkPaths: [...new Set([...declared, ...(input.checkPaths ?? [])])],
     });
     const app = input.app ? path.resolve(io.cwd, input.app) : fixtureAppFor(template);
     if (!app || !fs.existsSync(app)) {
@@ -111,7 +138,7 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
     templates: resolved.templates,
     features: resolved.features,
     featureHost,
-    variantsOf: (template) => optionVariants(templateOptions(loadTarget(template))),
+    variantsOf: (template) => optionVariants(templateOptions(loadTarget(template)) ?? {}, fixed),
     defaultsOnly: input.defaultsOnly,
   });
   if (input.only.length) {
@@ -140,7 +167,15 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
   }
   if (input.shard) matrix = shardOf(matrix, input.shard);
   if (input.list) {
-    const extra = [...(input.app ? ['--app', input.app] : []), ...(input.healthTimeoutSeconds !== undefined ? ['--health-timeout', String(input.healthTimeoutSeconds)] : [])];
+    // The run's own inputs go with each entry's command; --env values stay out (they may be credentials).
+    const extra = [
+      ...(input.app ? ['--app', input.app] : []),
+      ...(input.healthTimeoutSeconds !== undefined ? ['--health-timeout', String(input.healthTimeoutSeconds)] : []),
+      ...Object.entries(fixed).flatMap(([name, value]) => ['--option', `${name}=${value}`]),
+      ...(input.envFile ? ['--env-file', input.envFile] : []),
+      ...(input.env ?? []).flatMap(([name]) => ['--env', name]),
+      ...(input.checkPaths ?? []).flatMap((p) => ['--check-path', p]),
+    ];
     const entries = matrix.map((entry) => listed(entry, input.templates, extra));
     if (input.format === 'json') io.stdout(`${JSON.stringify(entries, null, 2)}\n`);
     else for (const entry of entries) io.stdout(`${entry.label}\t${entry.kind}\tstagepack ${entry.args.map(shellWord).join(' ')}\n`);
@@ -194,6 +229,8 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
       workDir: fs.mkdtempSync(path.join(runRoot, `${template.folderName}-`)),
       logDir: path.join(logRoot, label.replace(/[^\w.=+-]+/g, '_')),
       appDir: apps.get(template) ?? fixtureAppFor(template) ?? '',
+      appEnv: appEnv.value,
+      checkPaths: bounds.get(template)?.checkPaths,
       keep: input.keep,
       compose: composeOnce,
       healthTimeoutMs: (bounds.get(template)?.healthTimeoutSeconds ?? DEFAULT_BOUNDS.healthTimeoutSeconds) * 1000,
@@ -302,6 +339,33 @@ export function resolveTemplates(args: readonly string[], cwd: string): Resoluti
     features.push(...discovery.targets.filter((t) => t.kind === 'feature' && !features.some((s) => s.absDir === t.absDir)));
   }
   return { ok: true, templates, features, packRoot, testsDir: layout?.testsDir ?? path.join(packRoot, 'test') };
+}
+
+/** `--option` values by name; given twice, the last wins (as on any command line). */
+function fixedOptions(options: readonly (readonly [string, string | undefined])[]): Record<string, string> {
+  const fixed: Record<string, string> = {};
+  for (const [name, value] of options) setOwn(fixed, name, value ?? '');
+  return fixed;
+}
+
+/** The app's run-time environment: --env-file's lines, then --env (which wins), NAME alone from stagepack's environment. */
+function readAppEnv(input: TestInput, io: Io): Parsed<Record<string, string>> {
+  let vars: Record<string, string> = {};
+  if (input.envFile) {
+    const file = path.resolve(io.cwd, input.envFile);
+    const read = readText(file, input.envFile, 'env file');
+    if (!('text' in read)) return { ok: false, problem: `--env-file ${input.envFile}: ${read.reason === 'unreadable' ? `cannot be read (${(read.detail ?? 'unknown error').split(',')[0]})` : `is not a readable text file (${read.reason})`}`, fix: 'give the path of a file of NAME=VALUE lines' };
+    const parsed = parseEnvFile(read.text, input.envFile, io.env);
+    if (!parsed.ok) return parsed;
+    vars = parsed.value;
+  }
+  for (const [name, value] of input.env ?? []) {
+    const resolved = value ?? own(io.env, name);
+    if (resolved === undefined) return { ok: false, problem: `--env ${name}: no value given and ${name} is not set in this environment`, fix: `write --env ${name}=VALUE, or export ${name} first` };
+    if (/[\n\r\0]/.test(resolved)) return { ok: false, problem: `--env ${name}: the value holds a line break or NUL, which an env file cannot carry`, fix: 'give the value on one line' };
+    setOwn(vars, name, resolved);
+  }
+  return { ok: true, value: vars };
 }
 
 function packTemplates(packRoot: string): TargetRef[] {

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { SEVERITIES, type RuleSetting } from '../diagnostics';
 import { getPath, isRecord, parseJsonc, positionOf, setOwn, valuePositionOf } from '../jsonc';
 import { isDirectory, MAX_TEXT_FILE_BYTES, readText } from '../pack';
+import { checkPathProblem } from '../testing/run-inputs';
 import { RULE_GROUPS, type RuleGroup } from './rule';
 
 /**
@@ -23,12 +24,16 @@ export interface LintConfig {
   groupsOff?: RuleGroup[];
   /** Per-template bounds for `stagepack test` (checks can be tuned, never turned off). */
   testBounds?: Record<string, TestBounds>;
+  /** `"test": {"checkPaths": [...]}`: paths the HTTP checks request for every template or project below. */
+  checkPaths?: string[];
 }
 
 /** What `"test": {"templates": {"<id>": {...}}}` may set. */
 export interface TestBounds {
   healthTimeoutSeconds?: number;
   stopBoundSeconds?: number;
+  /** Paths the HTTP checks request (app-http, app-load, app-read-only) instead of `/`. */
+  checkPaths?: string[];
 }
 
 const TEST_BOUND_KEYS = ['healthTimeoutSeconds', 'stopBoundSeconds'] as const;
@@ -106,9 +111,10 @@ export function readConfig(file: string, knownRules: ReadonlySet<string>): LintC
   const where = (p: { line: number; column: number }) => `${shown}:${p.line}:${p.column}`;
   if (doc.errors.length) throw new ConfigError(`${where(doc.errors[0].position)}: ${CONFIG_FILE} is not valid JSON (${doc.errors[0].code})`);
   const testBounds = readTestBounds(doc, where);
+  const checkPaths = readCheckPaths(doc, ['test', 'checkPaths'], where);
   const groupsOff = readGroups(doc, where);
   const rules = getPath(doc.value, ['lint', 'rules']);
-  if (rules === undefined) return { file, rules: {}, testBounds, groupsOff };
+  if (rules === undefined) return { file, rules: {}, testBounds, groupsOff, checkPaths };
   if (!isRecord(rules)) throw new ConfigError(`${where(positionOf(doc, ['lint', 'rules']))}: "lint.rules" must be an object of rule id -> ${[...SEVERITIES, 'off'].join('|')}`);
   const settings: Record<string, RuleSetting> = {};
   for (const [id, value] of Object.entries(rules)) {
@@ -118,7 +124,19 @@ export function readConfig(file: string, knownRules: ReadonlySet<string>): LintC
     }
     setOwn(settings, id, value as RuleSetting);
   }
-  return { file, rules: settings, testBounds, groupsOff };
+  return { file, rules: settings, testBounds, groupsOff, checkPaths };
+}
+
+/** A list of paths for the HTTP checks, each absolute and printable (see checkPathProblem). */
+function readCheckPaths(doc: ReturnType<typeof parseJsonc>, at: string[], where: (p: { line: number; column: number }) => string): string[] | undefined {
+  const list = getPath(doc.value, at);
+  if (list === undefined) return undefined;
+  if (!Array.isArray(list) || !list.length) throw new ConfigError(`${where(valuePositionOf(doc, at))}: "${at.join('.')}" must be a non-empty list of paths such as ["/", "/api/items"]`);
+  list.forEach((item, i) => {
+    const problem = typeof item === 'string' ? checkPathProblem(item) : 'it is not a string';
+    if (problem) throw new ConfigError(`${where(valuePositionOf(doc, [...at, i]))}: "${at.join('.')}"[${i}]: ${problem}; a check path is absolute, such as "/api/items?limit=1"`);
+  });
+  return list as string[];
 }
 
 function readGroups(doc: ReturnType<typeof parseJsonc>, where: (p: { line: number; column: number }) => string): RuleGroup[] {
@@ -144,8 +162,12 @@ function readTestBounds(doc: ReturnType<typeof parseJsonc>, where: (p: { line: n
     if (!isRecord(value)) throw new ConfigError(`${where(positionOf(doc, ['test', 'templates', id]))}: the bounds of "${id}" must be an object`);
     setOwn(bounds, id, {});
     for (const [key, bound] of Object.entries(value)) {
+      if (key === 'checkPaths') {
+        bounds[id].checkPaths = readCheckPaths(doc, ['test', 'templates', id, key], where);
+        continue;
+      }
       if (!TEST_BOUND_KEYS.includes(key as never)) {
-        throw new ConfigError(`${where(positionOf(doc, ['test', 'templates', id, key]))}: "${key}" is not a test bound (${TEST_BOUND_KEYS.join(', ')}); checks can be tuned, not turned off`);
+        throw new ConfigError(`${where(positionOf(doc, ['test', 'templates', id, key]))}: "${key}" is not a test setting (${[...TEST_BOUND_KEYS, 'checkPaths'].join(', ')}); checks can be tuned, not turned off`);
       }
       if (typeof bound !== 'number' || !(bound > 0) || bound > 600) throw new ConfigError(`${where(valuePositionOf(doc, ['test', 'templates', id, key]))}: "${key}" must be a number of seconds between 0 and 600`);
       bounds[id][key as (typeof TEST_BOUND_KEYS)[number]] = bound;

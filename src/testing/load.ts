@@ -3,7 +3,8 @@ import * as http from 'node:http';
 /**
  * A bounded burst of GET requests from loopback: a fixed count, a fixed concurrency and an overall time
  * limit, after which it stops by itself. Each request opens its own connection (gunicorn's sync workers
- * close them anyway), so the burst also exercises accept and the published port.
+ * close them anyway), so the burst also exercises accept and the published port. Several URLs are requested
+ * in turn.
  */
 export interface LoadResult {
   requested: number;
@@ -14,14 +15,15 @@ export interface LoadResult {
   timedOut: boolean;
 }
 
-export async function burst(url: string, options: { requests: number; concurrency: number; timeLimitMs: number }): Promise<LoadResult> {
+export async function burst(urls: string | readonly string[], options: { requests: number; concurrency: number; timeLimitMs: number }): Promise<LoadResult> {
   const started = Date.now();
   const latenciesMs: number[] = [];
   const errors: LoadResult['errors'] = { count: 0 };
   let next = 0;
   let timedOut = false;
   const deadline = started + options.timeLimitMs;
-  const one = () =>
+  const targets = typeof urls === 'string' ? [urls] : urls;
+  const one = (url: string) =>
     new Promise<void>((resolve) => {
       const sent = process.hrtime.bigint();
       const request = http.get(url, { timeout: 5000, agent: false }, (response) => {
@@ -49,8 +51,8 @@ export async function burst(url: string, options: { requests: number; concurrenc
         timedOut = true;
         return;
       }
-      next++;
-      await one();
+      // Round the URLs in turn: request n goes to URL n mod count.
+      await one(targets[next++ % targets.length]);
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));

@@ -35,6 +35,13 @@ export interface TemplateTestContext {
   logDir: string;
   /** Sample application to apply the template onto. */
   appDir: string;
+  /**
+   * The app's run-time environment (`--env`, `--env-file`): given to the app containers (through an env file
+   * in workDir, never on a command line) and to the dev container's commands (remoteEnv of the override config).
+   */
+  appEnv?: Readonly<Record<string, string>>;
+  /** Paths the HTTP checks request (app-http, app-load, app-read-only): stagepack.json's and --check-path's, else `/`. */
+  checkPaths?: readonly string[];
   keep: boolean;
   /** Docker Compose v2, fetched on first use: only templates whose dev container is a compose service ask. */
   compose: () => Promise<Compose>;
@@ -161,6 +168,30 @@ export function checksPassed(stdout: string): string {
 export function failure(message: string, result: RunResult, log?: string): StepFailure {
   const why = result.timedOut ? 'timed out' : result.spawnError ? `could not start: ${result.spawnError}` : `exit code ${result.code ?? result.signal}`;
   return new StepFailure(`${message} (${why})\n${tail(result, 12)}`, log);
+}
+
+/** The paths the HTTP checks request: the context's, or `/` alone. */
+export function checkPathsOf(state: TemplateRunState): readonly string[] {
+  return state.context.checkPaths?.length ? state.context.checkPaths : ['/'];
+}
+
+/**
+ * The app's run-time environment as a `docker run --env-file` file in the run's folder (mode 0600: values may
+ * be credentials), or no arguments when there is none. Values are literal in that format; a newline cannot
+ * be written in it, and run-inputs refuses one before a run starts.
+ */
+export function appEnvArgs(state: TemplateRunState, name: string): string[] {
+  const env = state.context.appEnv;
+  if (!env || !Object.keys(env).length) return [];
+  const file = path.join(state.context.workDir, `${name}.env`);
+  fs.writeFileSync(file, Object.entries(env).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 });
+  return ['--env-file', file];
+}
+
+/** The same environment as a compose service's `environment:` lines; `$` doubled, as compose interpolates it. */
+export function composeEnvironment(env: Readonly<Record<string, string>> | undefined, indent: string): string {
+  if (!env || !Object.keys(env).length) return '';
+  return `${indent}environment:\n${Object.entries(env).map(([k, v]) => `${indent}  ${k}: ${JSON.stringify(v.replace(/\$/g, '$$$$'))}\n`).join('')}`;
 }
 
 export function verdict(result: Verdict): string {

@@ -34,6 +34,12 @@ const cases: [name: string, args: string[]][] = [
   ['test-only-unknown', ['test', '--only', 'flask-gunicorn[port=1]']],
   ['test-shard-out-of-range', ['test', '--shard', '3/2']],
   ['test-jobs-zero', ['test', '--jobs', '0']],
+  ['test-list-fixed-option', ['test', 'flask-gunicorn', '--list', '--option', 'pythonVersion=3.12', '--check-path', '/api/items', '--env', 'SECRET_KEY=not-printed']],
+  ['test-option-unknown', ['test', 'flask-gunicorn', '--option', 'djangoProject=blog']],
+  ['test-option-malformed', ['test', '--option', 'pythonVersion']],
+  ['test-check-path-relative', ['test', '--check-path', 'api/items']],
+  ['test-env-file-missing', ['test', 'flask-gunicorn', '--env-file', 'no/such.env']],
+  ['test-env-unset', ['test', 'flask-gunicorn', '--env', 'STAGEPACK_SURELY_UNSET_VARIABLE']],
   ['unknown-command', ['deploy']],
 ];
 

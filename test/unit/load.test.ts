@@ -7,9 +7,11 @@ describe('the load burst', () => {
   let server: http.Server;
   let port: number;
   let served = 0;
+  const paths: string[] = [];
   before(async () => {
     server = http.createServer((request, response) => {
       served++;
+      paths.push(request.url ?? '');
       if (request.url === '/fail' && served % 10 === 0) response.writeHead(503).end('busy');
       else if (request.url === '/limited' && served % 4 === 0) response.writeHead(429).end('slow down');
       else response.end('ok');
@@ -48,6 +50,14 @@ describe('the load burst', () => {
     assert.equal(limited.errors.count, 10);
     assert.equal(limited.errors.first, 'HTTP 429');
     assert.equal(loadVerdict(limited).ok, false);
+  });
+
+  it('goes round several URLs in turn, so each check path is under load', async () => {
+    paths.length = 0;
+    const result = await burst([`http://127.0.0.1:${port}/a`, `http://127.0.0.1:${port}/b?x=1`, `http://127.0.0.1:${port}/c`], { requests: 30, concurrency: 3, timeLimitMs: 20_000 });
+    assert.equal(result.completed, 30);
+    assert.deepEqual([...new Set(paths)].sort(), ['/a', '/b?x=1', '/c']);
+    for (const p of ['/a', '/b?x=1', '/c']) assert.equal(paths.filter((q) => q === p).length, 10);
   });
 
   it('stops by itself at its time limit', async () => {

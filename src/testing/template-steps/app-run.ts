@@ -7,7 +7,7 @@ import { httpChain, httpVerdict, LOAD, loadVerdict, stopVerdict, userVerdict, WO
 import { recordComposeProject } from '../compose-project';
 import { burst } from '../load';
 import { StepFailure, StepSkip, type StepOutcome } from '../steps';
-import { APP_TEST_SCRIPT, checksPassed, failure, httpFollow, httpGet, logFile, need, outcome, safeJson, verdict, type TemplateRunState } from '../template-run';
+import { APP_TEST_SCRIPT, appEnvArgs, checkPathsOf, checksPassed, composeEnvironment, failure, httpFollow, httpGet, logFile, need, outcome, safeJson, verdict, type TemplateRunState } from '../template-run';
 import type { TemplateStep } from './step';
 
 /** The production image running: healthy, answering, under load, as whom, stopped, read-only. */
@@ -41,7 +41,8 @@ const appRun: TemplateStep = {
       const ports = path.join(context.workDir, 'compose.ports.yaml');
       // The image's HEALTHCHECK, probed more often (see HEALTH_PROBE_INTERVAL); the test stays the image's.
       const probeOften = (await imageHealthcheck(state, image)) ? `    healthcheck:\n      interval: ${HEALTH_PROBE_INTERVAL}\n` : '';
-      fs.writeFileSync(ports, `services:\n  ${service.name}:\n    ports: !override\n      - "127.0.0.1::${port}"\n${probeOften}`);
+      // The run-time environment given with --env/--env-file is added to the service's own (mode 0600: it may hold credentials).
+      fs.writeFileSync(ports, `services:\n  ${service.name}:\n    ports: !override\n      - "127.0.0.1::${port}"\n${probeOften}${composeEnvironment(context.appEnv, '    ')}`, { mode: 0o600 });
       const files = [...composed.files, ports].flatMap((f) => ['--file', f]);
       const profiles = service.profiles.flatMap((p) => ['--profile', p]);
       const project = ['--project-name', composed.name, ...files, ...profiles];
@@ -52,7 +53,7 @@ const appRun: TemplateStep = {
       if (!ok(up) || !container) throw failure(`docker compose up ${service.name} failed`, up, log);
     } else {
       const cidFile = path.join(context.workDir, 'app.cid');
-      const result = await engine.docker(['run', '--detach', '--cidfile', cidFile, '--label', state.runLabel, '--health-interval', HEALTH_PROBE_INTERVAL, '--publish', `127.0.0.1::${port}`, image], { logFile: log });
+      const result = await engine.docker(['run', '--detach', '--cidfile', cidFile, '--label', state.runLabel, '--health-interval', HEALTH_PROBE_INTERVAL, ...appEnvArgs(state, 'app'), '--publish', `127.0.0.1::${port}`, image], { logFile: log });
       container = fs.existsSync(cidFile) ? fs.readFileSync(cidFile, 'utf8').trim() : '';
       ledger.record('container', container);
       if (!ok(result) || !container) throw failure('docker run failed', result, log);
@@ -140,9 +141,13 @@ const appUrl = (state: TemplateRunState) => `http://127.0.0.1:${need(state.app.h
 
 const appHttp: TemplateStep = {
   id: 'app-http',
-  title: 'the app answers HTTP on loopback',
-  // A 2xx at the end of any redirects, or it fails (a redirect to a broken page is not an answer).
-  run: async (state) => verdict(httpVerdict(await httpFollow(appUrl(state), '/'))),
+  title: (state) => `the app answers HTTP on loopback (${checkPathsOf(state).join(', ')})`,
+  // Every check path: a 2xx at the end of any redirects, or it fails (a redirect to a broken page is not an answer).
+  run: async (state) => {
+    const details: string[] = [];
+    for (const checkPath of checkPathsOf(state)) details.push(verdict(httpVerdict(await httpFollow(appUrl(state), checkPath))));
+    return details.join('; ');
+  },
 };
 
 /**
@@ -178,7 +183,8 @@ const appDatabase: TemplateStep = {
 const appLoad: TemplateStep = {
   id: 'app-load',
   title: `a burst of ${LOAD.requests} requests (${LOAD.concurrency} at a time) from loopback completes without errors`,
-  run: async (state) => verdict(loadVerdict(await burst(appUrl(state), LOAD))),
+  // The requests go round the check paths, so each page the checks name is under load, not only `/`.
+  run: async (state) => verdict(loadVerdict(await burst(checkPathsOf(state).map((p) => new URL(p, appUrl(state)).href), LOAD))),
 };
 
 const appUser: TemplateStep = {
@@ -246,19 +252,23 @@ const appReadOnly: TemplateStep = {
     const cidFile = path.join(context.workDir, 'app-read-only.cid');
     const log = logFile(state, 'app-read-only');
     const result = await context.engine.docker(
-      ['run', '--detach', '--cidfile', cidFile, '--label', state.runLabel, '--health-interval', HEALTH_PROBE_INTERVAL, '--read-only', '--tmpfs', '/tmp', '--publish', `127.0.0.1::${need(state.app.port, 'the app port')}`, need(state.app.image, 'the app image')],
+      ['run', '--detach', '--cidfile', cidFile, '--label', state.runLabel, '--health-interval', HEALTH_PROBE_INTERVAL, ...appEnvArgs(state, 'app-read-only'), '--read-only', '--tmpfs', '/tmp', '--publish', `127.0.0.1::${need(state.app.port, 'the app port')}`, need(state.app.image, 'the app image')],
       { logFile: log },
     );
     const container = fs.existsSync(cidFile) ? fs.readFileSync(cidFile, 'utf8').trim() : '';
     ledger.record('container', container);
     if (!ok(result) || !container) throw failure('docker run --read-only failed', result, log);
     const health = await waitHealthy(state, container, log);
-    const answer = await httpFollow(`http://127.0.0.1:${await publishedPort(state, container, need(state.app.port, 'the app port'))}/`, '/');
+    const base = `http://127.0.0.1:${await publishedPort(state, container, need(state.app.port, 'the app port'))}/`;
+    const answers = [];
+    for (const checkPath of checkPathsOf(state)) answers.push(await httpFollow(base, checkPath));
     await context.engine.docker(['stop', '--time', '10', container]);
-    const answered = httpVerdict(answer);
-    const failedOnServer = (answer.hops.at(-1)?.status ?? 0) >= 500;
-    if (!answered.ok) throw new StepFailure(`with a read-only root, ${answered.detail}${failedOnServer ? '\nfix: write only to /tmp (or a documented volume), not to the image\'s own folders' : ''}`);
-    return `${health.detail}; ${httpChain(answer)}`;
+    for (const answer of answers) {
+      const answered = httpVerdict(answer);
+      const failedOnServer = (answer.hops.at(-1)?.status ?? 0) >= 500;
+      if (!answered.ok) throw new StepFailure(`with a read-only root, ${answered.detail}${failedOnServer ? '\nfix: write only to /tmp (or a documented volume), not to the image\'s own folders' : ''}`);
+    }
+    return `${health.detail}; ${answers.map(httpChain).join('; ')}`;
   },
 };
 

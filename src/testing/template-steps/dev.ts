@@ -20,7 +20,7 @@ const devUp: TemplateStep = {
   run: async (state) => {
     const { context, workspace, ledger } = state;
     const engine = context.engine;
-    state.overrideConfig = writeOverrideConfig(workspace, context.workDir, context.index.buildOptions, context.index.containerEnv);
+    state.overrideConfig = writeOverrideConfig(workspace, context.workDir, context.index.buildOptions, { ...context.index.containerEnv, ...context.appEnv });
     const project = state.composed;
     const log = logFile(state, 'devcontainer-up');
     // The index variables in the CLI's own environment are for `${localEnv:PIP_INDEX_URL}` in feature

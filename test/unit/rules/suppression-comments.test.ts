@@ -92,8 +92,17 @@ describe('test bounds in stagepack.json', () => {
     assert.deepEqual(read('{ "test": { "templates": { "streamlit-pipenv": { "healthTimeoutSeconds": 90, "stopBoundSeconds": 5 } } } }').testBounds, { 'streamlit-pipenv': { healthTimeoutSeconds: 90, stopBoundSeconds: 5 } });
   });
 
+  it('reads the paths of the HTTP checks, per template and for everything below', () => {
+    const config = read('{ "test": { "checkPaths": ["/", "/api/items?limit=1"], "templates": { "django": { "checkPaths": ["/polls/"] } } } }');
+    assert.deepEqual(config.checkPaths, ['/', '/api/items?limit=1']);
+    assert.deepEqual(config.testBounds?.django.checkPaths, ['/polls/']);
+    assert.throws(() => read('{\n  "test": { "checkPaths": ["api"] }\n}\n'), /stagepack\.json:2:28: "test\.checkPaths"\[0\]: "api" does not start with \/; a check path is absolute/);
+    assert.throws(() => read('{ "test": { "checkPaths": [] } }'), /"test\.checkPaths" must be a non-empty list of paths/);
+    assert.throws(() => read('{ "test": { "templates": { "x": { "checkPaths": ["//evil.example/"] } } } }'), /starts with \/\/, which names another host/);
+  });
+
   it('refuses anything that would turn a check off, naming the place', () => {
-    assert.throws(() => read('{\n  "test": { "templates": { "x": { "skipLoad": true } } }\n}\n'), /stagepack\.json:2:35: "skipLoad" is not a test bound \(healthTimeoutSeconds, stopBoundSeconds\); checks can be tuned, not turned off/);
+    assert.throws(() => read('{\n  "test": { "templates": { "x": { "skipLoad": true } } }\n}\n'), /stagepack\.json:2:35: "skipLoad" is not a test setting \(healthTimeoutSeconds, stopBoundSeconds, checkPaths\); checks can be tuned, not turned off/);
     assert.throws(() => read('{ "test": { "templates": { "x": { "stopBoundSeconds": 0 } } } }'), /"stopBoundSeconds" must be a number of seconds between 0 and 600/);
   });
 });
