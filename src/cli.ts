@@ -77,6 +77,19 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     });
 
   program
+    .command('init')
+    .description('Adopt a Python project as it is: pick the template and its options, apply it, record what was applied.')
+    .argument('[dir]', 'the project folder', '.')
+    .option('-t, --template <id>', 'the template of the pack to apply, instead of the one detected')
+    .addOption(new Option('--option <name=value>', 'set a template option, over the detected value (repeatable)').argParser(assignment('option')).default([]))
+    .option('--dry-run', 'print the plan and the files it would add; write nothing')
+    .option('--force', 'replace files the project already has, after moving each into .stagepack-backup/<time>/')
+    .action(async (dir: string, options: { template?: string; option: [string, string | undefined][]; dryRun?: boolean; force?: boolean }) => {
+      const { initCommand } = require('./commands/init') as typeof import('./commands/init');
+      exitCode = await initCommand({ dir, template: options.template, options: options.option, dryRun: Boolean(options.dryRun), force: Boolean(options.force) }, io);
+    });
+
+  program
     .command('publish')
     .description('Publish the pack\'s templates and features to an OCI registry with the Dev Containers CLI.')
     .addOption(new Option('-r, --registry <host>', 'registry host[:port]; default: a local registry on localhost that stagepack starts').argParser(registryHost))

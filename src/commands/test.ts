@@ -13,7 +13,8 @@ import { EXIT, type ExitCode, type Io } from '../io';
 import { getPath, own, scalarText, setOwn } from '../jsonc';
 import { ConfigError, configFor } from '../lint/config';
 import { rules } from '../lint/rules';
-import { discoverTargets, layoutTargets, loadTarget, packLayout, readText, templateOptions, type TargetRef } from '../pack';
+import { APPLIED_RECORD, readAppliedRecord, type AppliedRecord } from '../init/record';
+import { discoverTargets, isDirectory, layoutTargets, loadTarget, packLayout, readText, templateOptions, type TargetRef } from '../pack';
 import { optionValueProblem, parseEnvFile, type Parsed } from '../testing/run-inputs';
 import { stopLiveProcesses } from '../proc';
 import { AppBuilds } from '../testing/app-builds';
@@ -129,6 +130,30 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
     }
     apps.set(template, app);
   }
+  for (const { ref, record } of resolved.projects) {
+    if (Object.keys(fixed).length) {
+      io.stderr(`stagepack test: --option: ${ref.displayDir} is a project with the template already applied, so it is tested as it is\nfix: apply other values with stagepack init ${ref.displayDir} --force --option NAME=VALUE, then test it\n`);
+      return EXIT.usage;
+    }
+    let config;
+    try {
+      config = configFor(ref.absDir, new Set(rules.map((r) => r.id)));
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      io.stderr(`stagepack test: ${error.message}\nfix: ${error.fix}\n`);
+      return EXIT.usage;
+    }
+    // The project's stagepack.json: its own check paths, else those it sets for the template it applied.
+    const forTemplate = record ? config.testBounds?.[record.template] : undefined;
+    const declared = config.checkPaths ?? forTemplate?.checkPaths ?? ['/'];
+    bounds.set(ref, {
+      healthTimeoutSeconds: input.healthTimeoutSeconds ?? forTemplate?.healthTimeoutSeconds ?? DEFAULT_BOUNDS.healthTimeoutSeconds,
+      stopBoundSeconds: forTemplate?.stopBoundSeconds ?? DEFAULT_BOUNDS.stopBoundSeconds,
+      checkPaths: [...new Set([...declared, ...(input.checkPaths ?? [])])],
+    });
+    apps.set(ref, ref.absDir);
+    if (!record) io.stderr(`stagepack test: ${ref.displayDir} has no ${APPLIED_RECORD} (stagepack init writes one), so its template and options are not reported\n`);
+  }
 
   // Each template with its defaults, then (unless --defaults-only) once per other proposal or enum value of
   // each option, one option at a time: what users pick, without the full product of every option. Then
@@ -140,6 +165,7 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
     featureHost,
     variantsOf: (template) => optionVariants(templateOptions(loadTarget(template)) ?? {}, fixed),
     defaultsOnly: input.defaultsOnly,
+    projects: resolved.projects.map(({ ref, record }) => ({ project: ref, options: record?.options ?? {} })),
   });
   if (input.only.length) {
     const { selected, unknown } = selectByLabel(matrix, input.only);
@@ -248,6 +274,10 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
         io.stderr(`\n${entry.label}: testing ${entry.template.displayDir} with the sample app ${path.relative(io.cwd, apps.get(entry.template) ?? '') || '.'}\n`);
         return testTemplate(entry.template, contextFor(entry.template, entry.label), entry.variant);
       }
+      if (entry.kind === 'project') {
+        io.stderr(`\n${entry.label}: testing the project ${entry.project.displayDir} as it is (its .devcontainer and Dockerfile; nothing applied)\n`);
+        return testTemplate(entry.project, { ...contextFor(entry.project, entry.label), project: true }, { values: entry.options });
+      }
       const feature = entry.feature;
       if (entry.kind === 'feature') {
         io.stderr(`\n${feature.folderName}: testing the feature ${feature.displayDir} with devcontainer features test\n`);
@@ -277,7 +307,7 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
       }));
     };
     // Runs that build features (a feature's own tests, a template with a feature) one at a time: see runPool.
-    results = await runPool(matrix, jobs, runEntry, { stop: () => interrupted, exclusive: (entry) => entry.kind !== 'template' });
+    results = await runPool(matrix, jobs, runEntry, { stop: () => interrupted, exclusive: (entry) => entry.kind === 'feature' || entry.kind === 'feature-with-template' });
   } catch (error) {
     if (error instanceof EngineError) {
       io.stderr(`stagepack test: ${error.message}\nfix: ${error.hint}\n`);
@@ -314,7 +344,23 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
   return failed.length ? EXIT.problems : EXIT.ok;
 }
 
-type Resolution = { ok: true; templates: TargetRef[]; features: TargetRef[]; packRoot: string; testsDir: string } | { ok: false; message: string };
+type Resolution =
+  | { ok: true; templates: TargetRef[]; features: TargetRef[]; projects: ProjectRef[]; packRoot: string; testsDir: string }
+  | { ok: false; message: string };
+
+/** A project holding an applied template, and what `stagepack init` recorded of it (if it did). */
+export interface ProjectRef {
+  ref: TargetRef;
+  record?: AppliedRecord;
+}
+
+/** A folder that is neither a template nor a feature nor a pack, but has a dev container of its own. */
+function projectAt(dir: string, cwd: string): TargetRef | undefined {
+  if (!isDirectory(dir) || packLayout(dir)) return undefined;
+  if (['devcontainer-template.json', 'devcontainer-feature.json'].some((f) => fs.existsSync(path.join(dir, f)))) return undefined;
+  if (!fs.existsSync(path.join(dir, '.devcontainer', 'devcontainer.json'))) return undefined;
+  return { kind: 'template', folderName: path.basename(dir), displayDir: path.relative(cwd, dir) || '.', absDir: dir };
+}
 
 /**
  * Arguments are template or feature ids in the pack (the working directory's, of either layout, when it is
@@ -326,8 +372,16 @@ export function resolveTemplates(args: readonly string[], cwd: string): Resoluti
   const inputs = args.length ? args : [packRoot];
   const templates: TargetRef[] = [];
   const features: TargetRef[] = [];
+  const projects: ProjectRef[] = [];
   const inPack = layout ? layoutTargets(layout, cwd) : [];
   for (const arg of inputs) {
+    const project = /^[\w.-]+$/.test(arg) && inPack.some((t) => t.folderName === arg) ? undefined : projectAt(path.resolve(cwd, arg), cwd);
+    if (project) {
+      const read = readAppliedRecord(project.absDir);
+      if (read.found && 'problem' in read) return { ok: false, message: `${arg}: ${read.problem}` };
+      if (!projects.some((p) => p.ref.absDir === project.absDir)) projects.push({ ref: project, record: read.found ? read.record : undefined });
+      continue;
+    }
     const byId = /^[\w.-]+$/.test(arg) ? inPack.find((t) => t.folderName === arg)?.absDir : undefined;
     const isId = byId !== undefined && !fs.existsSync(path.resolve(cwd, arg, 'devcontainer-template.json')) && !fs.existsSync(path.resolve(cwd, arg, 'devcontainer-feature.json'));
     const discovery = discoverTargets([isId && byId ? byId : arg], cwd);
@@ -338,7 +392,7 @@ export function resolveTemplates(args: readonly string[], cwd: string): Resoluti
     templates.push(...discovery.targets.filter((t) => t.kind === 'template' && !templates.some((s) => s.absDir === t.absDir)));
     features.push(...discovery.targets.filter((t) => t.kind === 'feature' && !features.some((s) => s.absDir === t.absDir)));
   }
-  return { ok: true, templates, features, packRoot, testsDir: layout?.testsDir ?? path.join(packRoot, 'test') };
+  return { ok: true, templates, features, projects, packRoot, testsDir: layout?.testsDir ?? path.join(packRoot, 'test') };
 }
 
 /** `--option` values by name; given twice, the last wins (as on any command line). */

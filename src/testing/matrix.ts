@@ -15,7 +15,9 @@ export type MatrixEntry =
   /** `devcontainer features test` on the feature's own tests. */
   | { kind: 'feature'; label: string; feature: TargetRef }
   /** The feature as users meet it: applied with a template of the pack (`templates apply --features`). */
-  | { kind: 'feature-with-template'; label: string; template: TargetRef; feature: TargetRef };
+  | { kind: 'feature-with-template'; label: string; template: TargetRef; feature: TargetRef }
+  /** A project that already holds an applied template (`stagepack test DIR`): tested as it is, nothing applied. */
+  | { kind: 'project'; label: string; project: TargetRef; options: Record<string, string> };
 
 export interface MatrixInput {
   templates: readonly TargetRef[];
@@ -24,6 +26,8 @@ export interface MatrixInput {
   featureHost?: TargetRef;
   variantsOf: (template: TargetRef) => readonly OptionVariant[];
   defaultsOnly: boolean;
+  /** Projects with an applied template, each with the option values it was applied with (if recorded). */
+  projects?: readonly { project: TargetRef; options: Record<string, string> }[];
 }
 
 export function testMatrix(input: MatrixInput): MatrixEntry[] {
@@ -35,6 +39,7 @@ export function testMatrix(input: MatrixInput): MatrixEntry[] {
       entries.push({ kind: 'template', label, template, variant });
     }
   }
+  for (const { project, options } of input.projects ?? []) entries.push({ kind: 'project', label: project.folderName, project, options });
   for (const feature of input.features) {
     entries.push({ kind: 'feature', label: feature.folderName, feature });
     const host = input.featureHost;
@@ -104,6 +109,7 @@ export function entriesTouchedBy(entries: readonly MatrixEntry[], changedFiles: 
   };
   return entries.filter((entry) => {
     if (entry.kind === 'template') return template(entry.template);
+    if (entry.kind === 'project') return touches([entry.project.absDir]);
     if (entry.kind === 'feature') return feature(entry.feature);
     return feature(entry.feature) || template(entry.template);
   });
@@ -120,6 +126,8 @@ export interface ListedEntry {
   kind: MatrixEntry['kind'];
   template?: string;
   feature?: string;
+  /** The project folder, for a `project` entry. */
+  project?: string;
   option?: string;
   value?: string;
   /** `stagepack` arguments that run this entry and nothing else. */
@@ -133,5 +141,6 @@ export function listed(entry: MatrixEntry, positional: readonly string[] = [], e
     return { label: entry.label, kind: entry.kind, template: entry.template.folderName, ...(entry.variant.option !== undefined ? { option: entry.variant.option, value: entry.variant.value ?? '' } : {}), args };
   }
   if (entry.kind === 'feature') return { label: entry.label, kind: entry.kind, feature: entry.feature.folderName, args };
+  if (entry.kind === 'project') return { label: entry.label, kind: entry.kind, project: entry.project.displayDir, args };
   return { label: entry.label, kind: entry.kind, template: entry.template.folderName, feature: entry.feature.folderName, args };
 }

@@ -71,6 +71,11 @@ export interface TemplateTestContext {
     /** The feature's own checks in the template's dev container (test/<id>/with-template.sh), if any. */
     script?: string;
   };
+  /**
+   * appDir is a project that already holds an applied template (`stagepack test DIR`): it is copied and tested
+   * as it is; nothing is linted, published or applied.
+   */
+  project?: boolean;
   /** Test-only: the step after which a plain Error is thrown (STAGEPACK_TEST_FAULT). */
   injectFault?: string;
 }

@@ -8,7 +8,7 @@ import { getPath, scalarText } from '../../jsonc';
 import { ok } from '../../proc';
 import { recordComposeProject } from '../compose-project';
 import type { RunLedger } from '../run-ledger';
-import { StepFailure } from '../steps';
+import { StepFailure, StepSkip } from '../steps';
 import { checksPassed, DEV_TEST_SCRIPT, devExec, failure, logFile, need, outcome, runCli, safeJsonArray, writeOverrideConfig } from '../template-run';
 import type { TemplateStep } from './step';
 
@@ -68,6 +68,8 @@ const devTest: TemplateStep = {
   id: 'dev-exec',
   title: `devcontainer exec ${DEV_TEST_SCRIPT}`,
   run: async (state) => {
+    // Every template of a pack must have one (apply checks it); a project may have dropped it.
+    if (!fs.existsSync(path.join(state.workspace, DEV_TEST_SCRIPT))) throw new StepSkip(`the project has no ${DEV_TEST_SCRIPT}: the dev container came up, nothing was checked inside it`);
     const log = logFile(state, 'devcontainer-exec');
     const result = await devExec(state, ['bash', DEV_TEST_SCRIPT], { logFile: log, timeoutMs: 600_000 });
     if (!ok(result)) throw failure(`${DEV_TEST_SCRIPT} failed in the dev container`, result, log);

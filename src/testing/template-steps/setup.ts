@@ -14,11 +14,13 @@ import type { TemplateStep } from './step';
 
 /** The template as users meet it: linted, published, applied onto an app; then the images it needs. */
 
-const lint: TemplateStep = { id: 'lint', title: 'lint the template', run: async (state) => lintOrFail(state.template) };
+// A project (`stagepack test DIR`) has no template to lint or publish: it is tested as it is.
+const lint: TemplateStep = { id: 'lint', title: 'lint the template', applies: (state) => !state.context.project, run: async (state) => lintOrFail(state.template) };
 
 const publish: TemplateStep = {
   id: 'publish',
   title: 'publish to the local registry',
+  applies: (state) => !state.context.project,
   run: async (state) => {
     const { context, template } = state;
     const cli = (args: string[], log: string) => runCli(state, args, { logFile: log, timeoutMs: 120_000 });
@@ -62,11 +64,20 @@ async function publishTemplate(state: TemplateRunState): Promise<{ reference: st
   return { reference: `${context.registry.host}/${context.namespace}/${template.folderName}:${version}`, log };
 }
 
+/** What a copy of a project leaves out: version control, local virtual environments, caches. */
+const NOT_COPIED = new Set(['.git', '.venv', 'venv', 'node_modules', '__pycache__', '.mypy_cache', '.pytest_cache', '.ruff_cache', '.tox']);
+
 const apply: TemplateStep = {
   id: 'apply',
-  title: 'apply onto the sample app',
+  title: (state) => (state.context.project ? 'copy the project as it is (nothing applied)' : 'apply onto the sample app'),
   run: async (state) => {
     const { context, workspace } = state;
+    if (context.project) {
+      // A copy, so that what the dev container writes (postCreateCommand, caches) never lands in the user's project.
+      fs.cpSync(context.appDir, workspace, { recursive: true, verbatimSymlinks: true, filter: (source) => !NOT_COPIED.has(path.basename(source)) });
+      if (!fs.existsSync(path.join(workspace, '.devcontainer', 'devcontainer.json'))) throw new StepFailure(`${context.appDir} has no .devcontainer/devcontainer.json`);
+      return `${context.appDir} into ${workspace} (without ${[...NOT_COPIED].join(', ')})`;
+    }
     fs.cpSync(context.appDir, workspace, { recursive: true, verbatimSymlinks: true });
     const features = context.feature ? ['--features', JSON.stringify([{ id: need(state.featureReference, 'the feature reference'), options: context.feature.options }])] : [];
     const log = logFile(state, 'apply');
