@@ -186,7 +186,10 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
     }
     const before = matrix.length;
     matrix = entriesTouchedBy(matrix, changes.files, {
-      templateDirs: (template) => [template.absDir, apps.get(template) ?? fixtureAppFor(template) ?? template.absDir],
+      templateDirs: (template) => {
+        const app = apps.get(template) ?? fixtureAppFor(template) ?? template.absDir;
+        return [template.absDir, app, ...optionVariants(templateOptions(loadTarget(template)) ?? {}, fixed).flatMap((v) => variantFixture(app, v) ?? [])];
+      },
       featureDirs: (feature) => [feature.absDir, path.join(resolved.testsDir, feature.folderName)],
     });
     io.stderr(`stagepack test: --changed: ${changes.files.length} file(s) changed since ${changes.how} (${changes.base.slice(0, 12)}); ${matrix.length} of ${before} run(s) touch them\n`);
@@ -271,8 +274,10 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
     if (jobs > 1) io.stderr(`stagepack test: ${matrix.length} run(s), ${jobs} at a time (--jobs)\n`);
     const runEntry = async (entry: MatrixEntry): Promise<TemplateRun> => {
       if (entry.kind === 'template') {
-        io.stderr(`\n${entry.label}: testing ${entry.template.displayDir} with the sample app ${path.relative(io.cwd, apps.get(entry.template) ?? '') || '.'}\n`);
-        return testTemplate(entry.template, contextFor(entry.template, entry.label), entry.variant);
+        // A variant that changes the project's layout (sourceDir=.) runs on the sample app of that layout.
+        const app = (!input.app && variantFixture(apps.get(entry.template), entry.variant)) || apps.get(entry.template) || '';
+        io.stderr(`\n${entry.label}: testing ${entry.template.displayDir} with the sample app ${path.relative(io.cwd, app) || '.'}\n`);
+        return testTemplate(entry.template, { ...contextFor(entry.template, entry.label), appDir: app }, entry.variant);
       }
       if (entry.kind === 'project') {
         io.stderr(`\n${entry.label}: testing the project ${entry.project.displayDir} as it is (its .devcontainer and Dockerfile; nothing applied)\n`);
@@ -433,6 +438,22 @@ function removeIfEmpty(dir: string): void {
   } catch {
     // not there: nothing to remove
   }
+}
+
+/**
+ * The sample app for an option value that changes the project's layout, from test/fixtures/apps/variants.json
+ * (`{"flask": {"sourceDir=.": "flask-root"}}`: the run of flask-gunicorn[sourceDir=.] uses flask-root/).
+ */
+export function variantFixture(defaultApp: string | undefined, variant: { option?: string; value?: string }): string | undefined {
+  if (!defaultApp || variant.option === undefined || path.dirname(defaultApp) !== FIXTURE_APPS) return undefined;
+  let table: unknown;
+  try {
+    table = JSON.parse(fs.readFileSync(path.join(FIXTURE_APPS, 'variants.json'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const name = getPath(table, [path.basename(defaultApp), `${variant.option}=${variant.value ?? ''}`]);
+  return typeof name === 'string' && /^[\w.-]+$/.test(name) ? path.join(FIXTURE_APPS, name) : undefined;
 }
 
 function fixtureAppFor(template: TargetRef): string | undefined {

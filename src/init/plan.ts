@@ -16,11 +16,13 @@ export interface TemplateChoice {
 }
 
 /**
- * What the pack's templates expect of a project's layout, where they expect it (the Dockerfile COPYs
- * these): a template not listed here (another pack's) is applied without this check.
+ * What the pack's templates expect of a project's layout where no option adapts them (the Dockerfile COPYs
+ * these): a template not listed here (another pack's) is applied without this check. A template with a
+ * `sourceDir` option takes the project's code where it is; one with a `dependencies` option takes
+ * requirements.txt or pyproject.toml; one with a `serverPackage` option installs the server itself.
  */
 export const LAYOUT: Readonly<Record<string, { packaging: readonly string[]; sourceDir?: string; server?: string }>> = {
-  'flask-gunicorn': { packaging: ['requirements'], sourceDir: 'src', server: 'gunicorn' },
+  'flask-gunicorn': { packaging: ['requirements', 'pyproject'] },
   'flask-uwsgi': { packaging: ['requirements'], sourceDir: 'src', server: 'uwsgi' },
   'flask-uwsgi-postgres': { packaging: ['requirements'], sourceDir: 'src', server: 'uwsgi' },
   'fastapi-gunicorn': { packaging: ['requirements'], sourceDir: 'src', server: 'gunicorn' },
@@ -83,6 +85,9 @@ export function planInit(input: PlanInput): InitPlan | { problem: string; fix: s
     if (entry && value) choose(entry, value, framework.from);
   }
   if (facts.pythonVersion) choose('pythonVersion', facts.pythonVersion.value, facts.pythonVersion.from);
+  if (facts.sourceDir.value !== (scalarText(template.options.sourceDir?.default) ?? 'src')) choose('sourceDir', facts.sourceDir.value, facts.sourceDir.from);
+  const packaging = facts.packaging?.value.kind;
+  if (packaging === 'pyproject') choose('dependencies', 'pyproject.toml', facts.packaging?.from ?? 'pyproject.toml');
   if (facts.healthPath) choose('healthCheckPath', facts.healthPath.value, facts.healthPath.from);
   else if (Object.prototype.hasOwnProperty.call(template.options, 'healthCheckPath')) {
     choose('healthCheckPath', '/', 'no health route found in the code: the HEALTHCHECK requests the root page');

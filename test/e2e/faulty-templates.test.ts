@@ -25,7 +25,7 @@ interface FaultyCase {
 }
 
 const APP_STAGE = 'FROM base AS app\n';
-const BUILDER_INSTALL = '    pip --python "$VIRTUAL_ENV/bin/python" install --requirement requirements.txt\n';
+const BUILDER_INSTALL = '         || pip --python "$VIRTUAL_ENV/bin/python" install "${templateOption:serverPackage}"; }\n';
 /** The template's HEALTHCHECK instruction: its first line and its continuation line. */
 const HEALTHCHECK = /^HEALTHCHECK [^\n]*\\\n[^\n]*\n/m;
 const EXEC_CMD = 'CMD ["gunicorn", "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-", "${templateOption:wsgiApp}"]';
@@ -131,7 +131,7 @@ const CASES: FaultyCase[] = [
         '',
       ].join('\n'),
     },
-    failingStep: 'the app answers HTTP on loopback',
+    failingStep: 'the app answers HTTP on loopback (/)',
     evidence: /GET \/ -> 302, then \/notes\/ -> 500: the redirect from \/ ends at \/notes\/, which answered 500, not 2xx[^\n]*\n\s*fix: the app failed on this page/,
   },
   {

@@ -42,7 +42,7 @@ describe('stagepack test (end to end, real engine, registry and Dev Containers C
     assert.match(testcase(xml, 'devcontainer up (development target)'), /as dev in \/workspaces\//);
     assert.match(testcase(xml, 'devcontainer exec .devcontainer/test.sh'), /8 checks passed: runs as the non-root user/);
     assert.match(testcase(xml, 'wait until Docker reports the app healthy'), /healthy after \d+\.\d s/);
-    assert.match(testcase(xml, 'the app answers HTTP on loopback'), /-&gt; 200 \{&quot;app&quot;:&quot;sample-flask&quot;,&quot;python&quot;:&quot;3\.11\.\d+&quot;,&quot;uid&quot;:10001\}/);
+    assert.match(testcase(xml, 'the app answers HTTP on loopback (/)'), /-&gt; 200 \{&quot;app&quot;:&quot;sample-flask&quot;,&quot;python&quot;:&quot;3\.11\.\d+&quot;,&quot;uid&quot;:10001\}/);
     assert.match(testcase(xml, 'the app runs as a non-root user with a high UID'), /USER 10001:10001; \d+ process\(es\), all as uid 10001 \(&gt;= 10000\)</);
     assert.match(testcase(xml, 'docker stop ends the app within 3 s'), /stopped in \d\.\d s \(bound 3 s\), exit code (0|143)/);
     assert.match(testcase(xml, 'no compilers or headers in the app image'), /no compiler, make or development headers; the app stage adds \d+\.\d MB over python:3\.11-slim-bookworm/);
@@ -85,7 +85,7 @@ describe('stagepack test (end to end, real engine, registry and Dev Containers C
     assert.match(io.err(), /FAIL wait until Docker reports the app healthy .*did not become healthy within 45 s \(unhealthy; last probe exit 1: .*503/);
     const xml = fs.readFileSync(junit, 'utf8');
     assert.match(testcase(xml, 'wait until Docker reports the app healthy'), /<failure message="the app did not become healthy/);
-    assert.match(testcase(xml, 'the app answers HTTP on loopback'), /<skipped message="not run: an earlier step failed"\/>/);
+    assert.match(testcase(xml, 'the app answers HTTP on loopback (/)'), /<skipped message="not run: an earlier step failed"\/>/);
     assert.match(testcase(xml, 'remove what the test created'), /removed 2 container\(s\)/);
     assert.deepEqual(await inventory(engine), baseline, 'the failed run left containers or images behind');
   });

@@ -34,12 +34,27 @@ describe('stagepack init: the plan', () => {
     assert.match(describePlan(p), /^template: flask-gunicorn\n  wsgiApp=notes:create_app\(\) \(src\/notes\/__init__\.py \(def create_app\)\)\n  pythonVersion=3\.12 \(\.python-version\)\n/);
   });
 
-  it('names what stands in the way, with the fix: no server in the dependencies, code at the root, pyproject only', () => {
-    const noServer = plan({ 'requirements.txt': 'flask==3.1.3\n', 'src/app.py': 'from flask import Flask\napp = Flask(__name__)\n' });
+  it('adopts a project declared in pyproject.toml with its code at the root: sourceDir and dependencies set, the server left to the template', () => {
+    const p = plan({
+      'pyproject.toml': '[build-system]\nrequires = ["flit_core>=3.4"]\nbuild-backend = "flit_core.buildapi"\n[project]\nname = "notes"\nversion = "1.0"\ndescription = "x"\nrequires-python = ">=3.11"\ndependencies = ["flask>=3"]\n',
+      'notes/__init__.py': FACTORY.replace('/health', '/healthz'),
+      'tests/test_notes.py': 'from notes import create_app\n',
+    });
+    assert.equal(p.template, 'flask-gunicorn');
+    assert.deepEqual({ ...p.options }, { wsgiApp: 'notes:create_app()', pythonVersion: '3.11', sourceDir: '.', dependencies: 'pyproject.toml', healthCheckPath: '/healthz' });
+    assert.deepEqual(p.problems, [], 'flask-gunicorn installs gunicorn itself (serverPackage)');
+  });
+
+  it('names what stands in the way, with the fix: no server in the dependencies, the code elsewhere, pyproject only', () => {
+    const noServer = plan({ 'requirements.txt': 'fastapi==1\n', 'src/main.py': 'from fastapi import FastAPI\napp = FastAPI()\n' });
+    assert.equal(noServer.template, 'fastapi-gunicorn');
     assert.deepEqual(noServer.problems.map((p) => p.fix), ['add gunicorn (pinned) to the runtime requirements']);
-    const pyproject = plan({ 'pyproject.toml': '[project]\nname = "x"\ndependencies = ["flask", "gunicorn"]\n', 'src/app.py': 'from flask import Flask\napp = Flask(__name__)\n' });
-    assert.match(pyproject.problems[0].problem, /flask-gunicorn installs a pinned requirements\.txt, and the project's dependencies are in pyproject\.toml/);
-    assert.match(pyproject.problems[0].fix, /pip-compile pyproject\.toml -o requirements\.txt/);
+    const django = plan({ 'pyproject.toml': '[project]\nname = "x"\ndependencies = ["django"]\n', 'manage.py': 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "blog.settings")\n', 'blog/settings.py': '' });
+    assert.equal(django.template, 'django');
+    assert.equal(django.options.djangoProject, 'blog');
+    assert.match(django.problems[0].problem, /django installs a pinned requirements\.txt, and the project's dependencies are in pyproject\.toml/);
+    assert.match(django.problems[0].fix, /pip-compile pyproject\.toml -o requirements\.txt/);
+    assert.match(django.problems[1].problem, /django copies the application from src\/; the project's code is at the root/);
   });
 
   it('says so when there is no application, and honours --template and --option over what it found', () => {

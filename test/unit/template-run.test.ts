@@ -4,7 +4,8 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { engineLog } from '../../src/engine/log';
-import { discoverTargets, type TargetRef } from '../../src/pack';
+import { discoverTargets, loadTarget, templateOptions, type TargetRef } from '../../src/pack';
+import { defaultOptionValues } from '../../src/template-options';
 import { runOutcome, type TemplateRun } from '../../src/testing/steps';
 import type { TemplateTestContext } from '../../src/testing/template-run';
 import { devImagePrefix } from '../../src/testing/template-steps/dev';
@@ -210,7 +211,7 @@ describe('a template run over the engine seam (fake engine)', () => {
   });
 
   /** The default options of flask-gunicorn, with one changed: a variant as the matrix makes it. */
-  const variant = (option: string, value: string) => ({ option, value, values: { pythonVersion: '3.11', port: '8000', workers: '2', wsgiApp: 'app:app', healthCheckPath: '/healthz', [option]: value } });
+  const variant = (option: string, value: string) => ({ option, value, values: { ...defaultOptionValues(templateOptions(loadTarget(template))), [option]: value } });
   const appBuildsOf = (engine: FakeEngine) => engine.find('docker', 'build').filter((c) => c.args.includes('app'));
   const secretOf = (call: { args: string[] }) => fs.readFileSync(String(call.args.find((a) => a.startsWith('id=stagepack-canary,src='))?.slice('id=stagepack-canary,src='.length)), 'utf8');
 

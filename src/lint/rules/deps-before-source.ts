@@ -3,7 +3,7 @@ import { commandText, instructionsOf, isDependencyInstall, mounts, positionOfIns
 import { defineRule, isTemplate } from '../rule';
 
 /** Files that describe dependencies (copying them first is the point of this rule). */
-export const MANIFEST = /(^|\/)(requirements[\w.*-]*\.(txt|in|lock)|constraints[\w.*-]*\.txt|Pipfile(\.lock)?|pyproject\.toml|poetry\.lock|uv\.lock|pdm\.lock|setup\.cfg)$/;
+export const MANIFEST = /(^|\/)(requirements[\w.*-]*\.(txt|in|lock)|constraints[\w.*-]*\.txt|Pipfile(\.lock)?|pyproject\.toml|poetry\.lock|uv\.lock|pdm\.lock|setup\.cfg)\*?$/;
 
 export default defineRule({
   id: 'deps-before-source',

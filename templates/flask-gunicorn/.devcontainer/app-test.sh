@@ -21,8 +21,11 @@ check() {
     fi
 }
 
+# module:variable or module:factory(): the module imports and the name is there (a factory is not called:
+# it may open connections; gunicorn calls it when it starts).
 check "the app user can import ${wsgi_app} (no write access needed)" \
-    python -c "import importlib; module, name = '${wsgi_app}'.split(':'); getattr(importlib.import_module(module), name)"
+    python -c "import importlib; module, name = '${wsgi_app}'.split(':'); assert callable(getattr(importlib.import_module(module), name.split('(')[0].strip()))"
 check "the source is read-only for the app user" sh -c '! test -w .'
-check "no lock file next to the app (it stays in the builder)" sh -c '! test -e requirements.txt'
+check "no dependency file next to the app (it stays in the builder)" \
+    sh -c '! test -e requirements.txt && ! test -e pyproject.toml'
 echo "app image ok"

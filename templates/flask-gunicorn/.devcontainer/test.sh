@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 expected_python='${templateOption:pythonVersion}'
 wsgi_app='${templateOption:wsgiApp}'
+source_dir='${templateOption:sourceDir}'
 
 check() {
     local description=$1
@@ -27,7 +28,7 @@ check "python comes from the virtual environment /opt/venv" python -c "import sy
 check "the virtual environment is writable (pip install works)" test -w /opt/venv/lib
 check "git is installed" git --version
 check "installed packages have consistent dependencies (pip check)" python -m pip check
-check "gunicorn loads ${wsgi_app} from src/" gunicorn --check-config --chdir src "${wsgi_app}"
+check "gunicorn loads ${wsgi_app} from ${source_dir}/" gunicorn --check-config --chdir "${source_dir}" "${wsgi_app}"
 if [ -d tests ]; then
     check "the application's tests pass (pytest)" python -m pytest -q -p no:cacheprovider tests
 fi
