@@ -1,0 +1,108 @@
+import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../src/cli';
+import type { Engine } from '../../src/engine/engine';
+import { PACKAGE_ROOT } from '../../src/version';
+import { echoingIo, engineForTests, inventory, minutes } from './helpers';
+
+const PROJECTS = path.join(PACKAGE_ROOT, 'test', 'fixtures', 'projects');
+
+/** Every file of a folder with the SHA-256 of its content and its mode. */
+function snapshot(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    files.set(path.relative(dir, file), `${createHash('sha256').update(fs.readFileSync(file)).digest('hex')} ${(fs.statSync(file).mode & 0o777).toString(8)}`);
+  }
+  return files;
+}
+
+/**
+ * `stagepack init` on projects shaped like real ones (our own fixtures), then `stagepack test DIR` on the
+ * result, with the real Dev Containers CLI, registry and Docker engine: the project is adopted without one
+ * of its files changed, and the dev container, the app image and every production check pass on it.
+ */
+describe('stagepack init, then stagepack test DIR (end to end, real engine, registry and Dev Containers CLI)', function () {
+  this.timeout(minutes(20));
+  let engine: Engine;
+  let root: string;
+
+  before(async () => {
+    engine = await engineForTests();
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'stagepack-init-e2e-'));
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('adopts a Flask app factory declared in pyproject.toml (code at the root, no server listed) and passes every check on it', async () => {
+    const project = path.join(root, 'notes');
+    fs.cpSync(path.join(PROJECTS, 'flask-factory'), project, { recursive: true });
+    const before = snapshot(project);
+
+    const init = echoingIo(root);
+    assert.equal(await main(['node', 'stagepack', 'init', 'notes'], init), 0, `${init.out()}${init.err()}`);
+    assert.match(init.out(), /^template: flask-gunicorn$/m);
+    for (const reason of ['wsgiApp=notes:create_app() (notes/__init__.py (def create_app))', 'sourceDir=. (', 'dependencies=pyproject.toml (pyproject.toml ([project], build-backend flit_core.buildapi))', 'healthCheckPath=/healthz (notes/__init__.py (route /healthz))', 'pythonVersion=3.11 (pyproject.toml (requires-python ">=3.11"))']) {
+      assert.ok(init.out().includes(reason), `the plan gives "${reason}":\n${init.out()}`);
+    }
+    assert.match(init.out(), /^applied flask-gunicorn \d+\.\d+\.\d+: added 6 file\(s\)$/m);
+
+    // Only added: every file the project had is byte for byte and mode for mode what it was.
+    const after = snapshot(project);
+    for (const [file, hash] of before) assert.equal(after.get(file), hash, `init changed ${file}`);
+    assert.deepEqual([...after.keys()].filter((f) => !before.has(f)).sort(), [
+      '.devcontainer/app-test.sh', '.devcontainer/devcontainer.json', '.devcontainer/stagepack-applied.json', '.devcontainer/test.sh', '.dockerignore', 'Dockerfile',
+    ]);
+    const record = JSON.parse(fs.readFileSync(path.join(project, '.devcontainer', 'stagepack-applied.json'), 'utf8').replace(/^\/\/.*\n/, '')) as { template: string; options: Record<string, string> };
+    assert.equal(record.template, 'flask-gunicorn');
+    assert.equal(record.options.wsgiApp, 'notes:create_app()');
+
+    // What an application team runs in CI after init: the project as it is, a page of its own checked too, and
+    // its run-time configuration given to the app.
+    const baseline = await inventory(engine);
+    const test = echoingIo(root);
+    const code = await main(['node', 'stagepack', 'test', 'notes', '--check-path', '/api/notes', '--env', 'NOTES_GREETING=greetings-from-env'], test);
+    assert.equal(code, 0, test.out());
+    assert.match(test.out(), /^1 passed, 0 skipped, 0 failed$/m);
+    assert.match(test.out(), /^notes +apply +copy the project as it is \(nothing applied\) +PASS/m);
+    assert.doesNotMatch(test.out(), /^notes +(lint|publish) /m, 'a project is neither linted as a template nor published');
+    assert.match(test.out(), /^notes +app-http +the app answers HTTP on loopback \(\/, \/api\/notes\) +PASS/m);
+    // The app saw the variable: its API answers with it, through the app-http check's detail.
+    assert.match(test.err(), /GET \/api\/notes -> 200 \{"notes":\[\{"id":1,"text":"greetings-from-env"\}\]\}/);
+    assert.match(test.err(), /ok {3}the template's own checks of the app image[^\n]*the app user can import notes:create_app\(\)/);
+    assert.match(test.err(), /ok {3}devcontainer exec \.devcontainer\/test\.sh[^\n]*the application's tests pass \(pytest\)/);
+    assert.deepEqual(await inventory(engine), baseline, 'the run left containers or images behind');
+    // The test worked on a copy: the project holds what init left, nothing more.
+    assert.deepEqual([...snapshot(project).keys()].sort(), [...after.keys()].sort());
+  });
+
+  it('refuses to replace a project\'s own Dockerfile and devcontainer.json, and with --force keeps a backup of each', async () => {
+    const project = path.join(root, 'own-files');
+    fs.cpSync(path.join(PROJECTS, 'flask-own-files'), project, { recursive: true });
+    const before = snapshot(project);
+
+    const refused = echoingIo(root);
+    assert.equal(await main(['node', 'stagepack', 'init', 'own-files'], refused), 1, refused.out());
+    assert.match(refused.out(), /^the project already has \.devcontainer\/devcontainer\.json, Dockerfile; nothing was written$/m);
+    assert.match(refused.out(), /^fix: keep them and adopt by hand, or run again with --force/m);
+    assert.deepEqual(snapshot(project), before, 'a refused init wrote nothing');
+
+    const dry = echoingIo(root);
+    assert.equal(await main(['node', 'stagepack', 'init', 'own-files', '--dry-run', '--force'], dry), 0, dry.out());
+    assert.match(dry.out(), /--dry-run: nothing was written \(--force would back up and replace \.devcontainer\/devcontainer\.json, Dockerfile\)/);
+    assert.deepEqual(snapshot(project), before, 'a dry run wrote nothing');
+
+    const forced = echoingIo(root);
+    assert.equal(await main(['node', 'stagepack', 'init', 'own-files', '--force'], forced), 0, forced.out());
+    const backup = /replaced \.devcontainer\/devcontainer\.json, Dockerfile \(the originals are in (\.stagepack-backup\/[\w-]+)\/\)/.exec(forced.out())?.[1];
+    assert.ok(backup, forced.out());
+    for (const file of ['Dockerfile', '.devcontainer/devcontainer.json']) {
+      assert.equal(snapshot(path.join(project, backup)).get(file), before.get(file), `the backup of ${file} is the original`);
+      assert.notEqual(snapshot(project).get(file), before.get(file), `${file} is the template's now`);
+    }
+    for (const [file, hash] of before) if (file !== 'Dockerfile' && file !== '.devcontainer/devcontainer.json') assert.equal(snapshot(project).get(file), hash, `init changed ${file}`);
+  });
+});
