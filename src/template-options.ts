@@ -164,3 +164,26 @@ export function optionVariants(options: Readonly<Record<string, TemplateOptionSp
   }
   return variants;
 }
+
+/**
+ * When the values of a variant cannot be built on this machine (Python 3.13 on bookworm, where no such image
+ * can be pulled or stood in for), the pairs to try instead, in order: the same varied value together with one
+ * other option at another of its proposals or enum values (3.13 with debianRelease=trixie). The varied option
+ * keeps its value: the pair still tests what the variant is for.
+ */
+export function pairedVariants(options: Readonly<Record<string, TemplateOptionSpec>>, values: Readonly<Record<string, string>>, varied: string): Record<string, string>[] {
+  const pairs: Record<string, string>[] = [];
+  for (const [name, spec] of Object.entries(options)) {
+    if (name === varied) continue;
+    const candidates = new Set<string>();
+    for (const list of [spec.proposals, spec.enum]) if (Array.isArray(list)) for (const v of list) if (scalarText(v) !== undefined) candidates.add(scalarText(v) as string);
+    if (spec.type === 'boolean') ['true', 'false'].forEach((v) => candidates.add(v));
+    for (const value of candidates) {
+      if (value === own(values, name)) continue;
+      const pair = { ...values };
+      setOwn(pair, name, value);
+      pairs.push(pair);
+    }
+  }
+  return pairs;
+}

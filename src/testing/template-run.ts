@@ -88,8 +88,10 @@ export const APP_TEST_SCRIPT = '.devcontainer/app-test.sh';
 export interface TemplateRunState {
   readonly template: TargetRef;
   readonly context: TemplateTestContext;
-  /** Options applied, as given to `devcontainer templates apply -a`. */
+  /** Options applied, as given to `devcontainer templates apply -a` (the fit step may pair in another option's value). */
   readonly options: Record<string, string>;
+  /** The option this run varies from its default (`template[option=value]`), if any. */
+  readonly varied?: string;
   /** The applied project. Its folder name ends up in the dev image's name (vsc-<name>-<hash>): unique per run. */
   readonly workspace: string;
   /** `org.stagepack.test-run=<run id>`: the dev container's id label, and a label on what docker makes for us. */
@@ -113,7 +115,7 @@ export interface TemplateRunState {
   app: { baseImage?: string; image?: string; container?: string; port?: string; hostPort?: number };
 }
 
-export function createRunState(template: TargetRef, context: TemplateTestContext, options: Record<string, string>): TemplateRunState {
+export function createRunState(template: TargetRef, context: TemplateTestContext, options: Record<string, string>, varied?: string): TemplateRunState {
   const runId = path.basename(context.workDir);
   const ledger = new RunLedger(context.imageClaims);
   ledger.record('folder', context.workDir);
@@ -121,6 +123,7 @@ export function createRunState(template: TargetRef, context: TemplateTestContext
     template,
     context,
     options,
+    varied,
     workspace: path.join(context.workDir, `${template.folderName}-${runId.split('-').pop()}`),
     runLabel: `org.stagepack.test-run=${runId}`,
     ledger,

@@ -29,7 +29,7 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
     // A plain copy: a variant's values are a read-only view of the defaults.
     const options = variant ? { ...variant.values } : defaultOptionValues(templateOptions(loadTarget(template)));
     run.options = options;
-    const ready = (state = createRunState(template, context, options));
+    const ready = (state = createRunState(template, context, options, variant?.option));
     for (const step of TEMPLATE_STEPS) {
       if (step.applies && !step.applies(ready)) continue;
       await recorder.step(step.id, typeof step.title === 'string' ? step.title : step.title(ready), () => step.run(ready));

@@ -38,7 +38,7 @@ describe('stagepack test (end to end, real engine, registry and Dev Containers C
     assert.equal(code, 0, io.out());
     assert.match(io.out(), /^1 passed, 0 skipped, 0 failed$/m);
     const xml = fs.readFileSync(junit, 'utf8');
-    assert.match(xml, /<testsuite name="flask-gunicorn" tests="21" failures="0" skipped="0"/);
+    assert.match(xml, /<testsuite name="flask-gunicorn" tests="22" failures="0" skipped="0"/);
     assert.match(testcase(xml, 'devcontainer up (development target)'), /as dev in \/workspaces\//);
     assert.match(testcase(xml, 'devcontainer exec .devcontainer/test.sh'), /8 checks passed: runs as the non-root user/);
     assert.match(testcase(xml, 'wait until Docker reports the app healthy'), /healthy after \d+\.\d s/);

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { engineLog } from '../../src/engine/log';
 import { discoverTargets, loadTarget, templateOptions, type TargetRef } from '../../src/pack';
-import { defaultOptionValues } from '../../src/template-options';
+import { defaultOptionValues, pairedVariants } from '../../src/template-options';
 import { runOutcome, type TemplateRun } from '../../src/testing/steps';
 import type { TemplateTestContext } from '../../src/testing/template-run';
 import { devImagePrefix } from '../../src/testing/template-steps/dev';
@@ -291,5 +291,86 @@ describe('a template run over the engine seam (fake engine)', () => {
     assert.equal(statuses(failing)['app-healthy'], 'fail');
     assert.match(failing.steps.find((s) => s.id === 'app-healthy')?.detail ?? '', /did not become healthy within 20 s \(unhealthy/);
     assert.ok(Date.now() - stuck < 10_000, 'it waited for the whole timeout');
+  });
+});
+
+describe('the fit step: a variant this machine cannot build is paired with an option value that it can', () => {
+  let root: string;
+  let server: http.Server;
+  let port: number;
+  const fastapi = (): TargetRef => {
+    const found = discoverTargets([path.join(PACKAGE_ROOT, 'templates', 'fastapi-gunicorn')], PACKAGE_ROOT);
+    assert.ok(found.ok);
+    return found.targets[0];
+  };
+  before(async () => {
+    server = http.createServer((_request, response) => response.end('{"app":"fake"}'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as { port: number }).port;
+  });
+  after(() => {
+    server.close();
+    server.closeAllConnections();
+  });
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'stagepack-fit-'));
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  /** No image named for bookworm with Python 3.13 exists here, nor can it be pulled; everything else is present. */
+  const noBookworm313: FakeRule = (call) => {
+    const image = call.args.find((a) => a.startsWith('python:3.13-') && a.endsWith('bookworm'));
+    if (!image) return undefined;
+    if (call.args[0] === 'pull') return { code: 1, stderr: 'dial tcp: lookup registry-1.docker.io: no such host' };
+    if (call.args.includes('inspect')) return { code: 1, stderr: `Error: No such image: ${image}` };
+    return undefined;
+  };
+  const context = (engine: FakeEngine): TemplateTestContext => ({
+    engine,
+    index: { pypi: true, buildOptions: [], containerEnv: {}, has: () => true, description: 'fake', close: async () => undefined },
+    registry: { host: 'localhost:1', port: 1, stop: async () => undefined },
+    log: engineLog(() => undefined),
+    write: () => undefined,
+    workDir: fs.mkdtempSync(path.join(root, 'fastapi-gunicorn-')),
+    logDir: path.join(root, 'logs'),
+    appDir: path.join(PACKAGE_ROOT, 'test', 'fixtures', 'apps', 'fastapi'),
+    keep: false,
+    compose: () => Promise.reject(new Error('no compose in this test')),
+    healthTimeoutMs: 5000,
+    stopBoundMs: 3000,
+    namespace: 'test/templates',
+    published: new Map(),
+  });
+
+  it('lists the pairs of a varied value with each other option value, never changing the varied one', () => {
+    const options = { pythonVersion: { proposals: ['3.11', '3.13'] }, debianRelease: { proposals: ['bookworm', 'trixie'] }, debug: { type: 'boolean' } };
+    assert.deepEqual(pairedVariants(options, { pythonVersion: '3.13', debianRelease: 'bookworm', debug: 'false' }, 'pythonVersion'), [
+      { pythonVersion: '3.13', debianRelease: 'trixie', debug: 'false' },
+      { pythonVersion: '3.13', debianRelease: 'bookworm', debug: 'true' },
+    ]);
+  });
+
+  it('tests pythonVersion=3.13 with debianRelease=trixie when 3.13 on bookworm cannot be had, and says so', async function () {
+    this.timeout(30_000);
+    const template = fastapi();
+    const engine = new FakeEngine(port, [noBookworm313]);
+    const values = { ...defaultOptionValues(templateOptions(loadTarget(template))), pythonVersion: '3.13' };
+    const run = await testTemplate(template, context(engine), { option: 'pythonVersion', value: '3.13', values });
+    assert.equal(runOutcome(run), 'pass', JSON.stringify(run.steps.filter((s) => s.status !== 'pass'), null, 1));
+    assert.equal(run.options.debianRelease, 'trixie');
+    assert.match(run.steps.find((s) => s.id === 'fit')?.detail ?? '', /python:3\.13-slim-bookworm cannot be pulled and Debian bookworm ships Python 3\.11[^;]*; tested with debianRelease=trixie instead, which this machine can build: python:3\.13-slim-trixie/);
+    const applied = engine.find('devcontainer', 'templates').find((c) => c.args[1] === 'apply');
+    assert.equal(JSON.parse(String(applied?.args[applied.args.indexOf('--template-args') + 1])).debianRelease, 'trixie', 'the pair is what was applied');
+  });
+
+  it('skips, with the reason, a run of the defaults that cannot be had (nothing else to pair it with)', async function () {
+    this.timeout(30_000);
+    const template = fastapi();
+    const engine = new FakeEngine(port, [noBookworm313]);
+    const values = { ...defaultOptionValues(templateOptions(loadTarget(template))), pythonVersion: '3.13' };
+    const run = await testTemplate(template, context(engine), { values });
+    assert.equal(runOutcome(run), 'skip');
+    assert.match(run.steps.find((s) => s.id === 'fit')?.detail ?? '', /python:3\.13-slim-bookworm cannot be pulled/);
+    assert.equal(engine.find('devcontainer', 'templates').length, 0, 'nothing was published or applied');
   });
 });

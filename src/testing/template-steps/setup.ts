@@ -2,13 +2,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lastJsonLine } from '../../devcontainer-cli';
 import { appChain, expandedFrom, externalBaseImages, parseDockerfile } from '../../dockerfile';
+import { EngineError } from '../../engine';
+import { BaseImageUnavailable, ensureBaseImages } from '../../engine/base-images';
+import { applyOptions, pairedVariants } from '../../template-options';
+import { loadTarget, templateOptions, type TargetRef } from '../../pack';
 import { isStandIn } from '../../engine/base-images';
-import { getPath, isRecord, scalarText } from '../../jsonc';
+import { getPath, isRecord, parseJsonc, scalarText, setOwn } from '../../jsonc';
 import { ok } from '../../proc';
 import { copyForPublishing } from '../../publish-copy';
 import { baseImagesOrSkip, lintOrFail } from '../common-steps';
 import { composeTool, readComposedProject } from '../compose-project';
-import { StepFailure } from '../steps';
+import { StepFailure, StepSkip } from '../steps';
 import { DEV_TEST_SCRIPT, failure, logFile, need, outcome, readDevcontainerConfig, runCli, stringAt, type TemplateRunState } from '../template-run';
 import type { TemplateStep } from './step';
 
@@ -48,6 +52,67 @@ const publish: TemplateStep = {
     const { reference, log } = await publication;
     state.reference = reference;
     return outcome(`${reference}${withFeature}`, log);
+  },
+};
+
+/**
+ * The external base images of the template's Dockerfile under `values`, read from the template folder before
+ * anything is applied (devcontainer.json's build.dockerfile and build.args, options substituted as the CLI
+ * does); undefined for a compose dev container or a Dockerfile outside the template.
+ */
+export function templateBaseImages(template: TargetRef, values: Readonly<Record<string, string>>): string[] | undefined {
+  const configFile = path.join(template.absDir, '.devcontainer', 'devcontainer.json');
+  if (!fs.existsSync(configFile)) return undefined;
+  const config = parseJsonc(applyOptions(fs.readFileSync(configFile, 'utf8'), values)).value;
+  if (!isRecord(config) || config.dockerComposeFile !== undefined || !isRecord(config.build)) return undefined;
+  const dockerfile = path.resolve(path.dirname(configFile), stringAt(config, ['build', 'dockerfile']) ?? 'Dockerfile');
+  if (!dockerfile.startsWith(`${template.absDir}${path.sep}`) || !fs.existsSync(dockerfile)) return undefined;
+  const args = getPath(config, ['build', 'args']);
+  const buildArgs = isRecord(args) ? Object.fromEntries(Object.entries(args).map(([k, v]) => [k, scalarText(v) ?? ''])) : {};
+  return externalBaseImages(parseDockerfile(applyOptions(fs.readFileSync(dockerfile, 'utf8'), values)), buildArgs);
+}
+
+/**
+ * Whether this machine can build the run's options: their base images are made available (pulled, or stood in
+ * for) before anything is published. When they cannot be and the run varies one option, that value is tried
+ * together with another option's value that changes the base images (pythonVersion=3.13 with
+ * debianRelease=trixie, where Debian ships 3.13): the first such pair whose images can be had is tested
+ * instead, and the step says so. Otherwise the run is skipped with the reason, as before.
+ */
+const fit: TemplateStep = {
+  id: 'fit',
+  title: 'the base images of these options can be had here',
+  applies: (state) => !state.context.project && templateBaseImages(state.template, state.options) !== undefined,
+  run: async (state) => {
+    const { context, template } = state;
+    const images = need(templateBaseImages(template, state.options), 'the base images');
+    let unavailable: BaseImageUnavailable;
+    try {
+      await ensureBaseImages(context.engine, context.log, images);
+      return images.join(', ');
+    } catch (error) {
+      if (error instanceof BaseImageUnavailable) unavailable = error;
+      else if (error instanceof EngineError) throw new StepFailure(`${error.message}\nfix: ${error.hint}`);
+      else throw error;
+    }
+    const why = `${unavailable.message} (${unavailable.hint})`;
+    if (!state.varied) throw new StepSkip(why, true);
+    const tried: string[] = [];
+    for (const pair of pairedVariants(templateOptions(loadTarget(template)), state.options, state.varied)) {
+      const pairImages = templateBaseImages(template, pair);
+      if (!pairImages || pairImages.join() === images.join()) continue;
+      const changed = Object.keys(pair).filter((k) => pair[k] !== state.options[k]);
+      tried.push(changed.map((k) => `${k}=${pair[k]}`).join(', '));
+      try {
+        await ensureBaseImages(context.engine, context.log, pairImages);
+      } catch (error) {
+        if (error instanceof BaseImageUnavailable || error instanceof EngineError) continue;
+        throw error;
+      }
+      for (const key of changed) setOwn(state.options, key, pair[key]);
+      return `${why}; tested with ${tried[tried.length - 1]} instead, which this machine can build: ${pairImages.join(', ')}`;
+    }
+    throw new StepSkip(`${why}${tried.length ? `; nor with ${tried.join(' or ')}` : ''}`, true);
   },
 };
 
@@ -148,4 +213,4 @@ function findPlaceholderLeftovers(dir: string): string[] {
   return found;
 }
 
-export const SETUP_STEPS: readonly TemplateStep[] = [lint, publish, apply, baseImages];
+export const SETUP_STEPS: readonly TemplateStep[] = [lint, fit, publish, apply, baseImages];
