@@ -45,6 +45,11 @@ function toJson(d: Diagnostic): Diagnostic {
 const ANSI = { red: '\u001b[31m', yellow: '\u001b[33m', cyan: '\u001b[36m', dim: '\u001b[2m', bold: '\u001b[1m', reset: '\u001b[0m' };
 const SEVERITY_COLOR: Record<Severity, string> = { error: ANSI.red, warning: ANSI.yellow, info: ANSI.cyan };
 
+/** An argument as a POSIX shell reads it, for copy-ready commands (test --list, init's next step). */
+export function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
 /**
  * Text safe for a terminal: control characters (an ESC in a file name or a JSON string would start an escape
  * sequence) are shown as \\xNN or \\u{NNNN} instead of being written raw.

@@ -14,7 +14,7 @@ import { getPath, scalarText } from '../jsonc';
 import { isDirectory, layoutTargets, loadTarget, packLayout, templateOptions, type TargetRef } from '../pack';
 import { ok, tail } from '../proc';
 import { copyForPublishing } from '../publish-copy';
-import { printable } from '../render';
+import { printable, shellWord } from '../render';
 import { PACKAGE_ROOT, VERSION } from '../version';
 
 export interface InitInput {
@@ -152,8 +152,4 @@ function sourceOf(templateDir: string, projectDir: string): string {
   const own = path.relative(PACKAGE_ROOT, templateDir);
   if (!own.startsWith('..') && !path.isAbsolute(own)) return `stagepack ${VERSION} (${own.split(path.sep).join('/')})`;
   return path.relative(projectDir, templateDir) || templateDir;
-}
-
-function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

@@ -27,7 +27,7 @@ import { optionVariants } from '../template-options';
 import { FEATURE_TEST_BASE_IMAGE, FEATURE_WITH_TEMPLATE_SCRIPT, scenarioOptions, testFeature } from '../testing/feature-test';
 import { testTemplate } from '../testing/template-test';
 import type { TemplateTestContext } from '../testing/template-run';
-import { printable } from '../render';
+import { printable, shellWord } from '../render';
 import { PACKAGE_ROOT } from '../version';
 
 export interface TestInput {
@@ -70,10 +70,6 @@ export function defaultJobs(): number {
   return Math.max(1, Math.min(2, os.availableParallelism()));
 }
 
-/** An argument as a POSIX shell reads it, for the copy-ready commands of --list. */
-function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 /** Bounds when neither the command line nor stagepack.json sets one. */
 export const DEFAULT_BOUNDS = { healthTimeoutSeconds: 30, stopBoundSeconds: 3 } as const;
