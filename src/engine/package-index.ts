@@ -46,6 +46,11 @@ export interface PackageIndex {
    * indexes has a project page for it or a find-links folder a file of it.
    */
   has(name: string): boolean;
+  /**
+   * The file names the local mirror holds of a distribution (wheels and sdists, from its simple/ pages and
+   * find-links folders); undefined when builds use PyPI, where no such list is known.
+   */
+  filesOf?(name: string): string[];
   /** Human description for the engine log and reports. */
   description: string;
   close(): Promise<void>;
@@ -209,6 +214,7 @@ export async function ensurePackageIndex(log: EngineLog, workDir: string, bridge
     containerEnv,
     bridgePipConf,
     has: (name) => mirrorHas(roots, findLinks, name),
+    filesOf: (name) => mirrorFiles(roots, findLinks, name),
     description: `local mirror ${roots.join(', ')} on ${where}`,
     close: () => Promise.all(servers.map((s) => new Promise<void>((resolve) => {
       s.close(() => resolve());
@@ -228,6 +234,19 @@ export function mirrorHas(roots: readonly string[], findLinks: readonly string[]
   if (roots.some((root) => fs.existsSync(path.join(root, 'simple', normalized)))) return true;
   // File names start with the name, `-` written as `_` in wheels; the version follows the next `-`.
   return findLinks.some((dir) => fs.readdirSync(dir).some((file) => normalizeName(file.split('-')[0]) === normalized));
+}
+
+/** The file names of a distribution in the mirror: the links of its simple/ pages and its files in find-links folders. */
+export function mirrorFiles(roots: readonly string[], findLinks: readonly string[], name: string): string[] {
+  const normalized = normalizeName(name);
+  const files = new Set<string>();
+  for (const root of roots) {
+    const page = path.join(root, 'simple', normalized, 'index.html');
+    if (!fs.existsSync(page)) continue;
+    for (const match of fs.readFileSync(page, 'utf8').matchAll(/<a\b[^>]*>([^<]+)<\/a>/g)) files.add(match[1].trim());
+  }
+  for (const dir of findLinks) for (const file of fs.readdirSync(dir)) if (normalizeName(file.split('-')[0]) === normalized) files.add(file);
+  return [...files].sort();
 }
 
 /**

@@ -28,8 +28,9 @@ export type Packaging =
   | { kind: 'requirements'; files: string[] }
   | { kind: 'pyproject'; backend?: string; groups: string[] }
   | { kind: 'pipenv'; locked: boolean }
-  | { kind: 'poetry' }
-  | { kind: 'uv' };
+  /** `installable`: pyproject.toml declares the project ([project], or [tool.poetry] with poetry-core), so pip can install it without the tool. */
+  | { kind: 'poetry'; installable: boolean }
+  | { kind: 'uv'; installable: boolean };
 
 export interface ProjectFacts {
   frameworks: Finding<Framework>[];
@@ -123,11 +124,11 @@ function detectFrameworks(files: ReadonlyMap<string, string>, python: readonly s
 
 function detectPackaging(files: ReadonlyMap<string, string>, pyproject: Record<string, unknown> | undefined): Finding<Packaging> | undefined {
   if (files.has('Pipfile')) return { value: { kind: 'pipenv', locked: files.has('Pipfile.lock') }, from: files.has('Pipfile.lock') ? 'Pipfile and Pipfile.lock' : 'Pipfile (no Pipfile.lock)' };
-  if (files.has('poetry.lock')) return { value: { kind: 'poetry' }, from: 'poetry.lock' };
-  if (files.has('uv.lock')) return { value: { kind: 'uv' }, from: 'uv.lock' };
   const project = record(pyproject?.project);
+  const backend = record(pyproject?.['build-system'])?.['build-backend'];
+  if (files.has('poetry.lock')) return { value: { kind: 'poetry', installable: Boolean(project || (record(record(pyproject?.tool)?.poetry) && typeof backend === 'string')) }, from: 'poetry.lock' };
+  if (files.has('uv.lock')) return { value: { kind: 'uv', installable: Boolean(project) }, from: 'uv.lock' };
   if (project) {
-    const backend = record(pyproject?.['build-system'])?.['build-backend'];
     const groups = Object.keys(record(pyproject?.['dependency-groups']) ?? {}).concat(Object.keys(record(project['optional-dependencies']) ?? {}));
     return { value: { kind: 'pyproject', ...(typeof backend === 'string' ? { backend } : {}), groups }, from: `pyproject.toml ([project]${typeof backend === 'string' ? `, build-backend ${backend}` : ''})` };
   }

@@ -22,10 +22,10 @@ export interface TemplateChoice {
  * requirements.txt or pyproject.toml; one with a `serverPackage` option installs the server itself.
  */
 export const LAYOUT: Readonly<Record<string, { packaging: readonly string[]; sourceDir?: string; server?: string }>> = {
-  'flask-gunicorn': { packaging: ['requirements', 'pyproject'] },
+  'flask-gunicorn': { packaging: ['requirements', 'pyproject', 'uv', 'poetry'] },
   'flask-uwsgi': { packaging: ['requirements'], sourceDir: 'src', server: 'uwsgi' },
   'flask-uwsgi-postgres': { packaging: ['requirements'], sourceDir: 'src', server: 'uwsgi' },
-  'fastapi-gunicorn': { packaging: ['requirements'], sourceDir: 'src', server: 'gunicorn' },
+  'fastapi-gunicorn': { packaging: ['requirements', 'pyproject', 'uv', 'poetry'] },
   django: { packaging: ['requirements'], sourceDir: 'src' },
   'streamlit-pipenv': { packaging: ['pipenv'] },
 };
@@ -86,8 +86,12 @@ export function planInit(input: PlanInput): InitPlan | { problem: string; fix: s
   }
   if (facts.pythonVersion) choose('pythonVersion', facts.pythonVersion.value, facts.pythonVersion.from);
   if (facts.sourceDir.value !== (scalarText(template.options.sourceDir?.default) ?? 'src')) choose('sourceDir', facts.sourceDir.value, facts.sourceDir.from);
-  const packaging = facts.packaging?.value.kind;
-  if (packaging === 'pyproject') choose('dependencies', 'pyproject.toml', facts.packaging?.from ?? 'pyproject.toml');
+  const packaging = facts.packaging?.value;
+  if (packaging?.kind === 'pyproject') choose('dependencies', 'pyproject.toml', facts.packaging?.from ?? 'pyproject.toml');
+  if ((packaging?.kind === 'uv' || packaging?.kind === 'poetry') && packaging.installable && Object.prototype.hasOwnProperty.call(template.options, 'dependencies')) {
+    choose('dependencies', 'pyproject.toml', `${facts.packaging?.from}, with pyproject.toml`);
+    notes.push(`${packaging.kind === 'uv' ? 'uv.lock' : 'poetry.lock'} is not read (${packaging.kind} is not part of the image build): pip installs the ranges of pyproject.toml. For exactly the locked versions, export them (${packaging.kind === 'uv' ? 'uv export --no-hashes -o requirements.txt' : 'poetry export -f requirements.txt -o requirements.txt'}) and run init with --option dependencies=requirements.txt`);
+  }
   if (facts.healthPath) choose('healthCheckPath', facts.healthPath.value, facts.healthPath.from);
   else if (Object.prototype.hasOwnProperty.call(template.options, 'healthCheckPath')) {
     choose('healthCheckPath', '/', 'no health route found in the code: the HEALTHCHECK requests the root page');
@@ -119,6 +123,8 @@ function layoutProblems(id: string, layout: (typeof LAYOUT)[string], facts: Proj
   const packaging = facts.packaging?.value.kind;
   if (!packaging) {
     problems.push({ problem: `the project names no dependencies (no requirements*.txt, pyproject.toml, Pipfile, poetry.lock or uv.lock), and ${id} installs them from ${layout.packaging.includes('pipenv') ? 'Pipfile.lock' : 'requirements.txt'}`, fix: layout.packaging.includes('pipenv') ? 'add a Pipfile and run pipenv lock' : 'write requirements.txt with every package pinned (pip freeze > requirements.txt)' });
+  } else if ((packaging === 'uv' || packaging === 'poetry') && facts.packaging?.value.kind === packaging && !facts.packaging.value.installable && layout.packaging.includes(packaging)) {
+    problems.push({ problem: `${facts.packaging.from} is there, but pyproject.toml declares no project that pip can build (no [project] table, no [tool.poetry] with a build-backend)`, fix: `export the locked versions (${packaging === 'uv' ? 'uv export --no-hashes -o requirements.txt' : 'poetry export -f requirements.txt -o requirements.txt'}) and run init with --option dependencies=requirements.txt` });
   } else if (!layout.packaging.includes(packaging)) {
     const have = facts.packaging?.from ?? packaging;
     const wants = layout.packaging.includes('pipenv') ? 'a Pipfile and Pipfile.lock' : 'a pinned requirements.txt';

@@ -246,3 +246,22 @@ export function httpVerdict(answer: HttpAnswer): Verdict {
       : `make ${last.path} answer 2xx without credentials`;
   return { ok: false, detail: `${chain}: ${where} answered ${last.status}, not 2xx${body ? ` (${body})` : ''}\nfix: ${fix}` };
 }
+
+/**
+ * A build that failed only because the local package index cannot feed it: pip found no distribution of a
+ * pinned `NAME==VERSION` that this Python can use, while the mirror holds that version for other Pythons
+ * (its wheels are cp311, the variant runs 3.13). That is a gap of this machine, not of the template: the run
+ * is skipped with the reason. A version the mirror does not hold at all stays a failure (the pin may be
+ * wrong), as does every other error.
+ */
+export function indexGap(log: string, filesOf: ((name: string) => string[]) | undefined, python?: string): string | undefined {
+  if (!filesOf) return undefined;
+  for (const match of log.matchAll(/No matching distribution found for ([A-Za-z0-9][\w.-]*)==([\w.!+-]+)/g)) {
+    const [, name, version] = match;
+    const norm = (text: string) => text.toLowerCase().replace(/[-_.]+/g, '_');
+    const ofVersion = filesOf(name).filter((file) => norm(file).startsWith(`${norm(name)}_${norm(version)}_`) || norm(file).startsWith(`${norm(name)}_${norm(version)}.`));
+    if (!ofVersion.length) continue;
+    return `the local package index holds ${name} ${version} only as ${ofVersion.slice(0, 3).join(', ')}${ofVersion.length > 3 ? ', ...' : ''}: none for ${python ? `Python ${python}` : 'this Python'}. Where PyPI is in reach (or the mirror holds a matching wheel), this variant is tested`;
+  }
+  return undefined;
+}

@@ -11,11 +11,11 @@ import { getPath, isRecord, parseJsonc } from '../jsonc';
 import type { TargetRef } from '../pack';
 import { tail, type RunOptions, type RunResult } from '../proc';
 import type { ComposeService } from '../compose-file';
-import type { HttpAnswer, Verdict } from './checks';
+import { indexGap, type HttpAnswer, type Verdict } from './checks';
 import type { ComposedProject } from './compose-project';
 import type { AppBuilds } from './app-builds';
 import { ImageClaims, RunLedger } from './run-ledger';
-import { StepFailure, type StepOutcome } from './steps';
+import { StepFailure, StepSkip, type StepOutcome } from './steps';
 
 /**
  * The typed state of one template run: what the context gave it, what its steps found and made, and the
@@ -200,6 +200,16 @@ export function appEnvArgs(state: TemplateRunState, name: string): string[] {
 export function composeEnvironment(env: Readonly<Record<string, string>> | undefined, indent: string): string {
   if (!env || !Object.keys(env).length) return '';
   return `${indent}environment:\n${Object.entries(env).map(([k, v]) => `${indent}  ${k}: ${JSON.stringify(v.replace(/\$/g, '$$$$'))}\n`).join('')}`;
+}
+
+/**
+ * Throws a (blocking) skip when a failed build's log shows the local package index cannot feed this variant
+ * (see indexGap); returns otherwise, and the caller reports the failure.
+ */
+export function skipIfIndexGap(state: TemplateRunState, log: string, output = ''): void {
+  const text = `${fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : ''}\n${output}`;
+  const gap = indexGap(text, state.context.index.filesOf, state.options.pythonVersion);
+  if (gap) throw new StepSkip(gap, true);
 }
 
 export function verdict(result: Verdict): string {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checksPassed, httpFollow } from '../../src/testing/template-run';
-import { httpVerdict, type HttpAnswer } from '../../src/testing/checks';
+import { httpVerdict, indexGap, type HttpAnswer } from '../../src/testing/checks';
 import { buildToolsVerdict, missingLibraries, parityVerdict, pipConfWithCredential, secretsVerdict, sharedLibsVerdict, stopVerdict, userVerdict, workerTmpVerdict } from '../../src/testing/checks';
 
 describe('production-image check verdicts', () => {
@@ -168,5 +168,27 @@ describe('httpFollow against a server', () => {
     assert.equal(loop.unfollowed, 'more than 5 redirects');
     assert.equal(loop.hops.length, 6);
     assert.equal(httpVerdict(loop).ok, false);
+  });
+});
+
+describe('a build the local package index cannot feed (skipped, not failed)', () => {
+  const files: Record<string, string[]> = {
+    'pydantic-core': ['pydantic_core-2.46.5-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl'],
+    flask: ['flask-3.1.3-py3-none-any.whl'],
+  };
+  const filesOf = (name: string) => files[name.toLowerCase().replace(/[-_.]+/g, '-')] ?? [];
+  const pip = (req: string) => `#12 1.374 ERROR: Could not find a version that satisfies the requirement ${req} (from versions: none)\n#12 1.374 ERROR: No matching distribution found for ${req}\n`;
+
+  it('names the pin the mirror holds only for other Pythons', () => {
+    assert.equal(
+      indexGap(pip('pydantic_core==2.46.5'), filesOf, '3.13'),
+      'the local package index holds pydantic_core 2.46.5 only as pydantic_core-2.46.5-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl: none for Python 3.13. Where PyPI is in reach (or the mirror holds a matching wheel), this variant is tested',
+    );
+  });
+
+  it('stays a failure for a version the mirror does not hold at all, with PyPI, and for other errors', () => {
+    assert.equal(indexGap(pip('flask==9.9.9'), filesOf, '3.13'), undefined, 'a wrong pin is the template\'s or the app\'s fault');
+    assert.equal(indexGap(pip('pydantic_core==2.46.5'), undefined, '3.13'), undefined, 'with PyPI there is no mirror to blame');
+    assert.equal(indexGap('error: command \'gcc\' failed: No such file or directory', filesOf, '3.13'), undefined);
   });
 });

@@ -47,7 +47,7 @@ describe('stagepack init: reading a project as it is', () => {
     });
     assert.deepEqual(facts.frameworks, [{ value: { kind: 'fastapi', app: 'backend.main:app' }, from: 'src/backend/main.py (app = FastAPI(...))' }]);
     assert.equal(facts.sourceDir.value, 'src');
-    assert.deepEqual(facts.packaging, { value: { kind: 'uv' }, from: 'uv.lock' });
+    assert.deepEqual(facts.packaging, { value: { kind: 'uv', installable: true }, from: 'uv.lock' });
     assert.deepEqual(facts.pythonVersion, { value: '3.12', from: '.python-version' });
     assert.deepEqual(facts.healthPath?.value, '/health');
     assert.deepEqual(facts.dependencies, ['fastapi', 'sqlalchemy-utils']);
@@ -72,7 +72,7 @@ describe('stagepack init: reading a project as it is', () => {
       'wsgi.py': 'from flask import Flask\napplication = Flask(__name__)\n',
     });
     assert.deepEqual(facts.frameworks.map((f) => f.value), [{ kind: 'flask', app: 'wsgi:application' }]);
-    assert.deepEqual(facts.packaging?.value, { kind: 'poetry' });
+    assert.deepEqual(facts.packaging?.value, { kind: 'poetry', installable: false });
     assert.equal(facts.pythonVersion, undefined, 'a caret range is not read as a version');
     assert.equal(facts.healthPath, undefined);
     assert.equal(facts.procfile, undefined);

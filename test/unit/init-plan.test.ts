@@ -45,10 +45,14 @@ describe('stagepack init: the plan', () => {
     assert.deepEqual(p.problems, [], 'flask-gunicorn installs gunicorn itself (serverPackage)');
   });
 
-  it('names what stands in the way, with the fix: no server in the dependencies, the code elsewhere, pyproject only', () => {
-    const noServer = plan({ 'requirements.txt': 'fastapi==1\n', 'src/main.py': 'from fastapi import FastAPI\napp = FastAPI()\n' });
-    assert.equal(noServer.template, 'fastapi-gunicorn');
-    assert.deepEqual(noServer.problems.map((p) => p.fix), ['add gunicorn (pinned) to the runtime requirements']);
+  it('names what stands in the way, with the fix: no server in the dependencies, the code elsewhere, pyproject only; a uv project is installed from pyproject.toml with a note', () => {
+    const noServer = plan({ 'requirements.txt': 'flask==3\n', 'src/app.py': 'from flask import Flask\napp = Flask(__name__)\n' }, { template: 'flask-uwsgi' });
+    assert.deepEqual(noServer.problems.map((p) => p.fix), ['add uwsgi (pinned) to the runtime requirements']);
+    const uv = plan({ 'pyproject.toml': '[project]\nname = "backend"\ndependencies = ["fastapi"]\n', 'uv.lock': 'version = 1\n', 'src/backend/main.py': 'from fastapi import FastAPI\napp = FastAPI()\n' });
+    assert.equal(uv.template, 'fastapi-gunicorn');
+    assert.deepEqual({ ...uv.options }, { asgiApp: 'backend.main:app', dependencies: 'pyproject.toml', healthCheckPath: '/' });
+    assert.deepEqual(uv.problems, [], 'fastapi-gunicorn installs gunicorn and uvicorn itself');
+    assert.ok(uv.notes.some((n) => /^uv\.lock is not read .*\(uv export --no-hashes -o requirements\.txt\)/.test(n)), uv.notes.join('\n'));
     const django = plan({ 'pyproject.toml': '[project]\nname = "x"\ndependencies = ["django"]\n', 'manage.py': 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "blog.settings")\n', 'blog/settings.py': '' });
     assert.equal(django.template, 'django');
     assert.equal(django.options.djangoProject, 'blog');

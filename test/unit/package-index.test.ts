@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { indexEnv, parsePipConfig, serveIndex } from '../../src/engine/package-index';
+import { indexEnv, mirrorFiles, parsePipConfig, serveIndex } from '../../src/engine/package-index';
 import { scenariosNeedIndex } from '../../src/testing/feature-test';
 
 /** Sends raw bytes and returns everything the server answers before it closes (or 3 s pass). */
@@ -183,5 +183,21 @@ describe('the local package index', () => {
     assert.equal(scenariosNeedIndex('{"s": {"features": {"f": {"indexUrl": "${localEnv:PIP_INDEX_URL:https://pypi.org/simple}"}}}}'), true);
     assert.equal(scenariosNeedIndex('{"s": {"features": {"f": {"home": "${localEnv:HOME}"}}}}'), false);
     assert.equal(scenariosNeedIndex('{"s": {"features": {"f": {"pipIndexUrl": "https://pypi.example.com/simple"}}}}'), false);
+  });
+});
+
+describe('the files of a distribution in the local mirror', () => {
+  it('reads the links of its simple/ page and its find-links files, by normalised name', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'stagepack-mirror-'));
+    try {
+      fs.mkdirSync(path.join(root, 'index', 'simple', 'pydantic-core'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'index', 'simple', 'pydantic-core', 'index.html'), '<html><body><a href="../../files/pydantic_core-2.46.5-cp311-cp311-linux_x86_64.whl#sha256=ab">pydantic_core-2.46.5-cp311-cp311-linux_x86_64.whl</a>\n</body></html>');
+      fs.mkdirSync(path.join(root, 'wheels'));
+      fs.writeFileSync(path.join(root, 'wheels', 'Pydantic_Core-2.46.5.tar.gz'), '');
+      fs.writeFileSync(path.join(root, 'wheels', 'flask-3.1.3-py3-none-any.whl'), '');
+      assert.deepEqual(mirrorFiles([path.join(root, 'index')], [path.join(root, 'wheels')], 'pydantic_core'), ['Pydantic_Core-2.46.5.tar.gz', 'pydantic_core-2.46.5-cp311-cp311-linux_x86_64.whl']);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -5,7 +5,7 @@ import { ok } from '../../proc';
 import { BUILD_TOOLS_PROBE, buildToolsVerdict, missingLibraries, parityVerdict, pipConfWithCredential, SECRET_ARG, secretsVerdict, SHARED_LIBS_PROBE, sharedLibsVerdict } from '../checks';
 import { stepsRun } from '../app-builds';
 import { findInImage } from '../image-scan';
-import { failure, logFile, need, outcome, safeJsonArray, verdict, type TemplateRunState } from '../template-run';
+import { failure, logFile, need, outcome, safeJsonArray, skipIfIndexGap, verdict, type TemplateRunState } from '../template-run';
 import type { TemplateStep } from './step';
 
 /** The production image: the `app` target built with BuildKit, then what it contains. */
@@ -102,7 +102,10 @@ async function buildApp(state: TemplateRunState, logName: string, fresh: boolean
     ledger.record('image', image);
     state.app.image = image;
   }
-  if (!ok(result) || !image) throw failure('docker build --target app failed', result, log);
+  if (!ok(result) || !image) {
+    skipIfIndexGap(state, log, `${result.stdout}\n${result.stderr}`);
+    throw failure('docker build --target app failed', result, log);
+  }
   const inspected = await context.engine.docker(['image', 'inspect', '--format', '{{.Size}} {{json .RootFS.Layers}}', image]);
   const [size, ...rest] = inspected.stdout.trim().split(' ');
   const layers = (safeJsonArray(rest.join(' ')) ?? []).map(String);

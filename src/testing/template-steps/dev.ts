@@ -9,7 +9,7 @@ import { ok } from '../../proc';
 import { recordComposeProject } from '../compose-project';
 import type { RunLedger } from '../run-ledger';
 import { StepFailure, StepSkip } from '../steps';
-import { checksPassed, DEV_TEST_SCRIPT, devExec, failure, logFile, need, outcome, runCli, safeJsonArray, writeOverrideConfig } from '../template-run';
+import { checksPassed, DEV_TEST_SCRIPT, devExec, failure, logFile, need, outcome, runCli, safeJsonArray, skipIfIndexGap, writeOverrideConfig } from '../template-run';
 import type { TemplateStep } from './step';
 
 /** The dev container: `devcontainer up` on the development target, the feature if any, the smoke test. */
@@ -36,7 +36,10 @@ const devUp: TemplateStep = {
     const containerId = summary?.containerId;
     if (typeof containerId === 'string') ledger.record('container', containerId);
     await recordDevImages(engine, workspace, typeof containerId === 'string' ? containerId : undefined, ledger);
-    if (!ok(result) || summary?.outcome !== 'success' || typeof containerId !== 'string') throw failure('devcontainer up failed', result, log);
+    if (!ok(result) || summary?.outcome !== 'success' || typeof containerId !== 'string') {
+      skipIfIndexGap(state, log, `${result.stdout}\n${result.stderr}`);
+      throw failure('devcontainer up failed', result, log);
+    }
     const image = (await engine.docker(['inspect', '--format', '{{.Image}}', containerId])).stdout.trim();
     state.dev = { container: containerId, image };
     return outcome(`container ${containerId.slice(0, 12)} as ${String(summary.remoteUser)} in ${String(summary.remoteWorkspaceFolder)}`, log);

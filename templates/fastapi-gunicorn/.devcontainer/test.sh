@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 expected_python='${templateOption:pythonVersion}'
 asgi_app='${templateOption:asgiApp}'
+source_dir='${templateOption:sourceDir}'
 apt_mirror='${templateOption:aptMirror}'
 
 check() {
@@ -29,8 +30,8 @@ check "the virtual environment is writable (pip install works)" test -w /opt/ven
 check "git is installed" git --version
 check "apt uses the mirror ${apt_mirror}" grep -rqE "${apt_mirror%/}([[:space:]]|$)" /etc/apt/sources.list /etc/apt/sources.list.d
 check "installed packages have consistent dependencies (pip check)" python -m pip check
-check "gunicorn with uvicorn workers loads ${asgi_app} from src/" \
-    gunicorn --check-config --worker-class uvicorn.workers.UvicornWorker --chdir src "${asgi_app}"
+check "gunicorn with uvicorn workers loads ${asgi_app} from ${source_dir}/" \
+    gunicorn --check-config --worker-class uvicorn.workers.UvicornWorker --chdir "${source_dir}" "${asgi_app}"
 if [ -d tests ]; then
     check "the application's tests pass (pytest)" python -m pytest -q -p no:cacheprovider tests
 fi
