@@ -79,6 +79,35 @@ describe('stagepack init, then stagepack test DIR (end to end, real engine, regi
     assert.deepEqual([...snapshot(project).keys()].sort(), [...after.keys()].sort());
   });
 
+  it('adopts a FastAPI package under src/ declared in pyproject.toml with a uv.lock, and tests it with its required settings from an env file', async () => {
+    const project = path.join(root, 'backend');
+    fs.cpSync(path.join(PROJECTS, 'fastapi-backend'), project, { recursive: true });
+    const before = snapshot(project);
+    const init = echoingIo(root);
+    assert.equal(await main(['node', 'stagepack', 'init', 'backend'], init), 0, `${init.out()}${init.err()}`);
+    assert.match(init.out(), /^template: fastapi-gunicorn$/m);
+    for (const reason of ['asgiApp=backend.main:app (src/backend/main.py (app = FastAPI(...)))', 'dependencies=pyproject.toml (uv.lock, with pyproject.toml)', 'healthCheckPath=/health (src/backend/main.py (route /health))', 'pythonVersion=3.11 (.python-version)']) {
+      assert.ok(init.out().includes(reason), `the plan gives "${reason}":\n${init.out()}`);
+    }
+    assert.match(init.out(), /^note: uv\.lock is not read/m);
+    const after = snapshot(project);
+    for (const [file, hash] of before) assert.equal(after.get(file), hash, `init changed ${file}`);
+
+    // The app refuses to start without BACKEND_API_TOKEN: the env file is what makes it run, in the dev
+    // container (its tests, gunicorn --check-config) and in the app image.
+    const envFile = path.join(root, 'backend.env');
+    fs.writeFileSync(envFile, '# the backend\'s required settings\nBACKEND_API_TOKEN=e2e-secret-token\nBACKEND_SERVICE_NAME=from-env-file\n');
+    const baseline = await inventory(engine);
+    const test = echoingIo(root);
+    const code = await main(['node', 'stagepack', 'test', 'backend', '--env-file', 'backend.env', '--check-path', '/api/items'], test);
+    assert.equal(code, 0, test.out());
+    assert.match(test.out(), /^1 passed, 0 skipped, 0 failed$/m);
+    assert.match(test.err(), /GET \/api\/items -> 200 \{"items":\[\{"id":1,"name":"first"\}\],"service":"from-env-file"\}/);
+    assert.match(test.err(), /ok {3}the template's own checks of the app image[^\n]*imports backend\.main from the installed package in \/opt\/venv/);
+    assert.ok(!`${test.out()}${test.err()}`.includes('e2e-secret-token'), 'the token from the env file is never printed');
+    assert.deepEqual(await inventory(engine), baseline, 'the run left containers or images behind');
+  });
+
   it('refuses to replace a project\'s own Dockerfile and devcontainer.json, and with --force keeps a backup of each', async () => {
     const project = path.join(root, 'own-files');
     fs.cpSync(path.join(PROJECTS, 'flask-own-files'), project, { recursive: true });
