@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 // smol-toml ships CommonJS (dist/index.cjs) but only ESM typings, so TypeScript is told the types apart.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { parse: parseToml } = require('smol-toml') as { parse(text: string): unknown };
@@ -20,7 +21,8 @@ export interface Finding<T> {
 export type Framework =
   /** `module:variable` or `module:factory()`, importable from `sourceDir`. */
   | { kind: 'flask'; app: string }
-  | { kind: 'django'; project: string; settings: string }
+  /** `staticRoot`: the settings set STATIC_ROOT, so static files are collected into the image at build time. */
+  | { kind: 'django'; project: string; settings: string; staticRoot: boolean }
   | { kind: 'fastapi'; app: string }
   | { kind: 'streamlit'; script: string };
 
@@ -102,7 +104,11 @@ function detectFrameworks(files: ReadonlyMap<string, string>, python: readonly s
   const manage = ['manage.py', 'src/manage.py'].find((p) => files.has(p));
   if (manage) {
     const settings = /DJANGO_SETTINGS_MODULE["']\s*,\s*["']([\w.]+)["']/.exec(files.get(manage) ?? '')?.[1];
-    if (settings) found.push({ value: { kind: 'django', project: settings.split('.')[0], settings }, from: `${manage} (DJANGO_SETTINGS_MODULE=${settings})` });
+    if (settings) {
+      const base = manage.includes('/') ? `${path.posix.dirname(manage)}/` : '';
+      const settingsText = files.get(`${base}${settings.replace(/\./g, '/')}.py`) ?? files.get(`${base}${settings.replace(/\./g, '/')}/__init__.py`) ?? '';
+      found.push({ value: { kind: 'django', project: settings.split('.')[0], settings, staticRoot: /^\s*STATIC_ROOT\s*=/m.test(settingsText) }, from: `${manage} (DJANGO_SETTINGS_MODULE=${settings})` });
+    }
   }
   for (const file of python) {
     const text = files.get(file) ?? '';

@@ -26,7 +26,7 @@ export const LAYOUT: Readonly<Record<string, { packaging: readonly string[]; sou
   'flask-uwsgi': { packaging: ['requirements'], sourceDir: 'src', server: 'uwsgi' },
   'flask-uwsgi-postgres': { packaging: ['requirements'], sourceDir: 'src', server: 'uwsgi' },
   'fastapi-gunicorn': { packaging: ['requirements', 'pyproject', 'uv', 'poetry'] },
-  django: { packaging: ['requirements'], sourceDir: 'src' },
+  django: { packaging: ['requirements'] },
   'streamlit-pipenv': { packaging: ['pipenv'] },
 };
 
@@ -83,6 +83,7 @@ export function planInit(input: PlanInput): InitPlan | { problem: string; fix: s
     const entry = ENTRY_OPTION[framework.value.kind];
     const value = framework.value.kind === 'django' ? framework.value.project : framework.value.kind === 'streamlit' ? '' : framework.value.app;
     if (entry && value) choose(entry, value, framework.from);
+    if (framework.value.kind === 'django' && framework.value.staticRoot) choose('collectStatic', 'true', `${framework.value.settings} sets STATIC_ROOT`);
   }
   if (facts.pythonVersion) choose('pythonVersion', facts.pythonVersion.value, facts.pythonVersion.from);
   if (facts.sourceDir.value !== (scalarText(template.options.sourceDir?.default) ?? 'src')) choose('sourceDir', facts.sourceDir.value, facts.sourceDir.from);
@@ -103,6 +104,11 @@ export function planInit(input: PlanInput): InitPlan | { problem: string; fix: s
     reasons.push(`${name}=${value} (--option)`);
   }
 
+  const release = facts.procfile?.release;
+  if (release && /\bmigrate\b/.test(release)) {
+    notes.push(`the Procfile's release step runs migrations (${release}): the app image does not run them when it starts; run them once per deployment, before the new version serves (docker run --rm IMAGE python manage.py migrate --noinput), as the template's NOTES.md explains`);
+  }
+  if (release && /\bcollectstatic\b/.test(release) && options.collectStatic === 'true') notes.push('collectstatic from the Procfile\'s release step runs at build time instead (collectStatic=true): the image ships STATIC_ROOT');
   const layout = LAYOUT[template.id];
   if (layout) problems.push(...layoutProblems(template.id, layout, facts));
   else notes.push(`${template.id} is not one of stagepack's own templates: its expectations of the project's layout are not checked`);

@@ -108,6 +108,31 @@ describe('stagepack init, then stagepack test DIR (end to end, real engine, regi
     assert.deepEqual(await inventory(engine), baseline, 'the run left containers or images behind');
   });
 
+  it('adopts a Django project with manage.py at the root, its own project name and manifest static files, and passes every check on it', async () => {
+    const project = path.join(root, 'bookshelf');
+    fs.cpSync(path.join(PROJECTS, 'django-bookshelf'), project, { recursive: true });
+    const before = snapshot(project);
+    const init = echoingIo(root);
+    assert.equal(await main(['node', 'stagepack', 'init', 'bookshelf'], init), 0, `${init.out()}${init.err()}`);
+    assert.match(init.out(), /^template: django$/m);
+    for (const reason of ['djangoProject=bookshelf (manage.py (DJANGO_SETTINGS_MODULE=bookshelf.settings))', 'collectStatic=true (bookshelf.settings sets STATIC_ROOT)', 'sourceDir=. (', 'healthCheckPath=/healthz/ (bookshelf/urls.py (route healthz/))', 'pythonVersion=3.11 (runtime.txt)']) {
+      assert.ok(init.out().includes(reason), `the plan gives "${reason}":\n${init.out()}`);
+    }
+    assert.match(init.out(), /^note: the Procfile's release step runs migrations/m);
+    const after = snapshot(project);
+    for (const [file, hash] of before) assert.equal(after.get(file), hash, `init changed ${file}`);
+
+    const baseline = await inventory(engine);
+    const test = echoingIo(root);
+    const code = await main(['node', 'stagepack', 'test', 'bookshelf'], test);
+    assert.equal(code, 0, test.out());
+    assert.match(test.out(), /^1 passed, 0 skipped, 0 failed$/m);
+    // The page renders {% static %} through the manifest storage: a 200 proves collectstatic ran at build time.
+    assert.match(test.err(), /ok {3}the app answers HTTP on loopback \(\/\)[^\n]*GET \/ -> 200 <!doctype html>/);
+    assert.match(test.err(), /ok {3}the template's own checks of the app image[^\n]*Django's system checks pass/);
+    assert.deepEqual(await inventory(engine), baseline, 'the run left containers or images behind');
+  });
+
   it('refuses to replace a project\'s own Dockerfile and devcontainer.json, and with --force keeps a backup of each', async () => {
     const project = path.join(root, 'own-files');
     fs.cpSync(path.join(PROJECTS, 'flask-own-files'), project, { recursive: true });

@@ -29,7 +29,7 @@ describe('stagepack init: reading a project as it is', () => {
       'runtime.txt': 'python-3.11.8\n',
       Procfile: 'release: python manage.py migrate && python manage.py collectstatic --noinput\nweb: gunicorn bookshelf.wsgi\n',
     });
-    assert.deepEqual(facts.frameworks, [{ value: { kind: 'django', project: 'bookshelf', settings: 'bookshelf.settings' }, from: 'manage.py (DJANGO_SETTINGS_MODULE=bookshelf.settings)' }]);
+    assert.deepEqual(facts.frameworks, [{ value: { kind: 'django', project: 'bookshelf', settings: 'bookshelf.settings', staticRoot: true }, from: 'manage.py (DJANGO_SETTINGS_MODULE=bookshelf.settings)' }]);
     assert.deepEqual(facts.procfile, { release: 'python manage.py migrate && python manage.py collectstatic --noinput', web: 'gunicorn bookshelf.wsgi' });
     assert.deepEqual(facts.pythonVersion, { value: '3.11', from: 'runtime.txt' });
     assert.deepEqual(facts.healthPath, { value: '/healthz/', from: 'bookshelf/urls.py (route healthz/)' });

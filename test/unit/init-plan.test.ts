@@ -45,7 +45,7 @@ describe('stagepack init: the plan', () => {
     assert.deepEqual(p.problems, [], 'flask-gunicorn installs gunicorn itself (serverPackage)');
   });
 
-  it('names what stands in the way, with the fix: no server in the dependencies, the code elsewhere, pyproject only; a uv project is installed from pyproject.toml with a note', () => {
+  it('names what stands in the way, with the fix: no server in the dependencies, pyproject only where a pinned requirements.txt is needed; a uv project is installed from pyproject.toml with a note', () => {
     const noServer = plan({ 'requirements.txt': 'flask==3\n', 'src/app.py': 'from flask import Flask\napp = Flask(__name__)\n' }, { template: 'flask-uwsgi' });
     assert.deepEqual(noServer.problems.map((p) => p.fix), ['add uwsgi (pinned) to the runtime requirements']);
     const uv = plan({ 'pyproject.toml': '[project]\nname = "backend"\ndependencies = ["fastapi"]\n', 'uv.lock': 'version = 1\n', 'src/backend/main.py': 'from fastapi import FastAPI\napp = FastAPI()\n' });
@@ -58,7 +58,8 @@ describe('stagepack init: the plan', () => {
     assert.equal(django.options.djangoProject, 'blog');
     assert.match(django.problems[0].problem, /django installs a pinned requirements\.txt, and the project's dependencies are in pyproject\.toml/);
     assert.match(django.problems[0].fix, /pip-compile pyproject\.toml -o requirements\.txt/);
-    assert.match(django.problems[1].problem, /django copies the application from src\/; the project's code is at the root/);
+    assert.equal(django.options.sourceDir, '.', 'the django template takes manage.py at the root');
+    assert.equal(django.problems.length, 1);
   });
 
   it('says so when there is no application, and honours --template and --option over what it found', () => {

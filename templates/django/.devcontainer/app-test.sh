@@ -21,7 +21,15 @@ check() {
 }
 
 check "PID 1 is ${server} itself (start.sh exec'd it)" sh -c "tr '\\0' ' ' < /proc/1/cmdline | grep -q '${server}'"
-check "the database driver loads libpq at run time (psycopg)" python -c "import psycopg; print(psycopg.pq.version())"
+# The PostgreSQL driver the project installed, if any (psycopg 3 or psycopg2): it must find libpq at run
+# time, which the slim runtime has only through runtimePackages. Whether it is installed is asked without
+# importing it (an import would fail exactly when libpq is missing). A project without one (SQLite) skips this.
+installed() { python -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('$1') is None)"; }
+if installed psycopg; then
+    check "the database driver loads libpq at run time (psycopg)" python -c "import psycopg; print(psycopg.pq.version())"
+elif installed psycopg2; then
+    check "the database driver loads libpq at run time (psycopg2)" python -c "import psycopg2; print(psycopg2.__libpq_version__)"
+fi
 check "Django's system checks pass (manage.py check)" python manage.py check
 check "no lock file or server requirements in the image" sh -c '! test -e requirements.txt && ! ls deploy/requirements-*.txt'
 echo "app image ok"

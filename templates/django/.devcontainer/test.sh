@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 expected_python='${templateOption:pythonVersion}'
 runtime_packages='${templateOption:runtimePackages}'
+source_dir='${templateOption:sourceDir}'
 
 check() {
     local description=$1
@@ -30,7 +31,7 @@ for package in ${runtime_packages}; do
     check "the runtime package ${package} is installed" dpkg --status "${package}"
 done
 check "installed packages have consistent dependencies (pip check)" python -m pip check
-check "Django's system checks pass (manage.py check)" python src/manage.py check
+check "Django's system checks pass (manage.py check)" python "${source_dir}/manage.py" check
 if [ -d tests ]; then
     check "the project's tests pass (pytest)" python -m pytest -q -p no:cacheprovider tests
 fi
