@@ -31,7 +31,7 @@ export const LAYOUT: Readonly<Record<string, { packaging: readonly string[]; sou
 };
 
 /** The option that names the entry point, by framework. */
-const ENTRY_OPTION: Readonly<Record<Framework['kind'], string>> = { flask: 'wsgiApp', fastapi: 'asgiApp', django: 'djangoProject', streamlit: '' };
+const ENTRY_OPTION: Readonly<Record<Framework['kind'], string>> = { flask: 'wsgiApp', fastapi: 'asgiApp', django: 'djangoProject', streamlit: 'appScript' };
 
 export interface InitPlan {
   template: string;
@@ -81,7 +81,7 @@ export function planInit(input: PlanInput): InitPlan | { problem: string; fix: s
   if (framework && facts.frameworks.length > 1) notes.push(`more than one application was found (${facts.frameworks.map((f) => f.from).join('; ')}); the first is used`);
   if (framework) {
     const entry = ENTRY_OPTION[framework.value.kind];
-    const value = framework.value.kind === 'django' ? framework.value.project : framework.value.kind === 'streamlit' ? '' : framework.value.app;
+    const value = framework.value.kind === 'django' ? framework.value.project : framework.value.kind === 'streamlit' ? framework.value.script : framework.value.app;
     if (entry && value) choose(entry, value, framework.from);
     if (framework.value.kind === 'django' && framework.value.staticRoot) choose('collectStatic', 'true', `${framework.value.settings} sets STATIC_ROOT`);
   }

@@ -133,6 +133,28 @@ describe('stagepack init, then stagepack test DIR (end to end, real engine, regi
     assert.deepEqual(await inventory(engine), baseline, 'the run left containers or images behind');
   });
 
+  it('adopts a Streamlit app at the root with a Pipfile and its lock, and passes every check on it', async () => {
+    const project = path.join(root, 'sales');
+    fs.cpSync(path.join(PROJECTS, 'streamlit-sales'), project, { recursive: true });
+    const before = snapshot(project);
+    const init = echoingIo(root);
+    assert.equal(await main(['node', 'stagepack', 'init', 'sales'], init), 0, `${init.out()}${init.err()}`);
+    assert.match(init.out(), /^template: streamlit-pipenv$/m);
+    for (const reason of ['appScript=streamlit_app.py (streamlit_app.py (import streamlit))', 'pythonVersion=3.11 (Pipfile ([requires] python_version))']) {
+      assert.ok(init.out().includes(reason), `the plan gives "${reason}":\n${init.out()}`);
+    }
+    const after = snapshot(project);
+    for (const [file, hash] of before) assert.equal(after.get(file), hash, `init changed ${file}`);
+
+    const baseline = await inventory(engine);
+    const test = echoingIo(root);
+    const code = await main(['node', 'stagepack', 'test', 'sales'], test);
+    assert.equal(code, 0, test.out());
+    assert.match(test.out(), /^1 passed, 0 skipped, 0 failed$/m);
+    assert.match(test.err(), /ok {3}the template's own checks of the app image[^\n]*the script streamlit_app\.py is there, read-only for the app user; PID 1 is the Streamlit server/);
+    assert.deepEqual(await inventory(engine), baseline, 'the run left containers or images behind');
+  });
+
   it('refuses to replace a project\'s own Dockerfile and devcontainer.json, and with --force keeps a backup of each', async () => {
     const project = path.join(root, 'own-files');
     fs.cpSync(path.join(PROJECTS, 'flask-own-files'), project, { recursive: true });

@@ -7,6 +7,8 @@
 set -eu
 cd /app
 
+app_script='${templateOption:appScript}'
+
 check() {
     description=$1
     shift
@@ -23,6 +25,6 @@ check "pipenv is not in the app image (the builder used it; production needs onl
     sh -c '! command -v pipenv && ! python -c "import pipenv"'
 check "the venv has no pip (nothing installs at run time)" sh -c '! test -e /opt/venv/bin/pip'
 check "neither Pipfile nor Pipfile.lock is next to the app" sh -c '! test -e Pipfile && ! test -e Pipfile.lock'
-check "the source is read-only for the app user" sh -c '! test -w app'
-check "PID 1 is the Streamlit server" sh -c 'tr "\0" " " </proc/1/cmdline | grep -q "streamlit run app/main.py"'
+check "the script ${app_script} is there, read-only for the app user" sh -c "test -f '${app_script}' && ! test -w '${app_script}' && ! test -w ."
+check "PID 1 is the Streamlit server" sh -c "tr '\\0' ' ' </proc/1/cmdline | grep -q 'streamlit run ${app_script}'"
 echo "app image ok"

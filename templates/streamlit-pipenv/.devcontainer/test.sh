@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 expected_python='${templateOption:pythonVersion}'
+app_script='${templateOption:appScript}'
 
 check() {
     local description=$1
@@ -44,8 +45,8 @@ assert not wrong, "\n".join(wrong)
 PY
 check "git and the SSH client are installed" sh -c 'git --version && ssh -V'
 # The dev server really starts on the template's port and reports healthy, then is stopped.
-check "streamlit run app/main.py answers /_stcore/health on port ${STREAMLIT_SERVER_PORT}" sh -c '
-    streamlit run app/main.py --server.headless true >/tmp/streamlit-dev.log 2>&1 &
+check "streamlit run ${app_script} answers /_stcore/health on port ${STREAMLIT_SERVER_PORT}" sh -c '
+    streamlit run "$0" --server.headless true >/tmp/streamlit-dev.log 2>&1 &
     server=$!
     trap "kill $server 2>/dev/null" EXIT
     python -c "
@@ -57,7 +58,7 @@ for _ in range(60):
     except OSError:
         time.sleep(0.5)
 sys.exit(\"no answer from \" + url)
-" || { cat /tmp/streamlit-dev.log; exit 1; }'
+" || { cat /tmp/streamlit-dev.log; exit 1; }' "${app_script}"
 if [ -d tests ]; then
     check "the application's tests pass (pytest)" python -m pytest -q -p no:cacheprovider tests
 fi
