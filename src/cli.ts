@@ -80,7 +80,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .command('init')
     .description('Adopt a Python project as it is: pick the template and its options, apply it, record what was applied.')
     .argument('[dir]', 'the project folder', '.')
-    .option('-t, --template <id>', 'the template of the pack to apply, instead of the one detected')
+    .option('-t, --template <id|reference>', 'the template to apply instead of the one detected: an id of the pack, or an OCI reference such as ghcr.io/org/templates/flask-gunicorn:1')
     .addOption(new Option('--option <name=value>', 'set a template option, over the detected value (repeatable)').argParser(assignment('option')).default([]))
     .option('--dry-run', 'print the plan and the files it would add; write nothing')
     .option('--force', 'replace files the project already has, after moving each into .stagepack-backup/<time>/')

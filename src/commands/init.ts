@@ -8,9 +8,12 @@ import { conflictsIn, copyIntoProject, filesUnder, templateFiles } from '../init
 import { detectProject, type ProjectFacts } from '../init/detect';
 import { describePlan, planInit, type TemplateChoice } from '../init/plan';
 import { readProjectFiles } from '../init/project-files';
-import { APPLIED_RECORD, recordText } from '../init/record';
+import { APPLIED_RECORD, readAppliedRecord, recordText } from '../init/record';
 import { EXIT, type ExitCode, type Io } from '../io';
-import { getPath, scalarText } from '../jsonc';
+import { getPath, isRecord, scalarText } from '../jsonc';
+import { OciClient, RegistryError } from '../oci/client';
+import { registryCredential, scrubSecrets, type Credential } from '../oci/credentials';
+import type { TemplateOptionSpec } from '../template-options';
 import { isDirectory, layoutTargets, loadTarget, packLayout, templateOptions, type TargetRef } from '../pack';
 import { ok, tail } from '../proc';
 import { copyForPublishing } from '../publish-copy';
@@ -20,7 +23,11 @@ import { PACKAGE_ROOT, VERSION } from '../version';
 export interface InitInput {
   /** The project folder; default: the working directory. */
   dir?: string;
-  /** A template id of the pack (the working directory's, else stagepack's own). */
+  /**
+   * A template id of the pack (the working directory's, else stagepack's own), or an OCI reference
+   * (`ghcr.io/org/templates/flask-gunicorn:1`) to apply from its registry. Default: the template the
+   * project's record names (re-applying with the same answers), else the one detected.
+   */
   template?: string;
   options: readonly (readonly [string, string | undefined])[];
   dryRun: boolean;
@@ -53,12 +60,33 @@ export async function initCommand(input: InitInput, io: Io): Promise<ExitCode> {
     const keywords = getPath(loaded.metadata?.doc.value, ['keywords']);
     return { ref, id: ref.folderName, keywords: Array.isArray(keywords) ? keywords.map((k) => (scalarText(k) ?? '').toLowerCase()) : [], options: templateOptions(loaded) };
   });
+  // A project adopted before: its recorded answers come first (a newer version applies with them), then --option.
+  const recordRead = readAppliedRecord(projectDir);
+  if (recordRead.found && 'problem' in recordRead) return usage(io, recordRead.problem, `correct or remove ${APPLIED_RECORD}`);
+  const previous = recordRead.found && 'record' in recordRead ? recordRead.record : undefined;
   const options: Record<string, string> = {};
   for (const [name, value] of input.options) Object.defineProperty(options, name, { value: value ?? '', enumerable: true, writable: true, configurable: true });
 
+  // An OCI reference: the template's metadata (id, keywords, options) comes from its manifest.
+  let remote: { reference: string; version: string; client: OciClient; credential: Credential | undefined } | undefined;
+  if (input.template && isReference(input.template)) {
+    try {
+      const found = await remoteTemplate(input.template, io);
+      remote = found;
+      choices.push({ ref: { kind: 'template', folderName: found.choice.id, displayDir: input.template, absDir: '' }, ...found.choice });
+    } catch (error) {
+      if (error instanceof RegistryError) return usage(io, error.message, error.fix);
+      throw error;
+    }
+  }
+  const templateId = remote ? choices[choices.length - 1].id : input.template ?? previous?.template;
+
   const facts = detectProject(readProjectFiles(projectDir));
   io.stdout(`stagepack init: ${printable(shown)}\n${printable(describeFacts(facts))}`);
-  const plan = planInit({ facts, templates: choices, template: input.template, options });
+  if (previous) io.stdout(`applied before: ${printable(previous.template)} ${printable(previous.version)} (${APPLIED_RECORD}); its answers are kept\n`);
+  // The recorded answers hold only for the template they were given to.
+  const recorded = previous && (templateId === undefined || templateId === previous.template) ? previous.options : undefined;
+  const plan = planInit({ facts, templates: remote ? choices.slice(-1) : choices, template: templateId, options, recorded });
   if ('problem' in plan) {
     io.stdout(`problem: ${printable(plan.problem)}\n  fix: ${printable(plan.fix)}\nnothing was written\n`);
     return EXIT.problems;
@@ -70,14 +98,15 @@ export async function initCommand(input: InitInput, io: Io): Promise<ExitCode> {
   }
   const chosen = choices.find((c) => c.id === plan.template);
   if (!chosen) throw new Error(`internal: planned template ${plan.template} is not in the pack`);
-  const planned = [...templateFiles(chosen.ref.absDir), APPLIED_RECORD];
+  // From the pack, the files are known before anything is applied; from a registry, after (below).
+  const planned = [...(remote ? [] : templateFiles(chosen.ref.absDir)), APPLIED_RECORD];
   const conflicts = conflictsIn(projectDir, planned);
-  io.stdout(`files to add: ${planned.join(', ')}\n`);
+  io.stdout(`files to add: ${remote ? `those of ${remote.reference}, and ` : ''}${planned.join(', ')}\n`);
   if (conflicts.length && !input.force) {
     io.stdout(`the project already has ${conflicts.map((c) => printable(c)).join(', ')}; nothing was written\nfix: keep them and adopt by hand, or run again with --force (each is moved into .stagepack-backup/<time>/ first)\n`);
     return EXIT.problems;
   }
-  if (input.dryRun) {
+  if (input.dryRun && !remote) {
     io.stdout(`--dry-run: nothing was written${conflicts.length ? ` (--force would back up and replace ${conflicts.join(', ')})` : ''}\n`);
     return EXIT.ok;
   }
@@ -86,31 +115,44 @@ export async function initCommand(input: InitInput, io: Io): Promise<ExitCode> {
   const work = tempDir('stagepack-init-');
   let registry: Registry | undefined;
   try {
-    registry = await startEphemeralRegistry(log, path.join(work, 'registry'));
     const cliEnv = { TMPDIR: path.join(work, 'cli-tmp') };
     fs.mkdirSync(cliEnv.TMPDIR);
-    const collection = path.join(work, 'collection');
-    copyForPublishing(chosen.ref.absDir, path.join(collection, chosen.id));
-    const namespace = 'stagepack-init/templates';
-    const published = await devcontainerCli(['templates', 'publish', '--registry', registry.host, '--namespace', namespace, '--log-level', 'info', collection], { env: cliEnv, timeoutMs: 120_000 });
-    const version = scalarText(getPath(lastJsonLine(published.stdout), [chosen.id, 'version']));
-    if (!ok(published) || !version) return failed(io, 'devcontainer templates publish (to the temporary registry) failed', tail(published, 12));
-    const reference = `${registry.host}/${namespace}/${chosen.id}:${version}`;
+    let reference: string;
+    let version: string;
+    if (remote) {
+      reference = remote.reference;
+      version = remote.version;
+    } else {
+      registry = await startEphemeralRegistry(log, path.join(work, 'registry'));
+      const collection = path.join(work, 'collection');
+      copyForPublishing(chosen.ref.absDir, path.join(collection, chosen.id));
+      const namespace = 'stagepack-init/templates';
+      const published = await devcontainerCli(['templates', 'publish', '--registry', registry.host, '--namespace', namespace, '--log-level', 'info', collection], { env: cliEnv, timeoutMs: 120_000 });
+      const publishedVersion = scalarText(getPath(lastJsonLine(published.stdout), [chosen.id, 'version']));
+      if (!ok(published) || !publishedVersion) return failed(io, 'devcontainer templates publish (to the temporary registry) failed', tail(published, 12));
+      version = publishedVersion;
+      reference = `${registry.host}/${namespace}/${chosen.id}:${version}`;
+    }
     const applied = path.join(work, 'applied');
     fs.mkdirSync(applied);
     const apply = await devcontainerCli(['templates', 'apply', '--template-id', reference, '--template-args', JSON.stringify(plan.options), '--workspace-folder', applied, '--log-level', 'info'], { env: cliEnv, timeoutMs: 120_000 });
-    if (!ok(apply)) return failed(io, 'devcontainer templates apply failed', tail(apply, 12));
+    if (!ok(apply)) return failed(io, 'devcontainer templates apply failed', scrubSecrets(tail(apply, 12), remote?.credential));
     const produced = filesUnder(applied);
     if (produced.others.length) return failed(io, `the applied template holds links or special files (${produced.others.join(', ')}); nothing was written`, '');
-    const record = { template: chosen.id, version, source: sourceOf(chosen.ref.absDir, projectDir), options: plan.options, files: produced.files };
+    const record = { template: chosen.id, version, source: remote ? remote.reference : sourceOf(chosen.ref.absDir, projectDir), options: plan.options, files: produced.files };
     fs.mkdirSync(path.join(applied, path.dirname(APPLIED_RECORD)), { recursive: true });
     fs.writeFileSync(path.join(applied, APPLIED_RECORD), recordText(record));
     const files = [...produced.files, APPLIED_RECORD].sort();
     // What the CLI produced may differ from the folder's listing (optionalPaths): checked again, on what is copied.
     const late = conflictsIn(projectDir, files).filter((c) => !conflicts.includes(c));
+    if (remote) io.stdout(`files of ${remote.reference}: ${produced.files.join(', ')}\n`);
     if (late.length && !input.force) {
       io.stdout(`the project already has ${late.join(', ')}; nothing was written\nfix: run again with --force to back them up and replace them\n`);
       return EXIT.problems;
+    }
+    if (input.dryRun) {
+      io.stdout(`--dry-run: nothing was written${late.length || conflicts.length ? ` (--force would back up and replace ${[...conflicts, ...late].join(', ')})` : ''}\n`);
+      return EXIT.ok;
     }
     const result = copyIntoProject(projectDir, applied, files, input.force);
     io.stdout(`applied ${chosen.id} ${version}: added ${result.added.length} file(s)${result.replaced.length ? `, replaced ${result.replaced.join(', ')} (the originals are in ${result.backupDir}/)` : ''}\n`);
@@ -123,6 +165,45 @@ export async function initCommand(input: InitInput, io: Io): Promise<ExitCode> {
     await registry?.stop();
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** `host/path/id:tag` or `host/path/id@sha256:...`: a template in a registry rather than an id of the pack. */
+function isReference(template: string): boolean {
+  return template.includes('/');
+}
+
+/**
+ * The template at an OCI reference: its manifest's `dev.containers.metadata` gives the id, keywords and
+ * options that planning needs, read with the credentials the Dev Containers CLI will apply it with.
+ */
+async function remoteTemplate(reference: string, io: Io): Promise<{ reference: string; version: string; client: OciClient; credential: Credential | undefined; choice: TemplateChoice }> {
+  const match = /^([^/]+)\/(.+?)(?::([\w.-]+)|@(sha256:[0-9a-f]{64}))?$/.exec(reference);
+  if (!match) throw new RegistryError('protocol', `${reference} is not an OCI reference`, 'write it as REGISTRY/NAMESPACE/ID:TAG, such as localhost:5000/stagepack/templates/flask-gunicorn:1');
+  const [, registry, repository, tag, digest] = match;
+  const credential = await registryCredential(registry, { ...process.env, ...io.env });
+  const client = new OciClient(registry, { credential });
+  const fetched = await client.manifest(repository, digest ?? tag ?? 'latest');
+  if (!fetched) throw new RegistryError('protocol', `${registry} has no ${repository}:${digest ?? tag ?? 'latest'}`, 'check the reference (stagepack catalog REGISTRY/NAMESPACE lists what a namespace holds)');
+  let metadata: unknown;
+  try {
+    metadata = JSON.parse(fetched.manifest.annotations?.['dev.containers.metadata'] ?? '');
+  } catch {
+    metadata = undefined;
+  }
+  const id = scalarText(getPath(metadata, ['id']));
+  const version = scalarText(getPath(metadata, ['version']));
+  if (!isRecord(metadata) || !id || !version) throw new RegistryError('protocol', `${reference} carries no template metadata (dev.containers.metadata)`, 'name a template published with devcontainer templates publish');
+  const keywords = getPath(metadata, ['keywords']);
+  const optionsValue = getPath(metadata, ['options']);
+  const options: Record<string, TemplateOptionSpec> = {};
+  if (isRecord(optionsValue)) for (const [name, spec] of Object.entries(optionsValue)) if (isRecord(spec)) Object.defineProperty(options, name, { value: spec, enumerable: true, writable: true, configurable: true });
+  return {
+    reference,
+    version,
+    client,
+    credential,
+    choice: { id, keywords: Array.isArray(keywords) ? keywords.map((k) => (scalarText(k) ?? '').toLowerCase()) : [], options },
+  };
 }
 
 function describeFacts(facts: ProjectFacts): string {

@@ -49,8 +49,10 @@ export interface PlanInput {
   templates: readonly TemplateChoice[];
   /** `--template ID`: the user's choice over the detected one. */
   template?: string;
-  /** `--option name=value`: the user's values over the detected ones. */
+  /** `--option name=value`: the user's values over the detected (and recorded) ones. */
   options: Readonly<Record<string, string>>;
+  /** The answers a previous init recorded in the project: over the detected values, under --option. */
+  recorded?: Readonly<Record<string, string>>;
 }
 
 export function planInit(input: PlanInput): InitPlan | { problem: string; fix: string } {
@@ -97,6 +99,14 @@ export function planInit(input: PlanInput): InitPlan | { problem: string; fix: s
   else if (Object.prototype.hasOwnProperty.call(template.options, 'healthCheckPath')) {
     choose('healthCheckPath', '/', 'no health route found in the code: the HEALTHCHECK requests the root page');
     notes.push('add a cheap health route (such as /healthz, answering 200 without touching the database) and set it with --option healthCheckPath=/healthz');
+  }
+  for (const [name, value] of Object.entries(input.recorded ?? {})) {
+    // An answer for an option the template no longer has is dropped, saying so.
+    if (!Object.prototype.hasOwnProperty.call(template.options, name)) notes.push(`the recorded answer ${name}=${value} is dropped: ${template.id} has no option "${name}" now`);
+    else if (!Object.prototype.hasOwnProperty.call(input.options, name)) {
+      Object.defineProperty(options, name, { value, enumerable: true, writable: true, configurable: true });
+      reasons.push(`${name}=${value} (recorded)`);
+    }
   }
   for (const [name, value] of Object.entries(input.options)) {
     if (!Object.prototype.hasOwnProperty.call(template.options, name)) return { problem: `--option ${name}: ${template.id} has no option "${name}"`, fix: `its options: ${Object.keys(template.options).join(', ') || 'none'}` };

@@ -5,6 +5,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli';
 import type { Engine } from '../../src/engine/engine';
+import { devcontainerCli } from '../../src/devcontainer-cli';
+import { engineLog } from '../../src/engine/log';
+import { startEphemeralRegistry } from '../../src/engine/registry';
+import { copyForPublishing } from '../../src/publish-copy';
 import { PACKAGE_ROOT } from '../../src/version';
 import { echoingIo, engineForTests, inventory, minutes } from './helpers';
 
@@ -153,6 +157,44 @@ describe('stagepack init, then stagepack test DIR (end to end, real engine, regi
     assert.match(test.out(), /^1 passed, 0 skipped, 0 failed$/m);
     assert.match(test.err(), /ok {3}the template's own checks of the app image[^\n]*the script streamlit_app\.py is there, read-only for the app user; PID 1 is the Streamlit server/);
     assert.deepEqual(await inventory(engine), baseline, 'the run left containers or images behind');
+  });
+
+  it('applies a template from a registry reference, and applies again with the recorded answers', async function () {
+    this.timeout(minutes(5));
+    const registry = await startEphemeralRegistry(engineLog(() => undefined), path.join(root, 'registry'));
+    try {
+      const collection = path.join(root, 'collection');
+      copyForPublishing(path.join(PACKAGE_ROOT, 'templates', 'flask-gunicorn'), path.join(collection, 'flask-gunicorn'));
+      const published = await devcontainerCli(['templates', 'publish', '--registry', registry.host, '--namespace', 'acme/templates', collection], { env: { TMPDIR: root } });
+      assert.equal(published.code, 0, published.stderr);
+      const reference = `${registry.host}/acme/templates/flask-gunicorn:1`;
+      const project = path.join(root, 'remote');
+      fs.cpSync(path.join(PROJECTS, 'flask-factory'), project, { recursive: true });
+
+      const dry = echoingIo(root);
+      assert.equal(await main(['node', 'stagepack', 'init', 'remote', '--template', reference, '--dry-run'], dry), 0, `${dry.out()}${dry.err()}`);
+      assert.match(dry.out(), /^files of localhost:\d+\/acme\/templates\/flask-gunicorn:1: \.devcontainer\/app-test\.sh, \.devcontainer\/devcontainer\.json, \.devcontainer\/test\.sh, \.dockerignore, Dockerfile$/m);
+      assert.ok(!fs.existsSync(path.join(project, 'Dockerfile')), 'a dry run wrote nothing');
+
+      const init = echoingIo(root);
+      assert.equal(await main(['node', 'stagepack', 'init', 'remote', '--template', reference, '--option', 'workers=3'], init), 0, `${init.out()}${init.err()}`);
+      assert.match(init.out(), /^  wsgiApp=notes:create_app\(\) /m);
+      const record = () => JSON.parse(fs.readFileSync(path.join(project, '.devcontainer', 'stagepack-applied.json'), 'utf8').replace(/^\/\/.*\n/, '')) as { source: string; options: Record<string, string> };
+      assert.equal(record().source, reference);
+      assert.equal(record().options.workers, '3');
+      assert.match(fs.readFileSync(path.join(project, 'Dockerfile'), 'utf8'), /WEB_CONCURRENCY=3/);
+
+      // Again, without naming the template: the record's template and answers (workers=3) are used; every file
+      // init wrote is a conflict now, so --force backs them up.
+      const again = echoingIo(root);
+      assert.equal(await main(['node', 'stagepack', 'init', 'remote', '--force'], again), 0, `${again.out()}${again.err()}`);
+      assert.match(again.out(), /^applied before: flask-gunicorn \d+\.\d+\.\d+ \(\.devcontainer\/stagepack-applied\.json\); its answers are kept$/m);
+      assert.match(again.out(), /^  workers=3 \(recorded\)$/m);
+      assert.equal(record().options.workers, '3');
+      assert.match(again.out(), /replaced [^\n]*Dockerfile[^\n]*\(the originals are in \.stagepack-backup\//);
+    } finally {
+      await registry.stop();
+    }
   });
 
   it('refuses to replace a project\'s own Dockerfile and devcontainer.json, and with --force keeps a backup of each', async () => {

@@ -149,3 +149,15 @@ describe('stagepack init: adding the files', () => {
     assert.ok(broken.found && 'problem' in broken && /^\.devcontainer\/stagepack-applied\.json:1:14: not a JSON object/.test(broken.problem));
   });
 });
+
+describe('stagepack init: applying again with the recorded answers', () => {
+  it('keeps the recorded answers over what it detects, lets --option win, and drops an answer for an option that is gone', () => {
+    const files = { 'requirements.txt': 'flask==3\ngunicorn==23\n', 'src/app.py': 'from flask import Flask\napp = Flask(__name__)\n' };
+    const result = planInit({ facts: detectProject(new Map(Object.entries(files))), templates: PACK, template: 'flask-gunicorn', options: { port: '5000' }, recorded: { workers: '3', port: '8080', removedOption: 'x' } }) as InitPlan;
+    assert.equal(result.options.workers, '3');
+    assert.equal(result.options.port, '5000');
+    assert.ok(result.reasons.includes('workers=3 (recorded)'));
+    assert.ok(result.reasons.includes('port=5000 (--option)'));
+    assert.ok(result.notes.some((n) => /the recorded answer removedOption=x is dropped: flask-gunicorn has no option "removedOption" now/.test(n)));
+  });
+});
