@@ -83,9 +83,12 @@ export async function initCommand(input: InitInput, io: Io): Promise<ExitCode> {
 
   const facts = detectProject(readProjectFiles(projectDir));
   io.stdout(`stagepack init: ${printable(shown)}\n${printable(describeFacts(facts))}`);
-  if (previous) io.stdout(`applied before: ${printable(previous.template)} ${printable(previous.version)} (${APPLIED_RECORD}); its answers are kept\n`);
   // The recorded answers hold only for the template they were given to.
   const recorded = previous && (templateId === undefined || templateId === previous.template) ? previous.options : undefined;
+  if (previous) {
+    const what = `applied before: ${printable(previous.template)} ${printable(previous.version)} (${APPLIED_RECORD})`;
+    io.stdout(recorded ? `${what}; its answers are kept\n` : `${what}; its answers are not carried over to ${printable(templateId ?? '')}\n`);
+  }
   const plan = planInit({ facts, templates: remote ? choices.slice(-1) : choices, template: templateId, options, recorded });
   if ('problem' in plan) {
     io.stdout(`problem: ${printable(plan.problem)}\n  fix: ${printable(plan.fix)}\nnothing was written\n`);
@@ -96,7 +99,8 @@ export async function initCommand(input: InitInput, io: Io): Promise<ExitCode> {
     io.stdout(`${plan.problems.length} problem(s) would make the dev container or the app image fail; nothing was written\n`);
     return EXIT.problems;
   }
-  const chosen = choices.find((c) => c.id === plan.template);
+  // A template from a registry is the one pushed last (its id may also be one of the pack's).
+  const chosen = remote ? choices[choices.length - 1] : choices.find((c) => c.id === plan.template);
   if (!chosen) throw new Error(`internal: planned template ${plan.template} is not in the pack`);
   // From the pack, the files are known before anything is applied; from a registry, after (below).
   const planned = [...(remote ? [] : templateFiles(chosen.ref.absDir)), APPLIED_RECORD];
