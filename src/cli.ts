@@ -35,7 +35,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   program
     .command('test')
     .description('Test templates for real: dev container up and exec, app image build, run, health, HTTP, stop.')
-    .argument('[template...]', 'template id (in this pack) or path to a template folder; none means the whole pack', [])
+    .argument('[template...]', 'template id (in this pack), path to a template folder, or a project folder with an applied template (tested as it is); none means the whole pack', [])
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--keep', 'keep containers, images and workspaces for debugging (prints how to remove them)')
     .option('--app <folder>', 'sample application to test with, instead of the fixture matching the template')
