@@ -70,7 +70,6 @@ export function defaultJobs(): number {
   return Math.max(1, Math.min(2, os.availableParallelism()));
 }
 
-
 /** Bounds when neither the command line nor stagepack.json sets one. */
 export const DEFAULT_BOUNDS = { healthTimeoutSeconds: 30, stopBoundSeconds: 3 } as const;
 
