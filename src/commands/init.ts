@@ -10,7 +10,8 @@ import { describePlan, planInit, type TemplateChoice } from '../init/plan';
 import { readProjectFiles } from '../init/project-files';
 import { APPLIED_RECORD, readAppliedRecord, recordText } from '../init/record';
 import { EXIT, type ExitCode, type Io } from '../io';
-import { getPath, isRecord, scalarText } from '../jsonc';
+import { getPath, isRecord, scalarText, setOwn } from '../jsonc';
+import { assignments } from '../testing/run-inputs';
 import { OciClient, RegistryError } from '../oci/client';
 import { registryCredential, scrubSecrets, type Credential } from '../oci/credentials';
 import type { TemplateOptionSpec } from '../template-options';
@@ -64,8 +65,7 @@ export async function initCommand(input: InitInput, io: Io): Promise<ExitCode> {
   const recordRead = readAppliedRecord(projectDir);
   if (recordRead.found && 'problem' in recordRead) return usage(io, recordRead.problem, `correct or remove ${APPLIED_RECORD}`);
   const previous = recordRead.found && 'record' in recordRead ? recordRead.record : undefined;
-  const options: Record<string, string> = {};
-  for (const [name, value] of input.options) Object.defineProperty(options, name, { value: value ?? '', enumerable: true, writable: true, configurable: true });
+  const options = assignments(input.options);
 
   // An OCI reference: the template's metadata (id, keywords, options) comes from its manifest.
   let remote: { reference: string; version: string; client: OciClient; credential: Credential | undefined } | undefined;
@@ -200,7 +200,7 @@ async function remoteTemplate(reference: string, io: Io): Promise<{ reference: s
   const keywords = getPath(metadata, ['keywords']);
   const optionsValue = getPath(metadata, ['options']);
   const options: Record<string, TemplateOptionSpec> = {};
-  if (isRecord(optionsValue)) for (const [name, spec] of Object.entries(optionsValue)) if (isRecord(spec)) Object.defineProperty(options, name, { value: spec, enumerable: true, writable: true, configurable: true });
+  if (isRecord(optionsValue)) for (const [name, spec] of Object.entries(optionsValue)) if (isRecord(spec)) setOwn(options, name, spec);
   return {
     reference,
     version,

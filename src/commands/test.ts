@@ -15,7 +15,7 @@ import { ConfigError, configFor } from '../lint/config';
 import { rules } from '../lint/rules';
 import { APPLIED_RECORD, readAppliedRecord, type AppliedRecord } from '../init/record';
 import { discoverTargets, isDirectory, layoutTargets, loadTarget, packLayout, readText, templateOptions, type TargetRef } from '../pack';
-import { optionValueProblem, parseEnvFile, type Parsed } from '../testing/run-inputs';
+import { assignments, optionValueProblem, parseEnvFile, type Parsed } from '../testing/run-inputs';
 import { stopLiveProcesses } from '../proc';
 import { AppBuilds } from '../testing/app-builds';
 import { ChangesError, changedFiles } from '../testing/git-changes';
@@ -86,7 +86,7 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
   }
   const apps = new Map<TargetRef, string>();
   const bounds = new Map<TargetRef, { healthTimeoutSeconds: number; stopBoundSeconds: number; checkPaths: string[] }>();
-  const fixed = fixedOptions(input.options ?? []);
+  const fixed = assignments(input.options ?? []);
   const appEnv = readAppEnv(input, io);
   if (!appEnv.ok) {
     io.stderr(`stagepack test: ${printable(appEnv.problem)}\nfix: ${appEnv.fix}\n`);
@@ -103,8 +103,9 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
       io.stderr(`stagepack test: ${error.message}\nfix: ${error.fix}\n`);
       return EXIT.usage;
     }
+    const options = templateOptions(loadTarget(template));
     for (const [name, value] of Object.entries(fixed)) {
-      const problem = optionValueProblem(name, value, templateOptions(loadTarget(template)) ?? {});
+      const problem = optionValueProblem(name, value, options);
       if (problem) {
         io.stderr(`stagepack test: --option ${printable(name)}: ${template.displayDir}: ${printable(problem)}\nfix: name an option of every template tested, with a value it accepts (its README's Options table lists them)\n`);
         return EXIT.usage;
@@ -158,7 +159,7 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
     templates: resolved.templates,
     features: resolved.features,
     featureHost,
-    variantsOf: (template) => optionVariants(templateOptions(loadTarget(template)) ?? {}, fixed),
+    variantsOf: (template) => optionVariants(templateOptions(loadTarget(template)), fixed),
     defaultsOnly: input.defaultsOnly,
     projects: resolved.projects.map(({ ref, record }) => ({ project: ref, options: record?.options ?? {} })),
   });
@@ -183,7 +184,7 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
     matrix = entriesTouchedBy(matrix, changes.files, {
       templateDirs: (template) => {
         const app = apps.get(template) ?? fixtureAppFor(template) ?? template.absDir;
-        return [template.absDir, app, ...optionVariants(templateOptions(loadTarget(template)) ?? {}, fixed).flatMap((v) => variantFixture(app, v) ?? [])];
+        return [template.absDir, app, ...optionVariants(templateOptions(loadTarget(template)), fixed).flatMap((v) => variantFixture(app, v) ?? [])];
       },
       featureDirs: (feature) => [feature.absDir, path.join(resolved.testsDir, feature.folderName)],
     });
@@ -393,13 +394,6 @@ export function resolveTemplates(args: readonly string[], cwd: string): Resoluti
     features.push(...discovery.targets.filter((t) => t.kind === 'feature' && !features.some((s) => s.absDir === t.absDir)));
   }
   return { ok: true, templates, features, projects, packRoot, testsDir: layout?.testsDir ?? path.join(packRoot, 'test') };
-}
-
-/** `--option` values by name; given twice, the last wins (as on any command line). */
-function fixedOptions(options: readonly (readonly [string, string | undefined])[]): Record<string, string> {
-  const fixed: Record<string, string> = {};
-  for (const [name, value] of options) setOwn(fixed, name, value ?? '');
-  return fixed;
 }
 
 /** The app's run-time environment: --env-file's lines, then --env (which wins), NAME alone from stagepack's environment. */

@@ -1,4 +1,4 @@
-import { scalarText } from '../jsonc';
+import { scalarText, setOwn } from '../jsonc';
 import type { TemplateOptionSpec } from '../template-options';
 import type { Finding, Framework, ProjectFacts } from './detect';
 
@@ -75,7 +75,7 @@ export function planInit(input: PlanInput): InitPlan | { problem: string; fix: s
       notes.push(`${name}: the project says ${value} (${why}), which ${template.id} does not offer (${allowed.join(', ')}); its default is kept`);
       return;
     }
-    Object.defineProperty(options, name, { value, enumerable: true, writable: true, configurable: true });
+    setOwn(options, name, value);
     reasons.push(`${name}=${value} (${why})`);
   };
 
@@ -104,13 +104,13 @@ export function planInit(input: PlanInput): InitPlan | { problem: string; fix: s
     // An answer for an option the template no longer has is dropped, saying so.
     if (!Object.prototype.hasOwnProperty.call(template.options, name)) notes.push(`the recorded answer ${name}=${value} is dropped: ${template.id} has no option "${name}" now`);
     else if (!Object.prototype.hasOwnProperty.call(input.options, name)) {
-      Object.defineProperty(options, name, { value, enumerable: true, writable: true, configurable: true });
+      setOwn(options, name, value);
       reasons.push(`${name}=${value} (recorded)`);
     }
   }
   for (const [name, value] of Object.entries(input.options)) {
     if (!Object.prototype.hasOwnProperty.call(template.options, name)) return { problem: `--option ${name}: ${template.id} has no option "${name}"`, fix: `its options: ${Object.keys(template.options).join(', ') || 'none'}` };
-    Object.defineProperty(options, name, { value, enumerable: true, writable: true, configurable: true });
+    setOwn(options, name, value);
     reasons.push(`${name}=${value} (--option)`);
   }
 

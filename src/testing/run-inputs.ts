@@ -52,6 +52,13 @@ export function parseEnvFile(text: string, file: string, env: Readonly<Record<st
   return { ok: true, value: vars };
 }
 
+/** `--option`/`--env` pairs as an object (own keys, `__proto__` included); given twice, the last wins. */
+export function assignments(pairs: readonly (readonly [string, string | undefined])[]): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const [name, value] of pairs) setOwn(record, name, value ?? '');
+  return record;
+}
+
 /** A path the HTTP checks request: absolute, printable, no spaces, at most 2,000 characters. */
 export function checkPathProblem(value: string): string | undefined {
   if (!value.startsWith('/')) return `${JSON.stringify(value)} does not start with /`;
