@@ -265,3 +265,39 @@ export function indexGap(log: string, filesOf: ((name: string) => string[]) | un
   }
   return undefined;
 }
+
+/** Where a running app may write without harm: a tmpfs /tmp under a read-only root, and the kernel's own mounts. */
+export const WRITABLE_PREFIXES = ['/tmp', '/var/tmp', '/dev', '/proc', '/sys', '/run'];
+
+const under = (file: string, dir: string) => file === dir || file.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
+
+/**
+ * What the app wrote into its image while it ran and answered (`docker diff`: `A path`, `C path`, `D path`).
+ * Anything outside /tmp and the image's VOLUMEs is a write a read-only root (or a second replica, or the next
+ * deployment) loses or refuses: an upload folder, a SQLite file, a log, next to the code. A folder listed
+ * only because something in it changed is not itself a write; Python's bytecode caches are named but do not
+ * fail (Python runs on without them when it cannot write them).
+ */
+export function writesVerdict(diff: string, volumes: readonly string[], workdir: string): Verdict {
+  const entries = diff.split('\n').map((l) => /^([ACD]) (\/.*)$/.exec(l.trim())).filter((m): m is RegExpExecArray => Boolean(m)).map((m) => ({ kind: m[1], path: m[2] }));
+  const leaves = entries.filter((e) => !entries.some((o) => o !== e && o.path.startsWith(`${e.path}/`)));
+  const allowed = [...WRITABLE_PREFIXES, ...volumes];
+  const outside = leaves.filter((e) => !allowed.some((dir) => under(e.path, dir)));
+  const bytecode = outside.filter((e) => /(^|\/)__pycache__(\/|$)|\.pyc$/.test(e.path));
+  const writes = outside.filter((e) => !bytecode.includes(e));
+  const note = bytecode.length ? `; Python wrote ${bytecode.length} bytecode cache file(s) (${bytecode.slice(0, 2).map((e) => e.path).join(', ')}${bytecode.length > 2 ? ', ...' : ''}), which it can do without: compile them at build time (python -m compileall) for a faster start` : '';
+  if (!writes.length) {
+    const inTmp = leaves.length - outside.length;
+    return { ok: true, detail: `nothing written outside ${['/tmp', ...volumes].join(', ')}${inTmp ? ` (${inTmp} path(s) there)` : ''}${note}` };
+  }
+  const verbs: Record<string, string> = { A: 'added', C: 'changed', D: 'deleted' };
+  const listed = writes.slice(0, 8).map((e) => `${verbs[e.kind]} ${e.path}`).join(', ') + (writes.length > 8 ? `, and ${writes.length - 8} more` : '');
+  const inCode = workdir && workdir !== '/' && writes.some((e) => under(e.path, workdir));
+  return {
+    ok: false,
+    detail: `the app wrote into its image${inCode ? ` (into its code folder ${workdir})` : ''}: ${listed}\n` +
+      'fix: production runs the image with a read-only root and more than one replica: write temporary files to /tmp (a tmpfs), ' +
+      'and data that must last to a database or a volume (declare it with VOLUME in the app stage and mount one in production); ' +
+      'for SQLite or uploads, point the setting at that volume through an environment variable (the template README\'s "Where the app may write")',
+  };
+}

@@ -112,7 +112,7 @@ export interface TemplateRunState {
   /** The compose service the app runs as, when the compose file has one built from the `app` target. */
   appService?: ComposeService;
   dev?: { container: string; image: string };
-  app: { baseImage?: string; image?: string; container?: string; port?: string; hostPort?: number };
+  app: { baseImage?: string; image?: string; container?: string; port?: string; hostPort?: number; nonce?: string };
 }
 
 export function createRunState(template: TargetRef, context: TemplateTestContext, options: Record<string, string>, varied?: string): TemplateRunState {
@@ -284,18 +284,27 @@ export function writeOverrideConfig(workspace: string, workDir: string, buildOpt
   return override;
 }
 
+/** A request a check sends; GET without a body unless it says otherwise. */
+export interface HttpRequestSpec {
+  method?: string;
+  headers?: Readonly<Record<string, string>>;
+  body?: string;
+}
+
 /**
- * GET a path of the app and follow its redirects (at most 5) while they stay on the app's own host and port,
- * as a browser would; what a redirect elsewhere names is recorded, not requested (it is not the app).
+ * Request a path of the app and follow its redirects (at most 5) while they stay on the app's own host and
+ * port, as a browser would; what a redirect elsewhere names is recorded, not requested (it is not the app).
+ * Only GET and HEAD are followed (`follow` false: the first answer is the last); a redirect is followed with
+ * the same request.
  */
-export async function httpFollow(base: string, pathAndQuery: string, maxRedirects = 5): Promise<HttpAnswer> {
+export async function httpFollow(base: string, pathAndQuery: string, maxRedirects = 5, request: HttpRequestSpec = {}, follow = true): Promise<HttpAnswer> {
   const origin = new URL(base);
   const hops: HttpAnswer['hops'] = [];
   let current = new URL(pathAndQuery, origin);
   for (;;) {
-    const response = await httpGet(current.href);
+    const response = await httpRequest(current.href, request);
     hops.push({ path: `${current.pathname}${current.search}`, status: response.status });
-    const location = response.status >= 300 && response.status < 400 ? response.location : undefined;
+    const location = follow && response.status >= 300 && response.status < 400 ? response.location : undefined;
     if (!location) return { path: pathAndQuery, hops, body: response.body };
     const next = new URL(location, current);
     if (next.host !== origin.host || next.protocol !== origin.protocol) return { path: pathAndQuery, hops, body: response.body, unfollowed: `it redirects to ${next.href}, off the app` };
@@ -305,15 +314,26 @@ export async function httpFollow(base: string, pathAndQuery: string, maxRedirect
 }
 
 export function httpGet(url: string, timeoutMs = 5000): Promise<{ status: number; body: string; location?: string }> {
+  return httpRequest(url, {}, timeoutMs);
+}
+
+/** One HTTP request; the body of the answer is read whole (at most 1 MB is kept). */
+export function httpRequest(url: string, request: HttpRequestSpec, timeoutMs = 5000): Promise<{ status: number; body: string; location?: string }> {
+  const method = request.method ?? 'GET';
   return new Promise((resolve, reject) => {
+    const headers: Record<string, string | number> = { ...request.headers };
+    if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body);
     // A fresh connection per request (no keep-alive agent): servers may close an idle one at any moment.
-    const request = http.get(url, { timeout: timeoutMs, agent: false }, (response) => {
+    const sent = http.request(url, { method, headers, timeout: timeoutMs, agent: false }, (response) => {
       let body = '';
       response.setEncoding('utf8');
-      response.on('data', (chunk: string) => { body += chunk; });
+      response.on('data', (chunk: string) => {
+        if (body.length < 1_000_000) body += chunk;
+      });
       response.on('end', () => resolve({ status: response.statusCode ?? 0, body, ...(response.headers.location ? { location: response.headers.location } : {}) }));
     });
-    request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    request.on('error', (error) => reject(new StepFailure(`GET ${url} failed: ${error.message}`)));
+    sent.on('timeout', () => sent.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    sent.on('error', (error) => reject(new StepFailure(`${method} ${url} failed: ${error.message}`)));
+    sent.end(request.body);
   });
 }

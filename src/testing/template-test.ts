@@ -30,9 +30,11 @@ export async function testTemplate(template: TargetRef, context: TemplateTestCon
     const options = variant ? { ...variant.values } : defaultOptionValues(templateOptions(loadTarget(template)));
     run.options = options;
     const ready = (state = createRunState(template, context, options, variant?.option));
-    for (const step of TEMPLATE_STEPS) {
-      if (step.applies && !step.applies(ready)) continue;
-      await recorder.step(step.id, typeof step.title === 'string' ? step.title : step.title(ready), () => step.run(ready));
+    for (const listed of TEMPLATE_STEPS) {
+      if (listed.applies && !listed.applies(ready)) continue;
+      for (const step of listed.expand ? listed.expand(ready) : [listed]) {
+        await recorder.step(step.id, typeof step.title === 'string' ? step.title : step.title(ready), () => step.run(ready));
+      }
     }
   } finally {
     const created = state;

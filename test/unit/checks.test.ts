@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checksPassed, httpFollow } from '../../src/testing/template-run';
-import { httpVerdict, indexGap, type HttpAnswer } from '../../src/testing/checks';
+import { httpVerdict, indexGap, writesVerdict, type HttpAnswer } from '../../src/testing/checks';
 import { buildToolsVerdict, missingLibraries, parityVerdict, pipConfWithCredential, secretsVerdict, sharedLibsVerdict, stopVerdict, userVerdict, workerTmpVerdict } from '../../src/testing/checks';
 
 describe('production-image check verdicts', () => {
@@ -190,5 +190,35 @@ describe('a build the local package index cannot feed (skipped, not failed)', ()
     assert.equal(indexGap(pip('flask==9.9.9'), filesOf, '3.13'), undefined, 'a wrong pin is the template\'s or the app\'s fault');
     assert.equal(indexGap(pip('pydantic_core==2.46.5'), undefined, '3.13'), undefined, 'with PyPI there is no mirror to blame');
     assert.equal(indexGap('error: command \'gcc\' failed: No such file or directory', filesOf, '3.13'), undefined);
+  });
+});
+
+describe('what the app wrote into its image (docker diff)', () => {
+  it('passes writes to /tmp and to the image\'s volumes, and counts them', () => {
+    const verdict = writesVerdict('C /tmp\nA /tmp/wgunicorn-abc\nC /data\nA /data/app.sqlite3\n', ['/data'], '/app');
+    assert.deepEqual(verdict, { ok: true, detail: 'nothing written outside /tmp, /data (2 path(s) there)' });
+  });
+
+  it('fails a file written into the code folder, naming it and the fix', () => {
+    const verdict = writesVerdict('C /app\nA /app/instance\nA /app/instance/notes.sqlite3\nC /tmp\n', [], '/app');
+    assert.equal(verdict.ok, false);
+    // The folders listed only because something in them changed are not reported themselves.
+    assert.match(verdict.detail, /^the app wrote into its image \(into its code folder \/app\): added \/app\/instance\/notes\.sqlite3\nfix: .*\/tmp \(a tmpfs\).*VOLUME in the app stage/);
+  });
+
+  it('fails writes elsewhere in the image (a home folder, a log under /var)', () => {
+    const verdict = writesVerdict('C /home\nC /home/app\nA /home/app/.cache\nC /var/log\nA /var/log/app.log\n', [], '/app');
+    assert.equal(verdict.ok, false);
+    assert.match(verdict.detail, /^the app wrote into its image: added \/home\/app\/\.cache, added \/var\/log\/app\.log\n/);
+  });
+
+  it('names bytecode caches without failing on them (Python runs without them under a read-only root)', () => {
+    const verdict = writesVerdict('C /app\nA /app/__pycache__\nA /app/__pycache__/wsgi.cpython-311.pyc\n', [], '/app');
+    assert.equal(verdict.ok, true);
+    assert.match(verdict.detail, /Python wrote 1 bytecode cache file\(s\) \(\/app\/__pycache__\/wsgi\.cpython-311\.pyc\).*compileall/);
+  });
+
+  it('does not take /tmpfoo for /tmp', () => {
+    assert.equal(writesVerdict('A /tmpfoo\n', [], '/app').ok, false);
   });
 });

@@ -113,6 +113,8 @@ export class FakeEngine implements Engine {
     if (verb === 'port') return { stdout: `127.0.0.1:${this.appPort}\n` };
     if (verb === 'images' || verb === 'ps' || verb === 'network' || verb === 'volume') return { stdout: '' };
     if (verb === 'stop' || verb === 'logs') return {};
+    // What a gunicorn app leaves behind: its control files in /tmp only.
+    if (verb === 'diff') return { stdout: 'C /tmp\nA /tmp/wgunicorn-x\n' };
     if (verb === 'exec') {
       const script = args.join(' ');
       if (script.includes('platform.python_version')) return { stdout: '3.11.2\n' };

@@ -83,7 +83,8 @@ describe('a template run over the engine seam (fake engine)', () => {
     const run = await testTemplate(template, context);
     assert.equal(runOutcome(run), 'pass', JSON.stringify(run.steps.filter((s) => s.status !== 'pass'), null, 1));
     assert.equal(statuses(run)['app-worker-tmp'], 'skip');
-    assert.deepEqual(run.steps.map((s) => s.id), [...TEMPLATE_STEPS.filter((s) => s.id !== 'dev-feature' && s.id !== 'app-database').map((s) => s.id), 'cleanup']);
+    // flask-gunicorn declares no checks: the declared-checks step expands to nothing.
+    assert.deepEqual(run.steps.map((s) => s.id), [...TEMPLATE_STEPS.filter((s) => s.id !== 'dev-feature' && s.id !== 'app-database' && !s.expand).map((s) => s.id), 'cleanup']);
     assertNothingLeft(engine, context);
     // Removal goes by the recorded ids only, never by a filter or a name.
     for (const call of [...engine.find('docker', 'rm'), ...engine.find('docker', 'rmi')]) {
@@ -116,7 +117,7 @@ describe('a template run over the engine seam (fake engine)', () => {
     assertNothingLeft(engine, context);
   });
 
-  for (const step of TEMPLATE_STEPS.filter((s) => s.id !== 'dev-feature' && s.id !== 'app-database')) {
+  for (const step of TEMPLATE_STEPS.filter((s) => s.id !== 'dev-feature' && s.id !== 'app-database' && !s.expand)) {
     it(`an unexpected error after "${step.id}" fails that step with its message and still removes everything`, async function () {
       this.timeout(30_000);
       const engine = new FakeEngine(port);
@@ -130,6 +131,68 @@ describe('a template run over the engine seam (fake engine)', () => {
       assertNothingLeft(engine, context);
     });
   }
+
+  /** A rule that applies the template and then writes these files into the workspace. */
+  function applyWith(files: Record<string, string>): FakeRule {
+    return (call) => {
+      if (call.tool !== 'devcontainer' || call.args[1] !== 'apply') return undefined;
+      const workspace = call.args[call.args.indexOf('--workspace-folder') + 1];
+      applyTemplate(template.absDir, workspace, JSON.parse(call.args[call.args.indexOf('--template-args') + 1]) as Record<string, string>);
+      for (const [name, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(workspace, name)), { recursive: true });
+        fs.writeFileSync(path.join(workspace, name), text);
+      }
+      return { stdout: '' };
+    };
+  }
+
+  it('runs the declared checks as steps of their own (check:<id>), the project\'s replacing the template\'s', async function () {
+    this.timeout(30_000);
+    const declared = applyWith({
+      '.devcontainer/stagepack-checks.json': JSON.stringify({ checks: [
+        { id: 'deploy', command: ['python', 'manage.py', 'check', '--deploy'], outputExcludes: ['security\\.W018'] },
+        { id: 'no-db', file: '/app/db.sqlite3', exists: false },
+        { id: 'answers', http: '/', bodyMatches: ['"app":"fake"'] },
+        { id: 'replaced', command: ['false'] },
+      ] }),
+      '.devcontainer/project-checks.json': JSON.stringify({ checks: [{ id: 'replaced', command: ['true'], skip: 'checked elsewhere' }, { id: 'wrong-body', http: '/', bodyMatches: ['nope'] }] }),
+    });
+    const answers: FakeRule = (call) => {
+      if (call.tool !== 'docker' || call.args[0] !== 'exec') return undefined;
+      if (call.args.includes('manage.py')) return { code: 0, stdout: 'System check identified 1 issue:\n?: (security.W018) DEBUG is True\n' };
+      if (call.args.includes('/app/db.sqlite3')) return { code: 1 };
+      return undefined;
+    };
+    const engine = new FakeEngine(port, [declared, answers]);
+    const context = contextFor(engine);
+    const run = await testTemplate(template, context);
+    const checks = run.steps.filter((s) => s.id.startsWith('check:'));
+    assert.deepEqual(checks.map((s) => `${s.id}=${s.status}`), ['check:deploy=fail', 'check:no-db=skip', 'check:answers=skip', 'check:replaced=skip', 'check:wrong-body=skip']);
+    assert.match(checks[0].detail, /security\.W018/);
+    // The run stops at the first failure; the next checks are reported as not run, then everything is removed.
+    assert.equal(statuses(run)['app-stop'], 'skip');
+    assertNothingLeft(engine, context);
+
+    const noDatabase: FakeRule = (call) => (call.tool === 'docker' && call.args[0] === 'exec' && call.args.includes('/app/db.sqlite3') ? { code: 1 } : undefined);
+    const passing = new FakeEngine(port, [declared, noDatabase]);
+    const second = await testTemplate(template, contextFor(passing));
+    assert.deepEqual(second.steps.filter((s) => s.id.startsWith('check:')).map((s) => `${s.id}=${s.status}`), ['check:deploy=pass', 'check:no-db=pass', 'check:answers=pass', 'check:replaced=skip', 'check:wrong-body=fail']);
+    assert.match(second.steps.find((s) => s.id === 'check:replaced')?.detail ?? '', /^checked elsewhere \(declared in \.devcontainer\/project-checks\.json\)/);
+    assert.match(second.steps.find((s) => s.id === 'check:wrong-body')?.detail ?? '', /the body does not match \/nope\/.*\nfix: .*project-checks\.json/s);
+    const fileCheck = passing.find('docker', 'exec').find((c) => c.args.includes('/app/db.sqlite3'));
+    assert.ok(fileCheck, 'the file check looked inside the app container');
+  });
+
+  it('fails one step naming file, line and column when a checks file cannot be used, and still cleans up', async function () {
+    this.timeout(30_000);
+    const engine = new FakeEngine(port, [applyWith({ '.devcontainer/project-checks.json': '{\n  "checks": [\n    { "id": "x", "http": "relative" }\n  ]\n}\n' })]);
+    const context = contextFor(engine);
+    const run = await testTemplate(template, context);
+    const failed = run.steps.find((s) => s.status === 'fail');
+    assert.equal(failed?.id, 'declared-checks');
+    assert.match(failed?.detail ?? '', /^\.devcontainer\/project-checks\.json:3:26: "relative" does not start with \/\nfix: /);
+    assertNothingLeft(engine, context);
+  });
 
   it('records and removes the dev container of a failed `devcontainer up`', async () => {
     const failingUp: FakeRule = (call, fake) => {

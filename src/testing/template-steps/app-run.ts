@@ -3,11 +3,12 @@ import * as path from 'node:path';
 import { sleep } from '../../engine/docker';
 import { getPath } from '../../jsonc';
 import { ok, tail } from '../../proc';
-import { httpChain, httpVerdict, LOAD, loadVerdict, stopVerdict, userVerdict, WORKER_TMP_PROBE, workerTmpVerdict, type Verdict } from '../checks';
+import { httpChain, httpVerdict, LOAD, loadVerdict, stopVerdict, userVerdict, WORKER_TMP_PROBE, workerTmpVerdict, writesVerdict, type Verdict } from '../checks';
 import { recordComposeProject } from '../compose-project';
 import { burst } from '../load';
 import { StepFailure, StepSkip, type StepOutcome } from '../steps';
 import { APP_TEST_SCRIPT, appEnvArgs, checkPathsOf, checksPassed, composeEnvironment, failure, httpFollow, httpGet, logFile, need, outcome, safeJson, verdict, type TemplateRunState } from '../template-run';
+import { declaredChecks } from './declared';
 import type { TemplateStep } from './step';
 
 /** The production image running: healthy, answering, under load, as whom, stopped, read-only. */
@@ -229,6 +230,22 @@ const appExec: TemplateStep = {
   },
 };
 
+const appWrites: TemplateStep = {
+  id: 'app-writes',
+  title: 'the app wrote nothing into its image while it answered (only /tmp and volumes)',
+  // After every request of the checks above (the declared ones may write): docker diff of the running container.
+  run: async (state) => {
+    const { engine } = state.context;
+    const container = need(state.app.container, 'the app container');
+    const diff = await engine.docker(['diff', container]);
+    if (!ok(diff)) throw failure('docker diff of the app container failed', diff);
+    const inspected = await engine.docker(['image', 'inspect', '--format', '{{json .Config.Volumes}}|{{.Config.WorkingDir}}', need(state.app.image, 'the app image')]);
+    const [volumesJson = '', workdir = ''] = inspected.stdout.trim().split('|');
+    const volumes = Object.keys(safeJson(volumesJson) ?? {});
+    return verdict(writesVerdict(diff.stdout, volumes, workdir));
+  },
+};
+
 const appStop: TemplateStep = {
   id: 'app-stop',
   title: (state) => `docker stop ends the app within ${state.context.stopBoundMs / 1000} s`,
@@ -272,4 +289,4 @@ const appReadOnly: TemplateStep = {
   },
 };
 
-export const APP_RUN_STEPS: readonly TemplateStep[] = [appRun, appHealthy, appHttp, appDatabase, appLoad, appUser, appWorkerTmp, appExec, appStop, appReadOnly];
+export const APP_RUN_STEPS: readonly TemplateStep[] = [appRun, appHealthy, appHttp, appDatabase, appLoad, appUser, appWorkerTmp, appExec, declaredChecks, appWrites, appStop, appReadOnly];

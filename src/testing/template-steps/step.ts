@@ -10,4 +10,9 @@ export interface TemplateStep {
   title: string | ((state: TemplateRunState) => string);
   applies?: (state: TemplateRunState) => boolean;
   run(state: TemplateRunState): Promise<StepOutcome | string>;
+  /**
+   * Steps known only once the run has got this far (the declared checks of the applied workspace): asked when
+   * its turn comes, and run in this step's place.
+   */
+  expand?: (state: TemplateRunState) => readonly TemplateStep[];
 }
