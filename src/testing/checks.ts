@@ -301,3 +301,26 @@ export function writesVerdict(diff: string, volumes: readonly string[], workdir:
       'for SQLite or uploads, point the setting at that volume through an environment variable (the template README\'s "Where the app may write")',
   };
 }
+
+/**
+ * A failed write in the app's log, as Python and SQLite report one: the app tried to write where the image
+ * (its code folder, root's and read-only to the app's user) or a read-only root does not let it. Named, with
+ * the path when the log gives it, so the fix is the right one and not "see the log".
+ */
+export function writeFailureInLog(log: string): string | undefined {
+  const patterns: [RegExp, (m: RegExpExecArray) => string][] = [
+    [/PermissionError: \[Errno 13\] Permission denied: '([^'\n]+)'/, (m) => `it could not write ${m[1]} (permission denied: that folder belongs to root in the image)`],
+    [/OSError: \[Errno 30\] Read-only file system: '([^'\n]+)'/, (m) => `it could not write ${m[1]} (read-only file system)`],
+    [/(unable to open database file|attempt to write a readonly database)/, (m) => `SQLite could not open or write its database file ("${m[1]}")`],
+  ];
+  for (const [pattern, say] of patterns) {
+    const match = pattern.exec(log);
+    if (match) {
+      return `the app's log shows ${say(match)}\n` +
+        'fix: the image\'s folders are not the app\'s to write (and production runs them read-only): write temporary files to /tmp (a tmpfs), ' +
+        'data that must last to a database or a volume (VOLUME in the app stage, its location given through an environment variable); ' +
+        'see the template README, "Where the app may write"';
+    }
+  }
+  return undefined;
+}

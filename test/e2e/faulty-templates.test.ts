@@ -30,6 +30,45 @@ const BUILDER_INSTALL = '         || pip --python "$VIRTUAL_ENV/bin/python" inst
 const HEALTHCHECK = /^HEALTHCHECK [^\n]*\\\n[^\n]*\n/m;
 const EXEC_CMD = 'CMD ["gunicorn", "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-", "${templateOption:wsgiApp}"]';
 
+/** A Flask app that logs each visit to a file next to its code, as small apps do until production says no. */
+const VISIT_COUNTER_APP = [
+  '"""Sample app that appends a line per visit to a file beside its code."""',
+  'from pathlib import Path',
+  '',
+  'from flask import Flask, jsonify',
+  '',
+  'app = Flask(__name__)',
+  'VISITS = Path(__file__).with_name("visits.txt")',
+  '',
+  '',
+  '@app.get("/")',
+  'def index():',
+  '    # One short line appended per request: concurrent workers never see a half-written counter.',
+  '    with VISITS.open("a") as visits:',
+  '        visits.write("visit\\n")',
+  '    return jsonify(app="sample-flask")',
+  '',
+  '',
+  '@app.get("/healthz")',
+  'def healthz():',
+  '    return "ok\\n", 200, {"Content-Type": "text/plain"}',
+  '',
+].join('\n');
+/** Its own tests, in the dev container (a writable workspace): they pass, as they did for its authors. */
+const VISIT_COUNTER_TESTS = [
+  'import sys',
+  'from pathlib import Path',
+  '',
+  'sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))',
+  '',
+  'from app import app  # noqa: E402',
+  '',
+  '',
+  'def test_index_answers():',
+  '    assert app.test_client().get("/").status_code == 200',
+  '',
+].join('\n');
+
 const CASES: FaultyCase[] = [
   {
     name: 'an app stage that runs as root',
@@ -133,6 +172,24 @@ const CASES: FaultyCase[] = [
     },
     failingStep: 'the app answers HTTP on loopback (/)',
     evidence: /GET \/ -> 302, then \/notes\/ -> 500: the redirect from \/ ends at \/notes\/, which answered 500, not 2xx[^\n]*\n\s*fix: the app failed on this page/,
+  },
+  {
+    // The app writes into its code folder, which the image gives to root: the page fails, and the app's log
+    // says where it tried to write; the check names that path and the fix instead of "see the log".
+    name: 'an app that writes into its code folder',
+    edits: [],
+    appFiles: { 'src/app.py': VISIT_COUNTER_APP, 'src/wsgi.py': 'from app import app as application\n', 'tests/test_app.py': VISIT_COUNTER_TESTS },
+    failingStep: 'the app answers HTTP on loopback (/)',
+    evidence: /GET \/ -> 500: \/ answered 500, not 2xx[^\n]*\n\s*the app's log shows it could not write \/app\/visits\.txt \(permission denied[^\n]*\n\s*fix: the image's folders are not the app's to write/,
+  },
+  {
+    // The usual "fix" for the case above: the code handed to the app's user. Every request now answers, and
+    // the image is still wrong (read-only in production, a counter per replica): app-writes sees the write.
+    name: 'an app that writes into its code folder, made writable for it',
+    edits: [{ replace: 'COPY --from=builder /build/app/ ./', with: 'COPY --from=builder --chown=${APP_UID}:${APP_UID} /build/app/ ./' }],
+    appFiles: { 'src/app.py': VISIT_COUNTER_APP, 'src/wsgi.py': 'from app import app as application\n', 'tests/test_app.py': VISIT_COUNTER_TESTS },
+    failingStep: 'the app wrote nothing into its image while it answered (only /tmp and volumes)',
+    evidence: /the app wrote into its image \(into its code folder \/app\): added \/app\/visits\.txt\n\s*fix: production runs the image with a read-only root/,
   },
   {
     name: 'gunicorn without --worker-tmp-dir',

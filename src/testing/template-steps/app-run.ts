@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { sleep } from '../../engine/docker';
 import { getPath } from '../../jsonc';
 import { ok, tail } from '../../proc';
-import { httpChain, httpVerdict, LOAD, loadVerdict, stopVerdict, userVerdict, WORKER_TMP_PROBE, workerTmpVerdict, writesVerdict, type Verdict } from '../checks';
+import { httpChain, httpVerdict, LOAD, loadVerdict, stopVerdict, userVerdict, WORKER_TMP_PROBE, workerTmpVerdict, writeFailureInLog, writesVerdict, type Verdict } from '../checks';
 import { recordComposeProject } from '../compose-project';
 import { burst } from '../load';
 import { StepFailure, StepSkip, type StepOutcome } from '../steps';
@@ -140,13 +140,27 @@ const appHealthy: TemplateStep = {
 
 const appUrl = (state: TemplateRunState) => `http://127.0.0.1:${need(state.app.hostPort, 'the app port')}/`;
 
+/**
+ * A failed HTTP check's detail, with the precise cause and fix when the app's log shows a write it could not
+ * make (see writeFailureInLog); otherwise as it was.
+ */
+async function withWriteFailure(state: TemplateRunState, container: string, detail: string): Promise<string> {
+  const logs = await state.context.engine.docker(['logs', '--tail', '200', container]);
+  const found = writeFailureInLog(`${logs.stdout}\n${logs.stderr}`);
+  return found ? `${detail.split('\nfix: ')[0]}\n${found}` : detail;
+}
+
 const appHttp: TemplateStep = {
   id: 'app-http',
   title: (state) => `the app answers HTTP on loopback (${checkPathsOf(state).join(', ')})`,
   // Every check path: a 2xx at the end of any redirects, or it fails (a redirect to a broken page is not an answer).
   run: async (state) => {
     const details: string[] = [];
-    for (const checkPath of checkPathsOf(state)) details.push(verdict(httpVerdict(await httpFollow(appUrl(state), checkPath))));
+    for (const checkPath of checkPathsOf(state)) {
+      const answered = httpVerdict(await httpFollow(appUrl(state), checkPath));
+      if (!answered.ok) throw new StepFailure(await withWriteFailure(state, need(state.app.container, 'the app container'), answered.detail));
+      details.push(answered.detail);
+    }
     return details.join('; ');
   },
 };
@@ -279,11 +293,13 @@ const appReadOnly: TemplateStep = {
     const base = `http://127.0.0.1:${await publishedPort(state, container, need(state.app.port, 'the app port'))}/`;
     const answers = [];
     for (const checkPath of checkPathsOf(state)) answers.push(await httpFollow(base, checkPath));
+    const failed = answers.map(httpVerdict).find((answered) => !answered.ok);
+    // The log is read before the container stops (a stopped one's log is kept too, but say why now).
+    const detail = failed ? await withWriteFailure(state, container, `with a read-only root, ${failed.detail}`) : '';
     await context.engine.docker(['stop', '--time', '10', container]);
-    for (const answer of answers) {
-      const answered = httpVerdict(answer);
-      const failedOnServer = (answer.hops.at(-1)?.status ?? 0) >= 500;
-      if (!answered.ok) throw new StepFailure(`with a read-only root, ${answered.detail}${failedOnServer ? '\nfix: write only to /tmp (or a documented volume), not to the image\'s own folders' : ''}`);
+    if (failed) {
+      const generic = !detail.includes("the app's log shows") && /-> 5\d\d/.test(detail.split('\n')[0]);
+      throw new StepFailure(generic ? `${detail.split('\nfix: ')[0]}\nfix: write only to /tmp (or a documented volume), not to the image's own folders` : detail);
     }
     return `${health.detail}; ${answers.map(httpChain).join('; ')}`;
   },
