@@ -35,7 +35,7 @@ export interface ComposeModel {
 
 export function parseCompose(text: string): ComposeModel {
   // Loaded on first use: only templates with a compose file need a YAML parser.
-  const { isMap, isScalar, isSeq, LineCounter, parseDocument } = require('yaml') as typeof import('yaml');
+  const { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } = require('yaml') as typeof import('yaml');
   const lines = new LineCounter();
   const doc: Document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const at = (offset: number | undefined): Position => {
@@ -56,7 +56,9 @@ export function parseCompose(text: string): ComposeModel {
       const node = pair.value;
       const service: ComposeService = { name, position: at(isScalar(pair.key) ? pair.key.range?.[0] : undefined), profiles: [], volumes: [] };
       if (isMap(node)) {
-        const build: unknown = node.get('build', true);
+        // `build: *app-build`: an alias of another service's build (compose resolves YAML anchors, so do we).
+        const written: unknown = node.get('build', true);
+        const build: unknown = isAlias(written) ? written.resolve(doc) : written;
         if (isScalar(build)) service.build = { context: String(build.value), dockerfile: 'Dockerfile', args: {}, position: at(build.range?.[0]) };
         else if (isMap(build)) {
           const target = build.get('target', true);

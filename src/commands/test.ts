@@ -446,6 +446,8 @@ export function variantFixture(defaultApp: string | undefined, variant: { option
 }
 
 function fixtureAppFor(template: TargetRef): string | undefined {
+  // A sample app named after the template itself comes first (django-postgres/: models, migrations, a write).
+  if (fs.existsSync(path.join(FIXTURE_APPS, template.folderName, 'README.md'))) return path.join(FIXTURE_APPS, template.folderName);
   const keywords = getPath(loadTarget(template).metadata?.doc.value, ['keywords']);
   const words = Array.isArray(keywords) ? keywords.map((k) => (scalarText(k) ?? '').toLowerCase()) : [];
   const framework = FRAMEWORKS.find((f) => words.includes(f) || template.folderName.includes(f));

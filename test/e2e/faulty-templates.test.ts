@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli';
+import { ensureBaseImages } from '../../src/engine/base-images';
 import type { Engine } from '../../src/engine/engine';
+import { engineLog } from '../../src/engine/log';
 import { PACKAGE_ROOT } from '../../src/version';
 import { echoingIo, engineForTests, inventory, minutes, type Inventory } from './helpers';
 
@@ -240,6 +242,29 @@ describe('stagepack test catches faulty production images (end to end)', functio
     assert.equal(reused?.length, 1, 'one of the two runs built from the cache');
     assert.equal(io.err().match(/the build canary \(passed as [^)]*the package index password in pip\.conf[^)]*\) is in the image: layer/g)?.length, 2, 'both runs found the canary in a layer');
     assert.deepEqual(await inventory(engine), baseline, 'the failed runs left containers or images behind');
+  });
+
+  it('fails check:django-migrations-applied for a compose project whose release step never migrated, with the fix', async () => {
+    // The fault: the migrate service runs but does not migrate, as a deployment that forgot its release step.
+    const dir = path.join(root, 'never-migrated', 'django-postgres');
+    fs.cpSync(path.join(PACKAGE_ROOT, 'templates', 'django-postgres'), dir, { recursive: true });
+    const compose = path.join(dir, 'compose.yaml');
+    const text = fs.readFileSync(compose, 'utf8');
+    const release = 'command: ["python", "manage.py", "migrate", "--noinput"]';
+    assert.ok(text.includes(release), 'the template no longer runs migrate as its release step');
+    fs.writeFileSync(compose, text.replace(release, () => 'command: ["python", "-c", "print(\'release step forgotten\')"]'));
+    // Its base images and the database's, made available first (kept, as a pull is): the run itself must
+    // then leave the engine exactly as it found it.
+    await ensureBaseImages(engine, engineLog((text) => process.stderr.write(`      ${text}`)), ['python:3.11-slim-bookworm', 'python:3.11-bookworm', 'postgres:15-bookworm']);
+    baseline = await inventory(engine);
+    const io = echoingIo();
+    const code = await main(['node', 'stagepack', 'test', '--defaults-only', dir], io);
+    assert.equal(code, 1, io.out());
+    assert.match(io.out(), /^FAILED django-postgres: step "the database has every migration applied \(migrate --check\)"/m);
+    assert.match(io.err(), /python manage\.py migrate --check exited 1, not 0[\s\S]*fix: the release step did not run \(or failed\)/);
+    // Everything before it passed: the app answered through the database, so only this check could tell.
+    assert.match(io.err(), /ok {3}the app answers through the compose project's database/);
+    assert.deepEqual(await inventory(engine), baseline, 'the failed run left containers, images, networks or volumes behind');
   });
 
   for (const faulty of CASES) {

@@ -42,6 +42,26 @@ describe('compose-based templates', () => {
     assert.equal(db.build, undefined);
   });
 
+  it('reads a build given as an alias of another service\'s (build: *app-build), as compose resolves it', () => {
+    const model = parseCompose([
+      'services:',
+      '  app:',
+      '    build: &app-build',
+      '      context: .',
+      '      target: app',
+      '      args:',
+      '        PYTHON_VERSION: "3.11"',
+      '  migrate:',
+      '    build: *app-build',
+      '    command: ["python", "manage.py", "migrate"]',
+      '',
+    ].join('\n'));
+    assert.deepEqual(model.errors, []);
+    const [app, migrate] = model.services;
+    assert.equal(migrate.build?.target, 'app');
+    assert.deepEqual(migrate.build?.args, app.build?.args);
+  });
+
   it('takes only Compose v2 (build secrets), whatever the version spelling', () => {
     assert.equal(isV2('2.26.1-4'), true);
     assert.equal(isV2('v2.29.7'), true);

@@ -33,7 +33,10 @@ const appRun: TemplateStep = {
     if (!port) throw new StepFailure('the app image EXPOSEs no TCP port; add `EXPOSE <port>` to the app stage');
     state.app.port = port;
     const composed = state.composed;
-    const service = (state.appService = composed?.services.find((s) => s.name !== composed.devService && s.build?.target === 'app'));
+    // The service built from the `app` target; when several are (a release step such as `migrate` runs the
+    // same image), the one named "app".
+    const appBuilt = composed?.services.filter((s) => s.name !== composed.devService && s.build?.target === 'app') ?? [];
+    const service = (state.appService = appBuilt.find((s) => s.name === 'app') ?? appBuilt[0]);
     const log = logFile(state, 'app-run');
     let container = '';
     if (composed && service) {
