@@ -1,4 +1,4 @@
-import { getPath, isRecord, parseJsonc, positionOf, valuePositionOf, type JsoncDocument } from '../jsonc';
+import { getPath, isRecord, parseJsonc, positionOf, setOwn, valuePositionOf, type JsoncDocument } from '../jsonc';
 import type { HttpAnswer, Verdict } from './checks';
 import { httpChain } from './checks';
 import { checkPathProblem } from './run-inputs';
@@ -200,7 +200,7 @@ function readCheck(doc: JsoncDocument, item: unknown, i: number, shown: string, 
         throw new ChecksFileError(`${at([...here, 'headers', name])}: the header ${JSON.stringify(name)} must be a token with a one-line string value`, FORM_FIX);
       }
       if (name.toLowerCase() === 'host') throw new ChecksFileError(`${at([...here, 'headers', name])}: the Host header is set by the check (the app's loopback address)`, 'remove it; set ALLOWED_HOSTS (or the app\'s equivalent) to accept 127.0.0.1');
-      headers[name.toLowerCase()] = value;
+      setOwn(headers, name.toLowerCase(), value);
     }
   }
   if (item.body !== undefined && item.json !== undefined) throw new ChecksFileError(`${at([...here, 'json'])}: a check has "body" or "json", not both`, FORM_FIX);
