@@ -1,4 +1,5 @@
-import { getPath, isRecord, parseJsonc, positionOf, setOwn, valuePositionOf, type JsoncDocument } from '../jsonc';
+import { getPath, isRecord, parseJsonc, positionOf, setOwn, valuePositionOf } from '../jsonc';
+import type { Position } from '../diagnostics';
 import type { HttpAnswer, Verdict } from './checks';
 import { httpChain } from './checks';
 import { checkPathProblem } from './run-inputs';
@@ -75,8 +76,13 @@ export type DeclaredCheck = CommandCheck | FileCheck | HttpCheck;
 
 /** A checks file that cannot be used: where (file:line:column), what, and the fix. */
 export class ChecksFileError extends Error {
-  constructor(message: string, readonly fix: string) {
-    super(message);
+  constructor(
+    readonly file: string,
+    readonly position: Position,
+    readonly problem: string,
+    readonly fix: string,
+  ) {
+    super(`${file}:${position.line}:${position.column}: ${problem}`);
   }
 }
 
@@ -99,64 +105,60 @@ export const MAX_DECLARED_CHECKS = 100;
  */
 export function parseChecksFile(text: string, shown: string): DeclaredCheck[] {
   const doc = parseJsonc(text);
-  const at = (p: (string | number)[], value = false) => {
-    const pos = value ? valuePositionOf(doc, p) : positionOf(doc, p);
-    return `${shown}:${pos.line}:${pos.column}`;
-  };
-  if (doc.errors.length) {
-    const { line, column } = doc.errors[0].position;
-    throw new ChecksFileError(`${shown}:${line}:${column}: not valid JSON (${doc.errors[0].code})`, 'correct the JSON (comments and trailing commas are allowed)');
-  }
-  if (!isRecord(doc.value)) throw new ChecksFileError(`${shown}:1:1: the file must hold an object {"checks": [...]}`, FORM_FIX);
+  const at: At = (p, value = false) => (value ? valuePositionOf(doc, p) : positionOf(doc, p));
+  const fail: Fail = (position, problem, fix) => new ChecksFileError(shown, position, problem, fix);
+  if (doc.errors.length) throw fail(doc.errors[0].position, `not valid JSON (${doc.errors[0].code})`, 'correct the JSON (comments and trailing commas are allowed)');
+  if (!isRecord(doc.value)) throw fail({ line: 1, column: 1 }, 'the file must hold an object {"checks": [...]}', FORM_FIX);
   for (const key of Object.keys(doc.value)) {
-    if (key !== 'checks' && key !== '$schema') throw new ChecksFileError(`${at([key])}: unknown key "${key}"`, 'the file holds one key, "checks" (a list)');
+    if (key !== 'checks' && key !== '$schema') throw fail(at([key]), `unknown key "${key}"`, 'the file holds one key, "checks" (a list)');
   }
   const list = getPath(doc.value, ['checks']);
-  if (!Array.isArray(list)) throw new ChecksFileError(`${at(['checks'], true)}: "checks" must be a list`, FORM_FIX);
-  if (list.length > MAX_DECLARED_CHECKS) throw new ChecksFileError(`${at(['checks'], true)}: ${list.length} checks, over the limit of ${MAX_DECLARED_CHECKS}`, 'keep the checks that prove the app works; a test run is not a load test');
+  if (!Array.isArray(list)) throw fail(at(['checks'], true), `"checks" must be a list`, FORM_FIX);
+  if (list.length > MAX_DECLARED_CHECKS) throw fail(at(['checks'], true), `${list.length} checks, over the limit of ${MAX_DECLARED_CHECKS}`, 'keep the checks that prove the app works; a test run is not a load test');
   const seen = new Map<string, number>();
   return list.map((item, i) => {
-    const check = readCheck(doc, item, i, shown, at);
+    const check = readCheck(item, i, shown, at, fail);
     const first = seen.get(check.id);
-    if (first !== undefined) throw new ChecksFileError(`${at(['checks', i, 'id'], true)}: the id "${check.id}" is used twice (also by check ${first + 1})`, 'give each check its own id');
+    if (first !== undefined) throw fail(at(['checks', i, 'id'], true), `the id "${check.id}" is used twice (also by check ${first + 1})`, 'give each check its own id');
     seen.set(check.id, i);
     return check;
   });
 }
 
-type At = (p: (string | number)[], value?: boolean) => string;
+type At = (p: (string | number)[], value?: boolean) => Position;
+type Fail = (position: Position, problem: string, fix: string) => ChecksFileError;
 
-function readCheck(doc: JsoncDocument, item: unknown, i: number, shown: string, at: At): DeclaredCheck {
+function readCheck(item: unknown, i: number, shown: string, at: At, fail: Fail): DeclaredCheck {
   const here = ['checks', i];
-  if (!isRecord(item)) throw new ChecksFileError(`${at(here, true)}: check ${i + 1} must be an object`, FORM_FIX);
+  if (!isRecord(item)) throw fail(at(here, true), `check ${i + 1} must be an object`, FORM_FIX);
   const kinds = (['command', 'file', 'http'] as const).filter((k) => k === 'file' ? item.file !== undefined : item[k] !== undefined);
   if (kinds.length !== 1) {
-    throw new ChecksFileError(`${at(here, true)}: check ${i + 1} must have exactly one of "command", "file" or "http"${kinds.length ? ` (it has ${kinds.join(' and ')})` : ''}`, FORM_FIX);
+    throw fail(at(here, true), `check ${i + 1} must have exactly one of "command", "file" or "http"${kinds.length ? ` (it has ${kinds.join(' and ')})` : ''}`, FORM_FIX);
   }
   const kind = kinds[0];
   for (const key of Object.keys(item)) {
     if (!COMMON_KEYS.includes(key) && !KIND_KEYS[kind].includes(key)) {
-      throw new ChecksFileError(`${at([...here, key])}: "${key}" is not a key of a ${kind} check (its keys: ${[...COMMON_KEYS, ...KIND_KEYS[kind]].join(', ')})`, 'correct or remove the key');
+      throw fail(at([...here, key]), `"${key}" is not a key of a ${kind} check (its keys: ${[...COMMON_KEYS, ...KIND_KEYS[kind]].join(', ')})`, 'correct or remove the key');
     }
   }
   const str = (key: string, required: boolean): string | undefined => {
     const value = item[key];
     if (value === undefined && !required) return undefined;
-    if (typeof value !== 'string' || !value.trim()) throw new ChecksFileError(`${at([...here, key], true)}: "${key}" must be a non-empty string`, FORM_FIX);
+    if (typeof value !== 'string' || !value.trim()) throw fail(at([...here, key], true), `"${key}" must be a non-empty string`, FORM_FIX);
     return value;
   };
   const id = str('id', true) as string;
-  if (!ID.test(id) || id.length > 64) throw new ChecksFileError(`${at([...here, 'id'], true)}: the id "${id}" is not kebab-case (a-z, 0-9 and single hyphens, at most 64 characters)`, 'name it like "deploy-settings"; it is how reports name the check (check:<id>)');
+  if (!ID.test(id) || id.length > 64) throw fail(at([...here, 'id'], true), `the id "${id}" is not kebab-case (a-z, 0-9 and single hyphens, at most 64 characters)`, 'name it like "deploy-settings"; it is how reports name the check (check:<id>)');
   const base: CheckBase = { id, title: str('title', false), fix: str('fix', false), skip: str('skip', false), source: shown };
   const patterns = (key: string): string[] => {
     const value = item[key];
     if (value === undefined) return [];
-    if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || !v)) throw new ChecksFileError(`${at([...here, key], true)}: "${key}" must be a list of regular expressions (strings)`, FORM_FIX);
+    if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || !v)) throw fail(at([...here, key], true), `"${key}" must be a list of regular expressions (strings)`, FORM_FIX);
     value.forEach((pattern: string, j) => {
       try {
         new RegExp(pattern.split(NONCE).join('x'));
       } catch (error) {
-        throw new ChecksFileError(`${at([...here, key, j], true)}: ${JSON.stringify(pattern)} is not a valid regular expression (${(error as Error).message})`, 'escape the characters . * + ? ( ) [ ] { } | \\ ^ $ with a backslash (\\\\ in JSON) where they are meant literally');
+        throw fail(at([...here, key, j], true), `${JSON.stringify(pattern)} is not a valid regular expression (${(error as Error).message})`, 'escape the characters . * + ? ( ) [ ] { } | \\ ^ $ with a backslash (\\\\ in JSON) where they are meant literally');
       }
     });
     return value as string[];
@@ -164,58 +166,58 @@ function readCheck(doc: JsoncDocument, item: unknown, i: number, shown: string, 
   const int = (key: string, fallback: number | undefined, min: number, max: number): number | undefined => {
     const value = item[key];
     if (value === undefined) return fallback;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new ChecksFileError(`${at([...here, key], true)}: "${key}" must be a whole number from ${min} to ${max}`, FORM_FIX);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw fail(at([...here, key], true), `"${key}" must be a whole number from ${min} to ${max}`, FORM_FIX);
     return value;
   };
   const bool = (key: string, fallback: boolean): boolean => {
     const value = item[key];
     if (value === undefined) return fallback;
-    if (typeof value !== 'boolean') throw new ChecksFileError(`${at([...here, key], true)}: "${key}" must be true or false`, FORM_FIX);
+    if (typeof value !== 'boolean') throw fail(at([...here, key], true), `"${key}" must be true or false`, FORM_FIX);
     return value;
   };
   if (kind === 'command') {
     const command = item.command;
     if (!Array.isArray(command) || !command.length || command.some((c) => typeof c !== 'string')) {
-      throw new ChecksFileError(`${at([...here, 'command'], true)}: "command" must be a non-empty list of strings (the program and its arguments, run without a shell)`, 'write ["python", "manage.py", "check"]; for a pipeline, ["sh", "-c", "..."]');
+      throw fail(at([...here, 'command'], true), `"command" must be a non-empty list of strings (the program and its arguments, run without a shell)`, 'write ["python", "manage.py", "check"]; for a pipeline, ["sh", "-c", "..."]');
     }
     return { ...base, kind, command: command as string[], exitCode: int('exitCode', 0, 0, 255) as number, outputMatches: patterns('outputMatches'), outputExcludes: patterns('outputExcludes'), timeoutSeconds: int('timeoutSeconds', 120, 1, 600) as number };
   }
   if (kind === 'file') {
     const file = str('file', true) as string;
-    if (!file.startsWith('/') || /[\x00-\x1f]/.test(file)) throw new ChecksFileError(`${at([...here, 'file'], true)}: "file" must be an absolute path in the image, such as "/app/manage.py"`, FORM_FIX);
-    if (typeof item.exists !== 'boolean') throw new ChecksFileError(`${at([...here, item.exists === undefined ? 'file' : 'exists'], true)}: a file check needs "exists": true or false`, 'say whether the file must be in the image ("exists": true) or must not ("exists": false)');
+    if (!file.startsWith('/') || /[\x00-\x1f]/.test(file)) throw fail(at([...here, 'file'], true), `"file" must be an absolute path in the image, such as "/app/manage.py"`, FORM_FIX);
+    if (typeof item.exists !== 'boolean') throw fail(at([...here, item.exists === undefined ? 'file' : 'exists'], true), `a file check needs "exists": true or false`, 'say whether the file must be in the image ("exists": true) or must not ("exists": false)');
     return { ...base, kind, path: file, exists: item.exists };
   }
   const checkPath = str('http', true) as string;
   const pathProblem = checkPathProblem(checkPath);
-  if (pathProblem) throw new ChecksFileError(`${at([...here, 'http'], true)}: ${pathProblem}`, 'write the path the app serves, such as "/api/notes?limit=1"');
+  if (pathProblem) throw fail(at([...here, 'http'], true), `${pathProblem}`, 'write the path the app serves, such as "/api/notes?limit=1"');
   const method = (str('method', false) ?? 'GET').toUpperCase();
-  if (!METHODS.includes(method)) throw new ChecksFileError(`${at([...here, 'method'], true)}: "${method}" is not a method the checks send (${METHODS.join(', ')})`, FORM_FIX);
+  if (!METHODS.includes(method)) throw fail(at([...here, 'method'], true), `"${method}" is not a method the checks send (${METHODS.join(', ')})`, FORM_FIX);
   const headers: Record<string, string> = {};
   const rawHeaders = item.headers;
   if (rawHeaders !== undefined) {
-    if (!isRecord(rawHeaders)) throw new ChecksFileError(`${at([...here, 'headers'], true)}: "headers" must be an object of header name -> value`, FORM_FIX);
+    if (!isRecord(rawHeaders)) throw fail(at([...here, 'headers'], true), `"headers" must be an object of header name -> value`, FORM_FIX);
     for (const [name, value] of Object.entries(rawHeaders)) {
       if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name) || typeof value !== 'string' || /[\r\n\x00]/.test(value)) {
-        throw new ChecksFileError(`${at([...here, 'headers', name])}: the header ${JSON.stringify(name)} must be a token with a one-line string value`, FORM_FIX);
+        throw fail(at([...here, 'headers', name]), `the header ${JSON.stringify(name)} must be a token with a one-line string value`, FORM_FIX);
       }
-      if (name.toLowerCase() === 'host') throw new ChecksFileError(`${at([...here, 'headers', name])}: the Host header is set by the check (the app's loopback address)`, 'remove it; set ALLOWED_HOSTS (or the app\'s equivalent) to accept 127.0.0.1');
+      if (name.toLowerCase() === 'host') throw fail(at([...here, 'headers', name]), `the Host header is set by the check (the app's loopback address)`, 'remove it; set ALLOWED_HOSTS (or the app\'s equivalent) to accept 127.0.0.1');
       setOwn(headers, name.toLowerCase(), value);
     }
   }
-  if (item.body !== undefined && item.json !== undefined) throw new ChecksFileError(`${at([...here, 'json'])}: a check has "body" or "json", not both`, FORM_FIX);
+  if (item.body !== undefined && item.json !== undefined) throw fail(at([...here, 'json']), `a check has "body" or "json", not both`, FORM_FIX);
   let body: string | undefined;
   if (item.json !== undefined) {
     body = JSON.stringify(item.json);
     headers['content-type'] ??= 'application/json';
   } else if (item.body !== undefined) {
-    if (typeof item.body !== 'string') throw new ChecksFileError(`${at([...here, 'body'], true)}: "body" must be a string (use "json" for a JSON body)`, FORM_FIX);
+    if (typeof item.body !== 'string') throw fail(at([...here, 'body'], true), `"body" must be a string (use "json" for a JSON body)`, FORM_FIX);
     body = item.body;
   }
-  if (body !== undefined && (method === 'GET' || method === 'HEAD')) throw new ChecksFileError(`${at([...here, item.json !== undefined ? 'json' : 'body'])}: a ${method} request carries no body`, 'set "method" to POST, PUT or PATCH, or remove the body');
+  if (body !== undefined && (method === 'GET' || method === 'HEAD')) throw fail(at([...here, item.json !== undefined ? 'json' : 'body']), `a ${method} request carries no body`, 'set "method" to POST, PUT or PATCH, or remove the body');
   const status = int('status', undefined, 100, 599);
   const followRedirects = bool('followRedirects', method === 'GET' || method === 'HEAD');
-  if (followRedirects && method !== 'GET' && method !== 'HEAD') throw new ChecksFileError(`${at([...here, 'followRedirects'], true)}: only GET and HEAD requests are followed through redirects`, 'check the redirect itself ("status": 303) and declare a GET of where it leads');
+  if (followRedirects && method !== 'GET' && method !== 'HEAD') throw fail(at([...here, 'followRedirects'], true), `only GET and HEAD requests are followed through redirects`, 'check the redirect itself ("status": 303) and declare a GET of where it leads');
   return { ...base, kind, path: checkPath, method, headers, body, status, followRedirects, bodyMatches: patterns('bodyMatches'), bodyExcludes: patterns('bodyExcludes') };
 }
 

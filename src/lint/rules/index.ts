@@ -10,6 +10,7 @@ import buildTargetExists from './build-target-exists';
 import composeTargetExists from './compose-target-exists';
 import copyFromKnownStage from './copy-from-known-stage';
 import depsBeforeSource from './deps-before-source';
+import declaredChecksValid from './declared-checks-valid';
 import devcontainerConfigPresent from './devcontainer-config-present';
 import devcontainerSchema from './devcontainer-schema';
 import dockerfileBaseStage from './dockerfile-base-stage';
@@ -72,6 +73,7 @@ export const rules: readonly Rule[] = [
   featureInstallScript,
   featureReferences,
   devcontainerConfigPresent,
+  declaredChecksValid,
   devcontainerSchema,
   buildPathsResolve,
   userProvidedFiles,

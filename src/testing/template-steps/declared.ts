@@ -21,7 +21,7 @@ export function declaredChecksOf(workspace: string): DeclaredCheck[] {
     const file = path.join(workspace, relative);
     if (!fs.existsSync(file) && !isLink(file)) return [];
     const text = readText(file, relative, path.basename(relative));
-    if (!('text' in text)) throw new ChecksFileError(`${relative}: cannot be read as a checks file (${text.reason}${text.detail ? `: ${text.detail}` : ''})`, `make ${relative} a regular JSON file, or remove it`);
+    if (!('text' in text)) throw new ChecksFileError(relative, { line: 1, column: 1 }, `cannot be read as a checks file (${text.reason}${text.detail ? `: ${text.detail}` : ''})`, `make ${relative} a regular JSON file, or remove it`);
     return parseChecksFile(text.text, relative);
   };
   return mergeChecks(read(TEMPLATE_CHECKS_FILE), read(PROJECT_CHECKS_FILE));
