@@ -21,12 +21,15 @@ export interface TemplateChoice {
  * `sourceDir` option takes the project's code where it is; one with a `dependencies` option takes
  * requirements.txt or pyproject.toml; one with a `serverPackage` option installs the server itself.
  */
-export const LAYOUT: Readonly<Record<string, { packaging: readonly string[]; sourceDir?: string; server?: string }>> = {
+export const LAYOUT: Readonly<Record<string, { packaging: readonly string[]; sourceDir?: string; server?: string; database?: 'postgresql' }>> = {
   'flask-gunicorn': { packaging: ['requirements', 'pyproject', 'uv', 'poetry'] },
   'flask-uwsgi': { packaging: ['requirements'], sourceDir: 'src', server: 'uwsgi' },
   'flask-uwsgi-postgres': { packaging: ['requirements'], sourceDir: 'src', server: 'uwsgi' },
   'fastapi-gunicorn': { packaging: ['requirements', 'pyproject', 'uv', 'poetry'] },
   django: { packaging: ['requirements'] },
+  // The compose projects with PostgreSQL beside the dev container: chosen when the project lists its driver.
+  'django-postgres': { packaging: ['requirements'], database: 'postgresql' },
+  'fastapi-postgres': { packaging: ['requirements'], database: 'postgresql' },
   'streamlit-pipenv': { packaging: ['pipenv'] },
 };
 
@@ -130,8 +133,12 @@ function templateFor(framework: Finding<Framework>, facts: ProjectFacts, templat
   // The one whose packaging fits the project, then the one whose server the project already lists, then the first.
   const fits = (t: TemplateChoice) => !LAYOUT[t.id] || !facts.packaging || LAYOUT[t.id].packaging.includes(facts.packaging.value.kind);
   const lists = (t: TemplateChoice) => Boolean(LAYOUT[t.id]?.server && facts.dependencies.includes(LAYOUT[t.id].server ?? ''));
-  const alone = (t: TemplateChoice) => !t.id.includes('postgres') || facts.dependencies.some((d) => d.startsWith('psycopg'));
-  return serving.find((t) => fits(t) && lists(t) && alone(t)) ?? serving.find((t) => fits(t) && alone(t)) ?? serving[0];
+  const usesPostgres = facts.dependencies.some((d) => d.startsWith('psycopg'));
+  const alone = (t: TemplateChoice) => !t.id.includes('postgres') || usesPostgres;
+  // A project that lists a PostgreSQL driver gets the template that brings the database up beside it, where
+  // one fits its packaging.
+  const withDatabase = usesPostgres ? serving.find((t) => fits(t) && LAYOUT[t.id]?.database === 'postgresql') : undefined;
+  return withDatabase ?? serving.find((t) => fits(t) && lists(t) && alone(t)) ?? serving.find((t) => fits(t) && alone(t)) ?? serving[0];
 }
 
 function layoutProblems(id: string, layout: (typeof LAYOUT)[string], facts: ProjectFacts): InitPlan['problems'] {

@@ -26,6 +26,20 @@ function plan(files: Record<string, string>, extra: { template?: string; options
 const FACTORY = 'from flask import Flask\n\ndef create_app():\n    app = Flask(__name__)\n    @app.get("/health")\n    def health():\n        return "ok"\n    return app\n';
 
 describe('stagepack init: the plan', () => {
+  it('a project that lists a PostgreSQL driver gets the compose template with the database, where its packaging fits', () => {
+    const django = plan({ 'requirements.txt': 'Django==5.2.17\npsycopg==3.3.6\n', 'manage.py': 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "blog.settings")\n', 'blog/settings.py': '' });
+    assert.equal(django.template, 'django-postgres');
+    assert.equal(django.options.djangoProject, 'blog');
+    assert.deepEqual(django.problems, []);
+    const fastapi = plan({ 'requirements.txt': 'fastapi==0.142.2\nSQLAlchemy==2.0.54\npsycopg-binary==3.3.6\n', 'src/main.py': 'from fastapi import FastAPI\napp = FastAPI()\n' });
+    assert.equal(fastapi.template, 'fastapi-postgres');
+    // Declared in pyproject.toml only: the compose template takes a pinned requirements.txt, so the plain one is chosen.
+    const declared = plan({ 'pyproject.toml': '[project]\nname = "api"\ndependencies = ["fastapi", "psycopg[binary]"]\n', 'src/api/main.py': 'from fastapi import FastAPI\napp = FastAPI()\n' });
+    assert.equal(declared.template, 'fastapi-gunicorn');
+    // No driver: no database brought up.
+    assert.equal(plan({ 'requirements.txt': 'Django==5.2.17\n', 'manage.py': 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "blog.settings")\n', 'blog/settings.py': '' }).template, 'django');
+  });
+
   it('a Flask app factory in src/ with pinned requirements: flask-gunicorn, the factory called, its health route', () => {
     const p = plan({ 'requirements.txt': 'flask==3.1.3\ngunicorn==26.2.0\n', 'src/notes/__init__.py': FACTORY, '.python-version': '3.12\n' });
     assert.equal(p.template, 'flask-gunicorn');
