@@ -303,16 +303,24 @@ export function writesVerdict(diff: string, volumes: readonly string[], workdir:
 }
 
 /**
- * A failed write in the app's log, as Python and SQLite report one: the app tried to write where the image
- * (its code folder, root's and read-only to the app's user) or a read-only root does not let it. Named, with
- * the path when the log gives it, so the fix is the right one and not "see the log".
+ * A failure in the app's log whose fix is known: a write the image does not allow (its code folder, root's and
+ * read-only to the app's user, or a read-only root), as Python and SQLite report it, or a table the database
+ * lacks because its migrations never ran. Named, with the path or table when the log gives it, so the fix is
+ * the right one and not "see the log".
  */
-export function writeFailureInLog(log: string): string | undefined {
+export function knownFailureInLog(log: string): string | undefined {
   const patterns: [RegExp, (m: RegExpExecArray) => string][] = [
     [/PermissionError: \[Errno 13\] Permission denied: '([^'\n]+)'/, (m) => `it could not write ${m[1]} (permission denied: that folder belongs to root in the image)`],
     [/OSError: \[Errno 30\] Read-only file system: '([^'\n]+)'/, (m) => `it could not write ${m[1]} (read-only file system)`],
     [/(unable to open database file|attempt to write a readonly database)/, (m) => `SQLite could not open or write its database file ("${m[1]}")`],
   ];
+  // A table the code queries and the database lacks: the migrations were never applied to it.
+  const missing = /relation "([^"\n]+)" does not exist|no such table: ([\w.]+)/.exec(log);
+  if (missing) {
+    return `the app's log shows the database has no table ${missing[1] ?? missing[2]}: its migrations were never applied to this database\n` +
+      'fix: run the migrations as the release step, once per deployment before the new version serves (a compose `migrate` service the app depends on, ' +
+      'a Kubernetes Job, `docker run --rm IMAGE python manage.py migrate --noinput` or `alembic upgrade head`); see the template\'s NOTES.md';
+  }
   for (const [pattern, say] of patterns) {
     const match = pattern.exec(log);
     if (match) {

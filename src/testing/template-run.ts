@@ -11,7 +11,7 @@ import { getPath, isRecord, parseJsonc } from '../jsonc';
 import type { TargetRef } from '../pack';
 import { tail, type RunOptions, type RunResult } from '../proc';
 import type { ComposeService } from '../compose-file';
-import { indexGap, type HttpAnswer, type Verdict } from './checks';
+import { indexGap, knownFailureInLog, type HttpAnswer, type Verdict } from './checks';
 import type { ComposedProject } from './compose-project';
 import type { AppBuilds } from './app-builds';
 import { ImageClaims, RunLedger } from './run-ledger';
@@ -210,6 +210,16 @@ export function skipIfIndexGap(state: TemplateRunState, log: string, output = ''
   const text = `${fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : ''}\n${output}`;
   const gap = indexGap(text, state.context.index.filesOf, state.options.pythonVersion);
   if (gap) throw new StepSkip(gap, true);
+}
+
+/**
+ * A failed HTTP check's detail, with the precise cause and fix when the app's log names one (a write the image
+ * refuses, a table the database lacks: see knownFailureInLog); otherwise as it was.
+ */
+export async function withKnownFailure(state: TemplateRunState, container: string, detail: string): Promise<string> {
+  const logs = await state.context.engine.docker(['logs', '--tail', '200', container]);
+  const found = knownFailureInLog(`${logs.stdout}\n${logs.stderr}`);
+  return found ? `${detail.split('\nfix: ')[0]}\n${found}` : detail;
 }
 
 export function verdict(result: Verdict): string {

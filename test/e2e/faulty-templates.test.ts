@@ -56,7 +56,7 @@ const VISIT_COUNTER_APP = [
   '    return "ok\\n", 200, {"Content-Type": "text/plain"}',
   '',
 ].join('\n');
-/** Its own tests, in the dev container (a writable workspace): they pass, as they did for its authors. */
+/** Its own tests, which pass in the dev container (they never visit `/`, the page that writes). */
 const VISIT_COUNTER_TESTS = [
   'import sys',
   'from pathlib import Path',
@@ -66,8 +66,8 @@ const VISIT_COUNTER_TESTS = [
   'from app import app  # noqa: E402',
   '',
   '',
-  'def test_index_answers():',
-  '    assert app.test_client().get("/").status_code == 200',
+  'def test_health_answers():',
+  '    assert app.test_client().get("/healthz").status_code == 200',
   '',
 ].join('\n');
 

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checksPassed, httpFollow } from '../../src/testing/template-run';
-import { httpVerdict, indexGap, writeFailureInLog, writesVerdict, type HttpAnswer } from '../../src/testing/checks';
+import { httpVerdict, indexGap, knownFailureInLog, writesVerdict, type HttpAnswer } from '../../src/testing/checks';
 import { buildToolsVerdict, missingLibraries, parityVerdict, pipConfWithCredential, secretsVerdict, sharedLibsVerdict, stopVerdict, userVerdict, workerTmpVerdict } from '../../src/testing/checks';
 
 describe('production-image check verdicts', () => {
@@ -225,17 +225,22 @@ describe('what the app wrote into its image (docker diff)', () => {
 
 describe('a write the app could not make, found in its log', () => {
   it('names the path of a PermissionError or a read-only file system, and the fix', () => {
-    const denied = writeFailureInLog('Traceback (most recent call last):\n  File "/app/app.py", line 9, in index\nPermissionError: [Errno 13] Permission denied: \'/app/visits.txt\'\n');
+    const denied = knownFailureInLog('Traceback (most recent call last):\n  File "/app/app.py", line 9, in index\nPermissionError: [Errno 13] Permission denied: \'/app/visits.txt\'\n');
     assert.match(denied ?? '', /^the app's log shows it could not write \/app\/visits\.txt \(permission denied: that folder belongs to root in the image\)\nfix: .*\/tmp \(a tmpfs\).*volume/);
-    assert.match(writeFailureInLog("OSError: [Errno 30] Read-only file system: '/app/instance'") ?? '', /could not write \/app\/instance \(read-only file system\)/);
+    assert.match(knownFailureInLog("OSError: [Errno 30] Read-only file system: '/app/instance'") ?? '', /could not write \/app\/instance \(read-only file system\)/);
   });
 
   it('names SQLite\'s own words for a database file it cannot open or write', () => {
-    assert.match(writeFailureInLog('django.db.utils.OperationalError: unable to open database file') ?? '', /SQLite could not open or write its database file \("unable to open database file"\)/);
-    assert.match(writeFailureInLog('sqlite3.OperationalError: attempt to write a readonly database') ?? '', /attempt to write a readonly database/);
+    assert.match(knownFailureInLog('django.db.utils.OperationalError: unable to open database file') ?? '', /SQLite could not open or write its database file \("unable to open database file"\)/);
+    assert.match(knownFailureInLog('sqlite3.OperationalError: attempt to write a readonly database') ?? '', /attempt to write a readonly database/);
+  });
+
+  it('names a table the database lacks: migrations never applied, and the release step as the fix', () => {
+    assert.match(knownFailureInLog('psycopg.errors.UndefinedTable: relation "notes_note" does not exist\nLINE 1: SELECT ...') ?? '', /^the app's log shows the database has no table notes_note: its migrations were never applied to this database\nfix: run the migrations as the release step/);
+    assert.match(knownFailureInLog('sqlite3.OperationalError: no such table: notes') ?? '', /has no table notes:/);
   });
 
   it('says nothing for another failure', () => {
-    assert.equal(writeFailureInLog('KeyError: \'DATABASE_URL\'\n'), undefined);
+    assert.equal(knownFailureInLog('KeyError: \'DATABASE_URL\'\n'), undefined);
   });
 });

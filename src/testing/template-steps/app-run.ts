@@ -3,11 +3,11 @@ import * as path from 'node:path';
 import { sleep } from '../../engine/docker';
 import { getPath } from '../../jsonc';
 import { ok, tail } from '../../proc';
-import { httpChain, httpVerdict, LOAD, loadVerdict, stopVerdict, userVerdict, WORKER_TMP_PROBE, workerTmpVerdict, writeFailureInLog, writesVerdict, type Verdict } from '../checks';
+import { httpChain, httpVerdict, LOAD, loadVerdict, stopVerdict, userVerdict, WORKER_TMP_PROBE, workerTmpVerdict, writesVerdict, type Verdict } from '../checks';
 import { recordComposeProject } from '../compose-project';
 import { burst } from '../load';
 import { StepFailure, StepSkip, type StepOutcome } from '../steps';
-import { APP_TEST_SCRIPT, appEnvArgs, checkPathsOf, checksPassed, composeEnvironment, failure, httpFollow, httpGet, logFile, need, outcome, safeJson, verdict, type TemplateRunState } from '../template-run';
+import { APP_TEST_SCRIPT, appEnvArgs, checkPathsOf, checksPassed, composeEnvironment, failure, httpFollow, httpGet, logFile, need, outcome, safeJson, verdict, withKnownFailure, type TemplateRunState } from '../template-run';
 import { declaredChecks } from './declared';
 import type { TemplateStep } from './step';
 
@@ -40,8 +40,12 @@ const appRun: TemplateStep = {
     const log = logFile(state, 'app-run');
     let container = '';
     if (composed && service) {
-      // The compose file's own app service, next to the database the dev container started: built by
-      // compose (BuildKit, its pip.conf secret), published on a free loopback port instead of the fixed one.
+      // The compose file's own app service, built by compose (BuildKit, its pip.conf secret), published on a
+      // free loopback port instead of the fixed one, in a compose project of its own: its own database, which
+      // only what the app service depends on (a release step such as `migrate`) has prepared, as in
+      // production. Beside the dev container's database, the dev container's own migrations would hide a
+      // release step that does nothing.
+      const appProject = `${composed.name}-app`;
       const ports = path.join(context.workDir, 'compose.ports.yaml');
       // The image's HEALTHCHECK, probed more often (see HEALTH_PROBE_INTERVAL); the test stays the image's.
       const probeOften = (await imageHealthcheck(state, image)) ? `    healthcheck:\n      interval: ${HEALTH_PROBE_INTERVAL}\n` : '';
@@ -49,10 +53,11 @@ const appRun: TemplateStep = {
       fs.writeFileSync(ports, `services:\n  ${service.name}:\n    ports: !override\n      - "127.0.0.1::${port}"\n${probeOften}${composeEnvironment(context.appEnv, '    ')}`, { mode: 0o600 });
       const files = [...composed.files, ports].flatMap((f) => ['--file', f]);
       const profiles = service.profiles.flatMap((p) => ['--profile', p]);
-      const project = ['--project-name', composed.name, ...files, ...profiles];
-      const up = await engine.compose(composed.tool, [...project, 'up', '--detach', '--build', service.name], { env: composed.env, logFile: log, timeoutMs: 900_000 });
-      const listed = await engine.compose(composed.tool, [...project, 'ps', '--all', '--quiet', service.name], { env: composed.env });
-      await recordComposeProject(engine, composed.name, ledger);
+      const project = ['--project-name', appProject, ...files, ...profiles];
+      const env = { ...composed.env, COMPOSE_PROJECT_NAME: appProject };
+      const up = await engine.compose(composed.tool, [...project, 'up', '--detach', '--build', service.name], { env, logFile: log, timeoutMs: 900_000 });
+      const listed = await engine.compose(composed.tool, [...project, 'ps', '--all', '--quiet', service.name], { env });
+      await recordComposeProject(engine, appProject, ledger);
       container = listed.stdout.trim().split('\n')[0] ?? '';
       if (!ok(up) || !container) throw failure(`docker compose up ${service.name} failed`, up, log);
     } else {
@@ -65,7 +70,7 @@ const appRun: TemplateStep = {
     state.app.container = container;
     const hostPort = await publishedPort(state, container, port);
     state.app.hostPort = hostPort;
-    const how = composed && service ? `compose service ${service.name} of project ${composed.name}` : 'container';
+    const how = composed && service ? `compose service ${service.name} of project ${composed.name}-app (its own database)` : 'container';
     return `${how} ${container.slice(0, 12)}, port ${port} published on 127.0.0.1:${hostPort}`;
   },
 };
@@ -143,16 +148,6 @@ const appHealthy: TemplateStep = {
 
 const appUrl = (state: TemplateRunState) => `http://127.0.0.1:${need(state.app.hostPort, 'the app port')}/`;
 
-/**
- * A failed HTTP check's detail, with the precise cause and fix when the app's log shows a write it could not
- * make (see writeFailureInLog); otherwise as it was.
- */
-async function withWriteFailure(state: TemplateRunState, container: string, detail: string): Promise<string> {
-  const logs = await state.context.engine.docker(['logs', '--tail', '200', container]);
-  const found = writeFailureInLog(`${logs.stdout}\n${logs.stderr}`);
-  return found ? `${detail.split('\nfix: ')[0]}\n${found}` : detail;
-}
-
 const appHttp: TemplateStep = {
   id: 'app-http',
   title: (state) => `the app answers HTTP on loopback (${checkPathsOf(state).join(', ')})`,
@@ -161,7 +156,7 @@ const appHttp: TemplateStep = {
     const details: string[] = [];
     for (const checkPath of checkPathsOf(state)) {
       const answered = httpVerdict(await httpFollow(appUrl(state), checkPath));
-      if (!answered.ok) throw new StepFailure(await withWriteFailure(state, need(state.app.container, 'the app container'), answered.detail));
+      if (!answered.ok) throw new StepFailure(await withKnownFailure(state, need(state.app.container, 'the app container'), answered.detail));
       details.push(answered.detail);
     }
     return details.join('; ');
@@ -298,7 +293,7 @@ const appReadOnly: TemplateStep = {
     for (const checkPath of checkPathsOf(state)) answers.push(await httpFollow(base, checkPath));
     const failed = answers.map(httpVerdict).find((answered) => !answered.ok);
     // The log is read before the container stops (a stopped one's log is kept too, but say why now).
-    const detail = failed ? await withWriteFailure(state, container, `with a read-only root, ${failed.detail}`) : '';
+    const detail = failed ? await withKnownFailure(state, container, `with a read-only root, ${failed.detail}`) : '';
     await context.engine.docker(['stop', '--time', '10', container]);
     if (failed) {
       const generic = !detail.includes("the app's log shows") && /-> 5\d\d/.test(detail.split('\n')[0]);

@@ -7,7 +7,7 @@ import {
   type DeclaredCheck,
 } from '../declared-checks';
 import { StepFailure, StepSkip } from '../steps';
-import { failure, httpFollow, logFile, need, verdict, type TemplateRunState } from '../template-run';
+import { failure, httpFollow, logFile, need, verdict, withKnownFailure, type TemplateRunState } from '../template-run';
 import type { TemplateStep } from './step';
 
 /**
@@ -62,7 +62,10 @@ async function runCheck(state: TemplateRunState, check: DeclaredCheck): Promise<
     headers: check.headers,
     body: check.body === undefined ? undefined : withNonce(check.body, nonce),
   }, check.followRedirects);
-  return verdict(declaredHttpVerdict(check, answer, nonce));
+  const answered = declaredHttpVerdict(check, answer, nonce);
+  // A server error whose cause the app's log names (a missing table, a write the image refuses) gets that fix.
+  if (!answered.ok && (answer.hops.at(-1)?.status ?? 0) >= 500) throw new StepFailure(await withKnownFailure(state, container, answered.detail));
+  return verdict(answered);
 }
 
 export const declaredChecks: TemplateStep = {
