@@ -185,13 +185,19 @@ const CASES: FaultyCase[] = [
     evidence: /GET \/ -> 500: \/ answered 500, not 2xx[^\n]*\n\s*the app's log shows it could not write \/app\/visits\.txt \(permission denied[^\n]*\n\s*fix: the image's folders are not the app's to write/,
   },
   {
-    // The usual "fix" for the case above: the code handed to the app's user. Every request now answers, and
-    // the image is still wrong (read-only in production, a counter per replica): app-writes sees the write.
+    // The usual "fix" for the case above, as the Flask tutorial's instance folder has it: a folder inside the
+    // code handed to the app's user (handing it all of /app fails app-test.sh's read-only check first). Every
+    // request now answers, and the image is still wrong (read-only in production, a counter per replica):
+    // app-writes sees the write.
     name: 'an app that writes into its code folder, made writable for it',
-    edits: [{ replace: 'COPY --from=builder /build/app/ ./', with: 'COPY --from=builder --chown=${APP_UID}:${APP_UID} /build/app/ ./' }],
-    appFiles: { 'src/app.py': VISIT_COUNTER_APP, 'src/wsgi.py': 'from app import app as application\n', 'tests/test_app.py': VISIT_COUNTER_TESTS },
+    edits: [{ replace: 'COPY --from=builder /build/app/ ./', with: 'COPY --from=builder /build/app/ ./\nRUN install -d -o ${APP_UID} -g ${APP_UID} /app/instance' }],
+    appFiles: {
+      'src/app.py': VISIT_COUNTER_APP.replace('VISITS = Path(__file__).with_name("visits.txt")', 'VISITS = Path(__file__).with_name("instance") / "visits.txt"'),
+      'src/wsgi.py': 'from app import app as application\n',
+      'tests/test_app.py': VISIT_COUNTER_TESTS,
+    },
     failingStep: 'the app wrote nothing into its image while it answered (only /tmp and volumes)',
-    evidence: /the app wrote into its image \(into its code folder \/app\): added \/app\/visits\.txt\n\s*fix: production runs the image with a read-only root/,
+    evidence: /the app wrote into its image \(into its code folder \/app\): added \/app\/instance\/visits\.txt\n\s*fix: production runs the image with a read-only root/,
   },
   {
     name: 'gunicorn without --worker-tmp-dir',
