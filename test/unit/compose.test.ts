@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseCompose, substituteCompose } from '../../src/compose-file';
-import { applyOptions } from '../../src/template-options';
+import { applyOptions, defaultOptionValues } from '../../src/template-options';
+import { discoverTargets, loadTarget, templateOptions } from '../../src/pack';
+import { templateBaseImages } from '../../src/testing/template-steps/setup';
 import { packTemplates } from './pack-templates';
 import { isV2 } from '../../src/engine/compose-program';
 import { standInChanges, standInPackages, standInSpec } from '../../src/engine/base-images';
@@ -60,6 +62,17 @@ describe('compose-based templates', () => {
     const [app, migrate] = model.services;
     assert.equal(migrate.build?.target, 'app');
     assert.deepEqual(migrate.build?.args, app.build?.args);
+  });
+
+  it('names the base images of a compose template\'s options: the dev service\'s Dockerfile with its build args, and the database', () => {
+    const template = discoverTargets([path.join(PACKAGE_ROOT, 'templates', 'django-postgres')], PACKAGE_ROOT);
+    assert.ok(template.ok);
+    const ref = template.targets[0];
+    const defaults = defaultOptionValues(templateOptions(loadTarget(ref)));
+    assert.deepEqual(templateBaseImages(ref, defaults), ['python:3.11-slim-bookworm', 'python:3.11-bookworm', 'postgres:15-bookworm']);
+    // What the fit step pairs pythonVersion=3.13 with: compose passes both as build args.
+    assert.deepEqual(templateBaseImages(ref, { ...defaults, pythonVersion: '3.13', debianRelease: 'trixie' }), ['python:3.13-slim-trixie', 'python:3.13-trixie', 'postgres:15-bookworm']);
+    assert.deepEqual(templateBaseImages(ref, { ...defaults, postgresVersion: '16' })?.at(-1), 'postgres:16-bookworm');
   });
 
   it('takes only Compose v2 (build secrets), whatever the version spelling', () => {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lastJsonLine } from '../../devcontainer-cli';
+import { parseCompose, type ComposeService } from '../../compose-file';
 import { appChain, expandedFrom, externalBaseImages, parseDockerfile } from '../../dockerfile';
 import { EngineError } from '../../engine';
 import { BaseImageUnavailable, ensureBaseImages } from '../../engine/base-images';
@@ -64,12 +65,32 @@ export function templateBaseImages(template: TargetRef, values: Readonly<Record<
   const configFile = path.join(template.absDir, '.devcontainer', 'devcontainer.json');
   if (!fs.existsSync(configFile)) return undefined;
   const config = parseJsonc(applyOptions(fs.readFileSync(configFile, 'utf8'), values)).value;
-  if (!isRecord(config) || config.dockerComposeFile !== undefined || !isRecord(config.build)) return undefined;
+  if (!isRecord(config)) return undefined;
+  const inTemplate = (file: string) => file.startsWith(`${template.absDir}${path.sep}`) && fs.existsSync(file);
+  const argsOf = (args: unknown): Record<string, string> => (isRecord(args) ? Object.fromEntries(Object.entries(args).map(([k, v]) => [k, scalarText(v) ?? ''])) : {});
+  if (config.dockerComposeFile !== undefined) {
+    // A compose dev container: the dev service's Dockerfile and build args, and the other services' images
+    // (the database), from the template's compose files with the options applied.
+    const named = Array.isArray(config.dockerComposeFile) ? config.dockerComposeFile : [config.dockerComposeFile];
+    const services = new Map<string, ComposeService & { file: string }>();
+    for (const name of named) {
+      const file = path.resolve(path.dirname(configFile), String(name));
+      if (!inTemplate(file)) return undefined;
+      const model = parseCompose(applyOptions(fs.readFileSync(file, 'utf8'), values));
+      if (model.errors.length) return undefined;
+      for (const service of model.services) services.set(service.name, { ...service, file });
+    }
+    const dev = typeof config.service === 'string' ? services.get(config.service) : undefined;
+    if (!dev?.build) return undefined;
+    const dockerfile = path.resolve(path.dirname(dev.file), dev.build.context, dev.build.dockerfile);
+    if (!inTemplate(dockerfile)) return undefined;
+    const others = [...services.values()].flatMap((s) => (s.image && !s.build ? [s.image] : []));
+    return [...new Set([...externalBaseImages(parseDockerfile(applyOptions(fs.readFileSync(dockerfile, 'utf8'), values)), dev.build.args), ...others])];
+  }
+  if (!isRecord(config.build)) return undefined;
   const dockerfile = path.resolve(path.dirname(configFile), stringAt(config, ['build', 'dockerfile']) ?? 'Dockerfile');
-  if (!dockerfile.startsWith(`${template.absDir}${path.sep}`) || !fs.existsSync(dockerfile)) return undefined;
-  const args = getPath(config, ['build', 'args']);
-  const buildArgs = isRecord(args) ? Object.fromEntries(Object.entries(args).map(([k, v]) => [k, scalarText(v) ?? ''])) : {};
-  return externalBaseImages(parseDockerfile(applyOptions(fs.readFileSync(dockerfile, 'utf8'), values)), buildArgs);
+  if (!inTemplate(dockerfile)) return undefined;
+  return externalBaseImages(parseDockerfile(applyOptions(fs.readFileSync(dockerfile, 'utf8'), values)), argsOf(getPath(config, ['build', 'args'])));
 }
 
 /**
