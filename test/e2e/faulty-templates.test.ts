@@ -173,7 +173,8 @@ const CASES: FaultyCase[] = [
       ].join('\n'),
     },
     failingStep: 'the app answers HTTP on loopback (/)',
-    evidence: /GET \/ -> 302, then \/notes\/ -> 500: the redirect from \/ ends at \/notes\/, which answered 500, not 2xx[^\n]*\n\s*fix: the app failed on this page/,
+    // The page fails with SQLite's own words, which the app's log shows: the check names that cause and its fix.
+    evidence: /GET \/ -> 302, then \/notes\/ -> 500: the redirect from \/ ends at \/notes\/, which answered 500, not 2xx[^\n]*\n\s*the app's log shows SQLite could not open or write its database file \("unable to open database file"\)\n\s*fix: the image's folders are not the app's to write/,
   },
   {
     // The app writes into its code folder, which the image gives to root: the page fails, and the app's log
