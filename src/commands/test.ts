@@ -221,6 +221,7 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
   let index: PackageIndex | undefined;
   let results: (TemplateRun | undefined)[] = [];
   const published = new Map<string, Promise<string>>();
+  const paired = new Map<string, string>();
   const imageClaims = new ImageClaims();
   const appBuilds = new AppBuilds();
   const onInterrupt = () => {
@@ -262,6 +263,7 @@ export async function testCommand(input: TestInput, io: Io): Promise<ExitCode> {
       stopBoundMs: (bounds.get(template)?.stopBoundSeconds ?? DEFAULT_BOUNDS.stopBoundSeconds) * 1000,
       namespace: 'stagepack-test/templates',
       published,
+      paired,
       imageClaims,
       appBuilds,
       feature,

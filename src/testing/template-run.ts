@@ -56,6 +56,12 @@ export interface TemplateTestContext {
    * so that variants running at the same time wait for the one publication instead of racing it.
    */
   published: Map<string, Promise<string>>;
+  /**
+   * Option values the fit step paired a variant into, by template folder and values, with the run that tests
+   * them: two variants paired into the same values (pythonVersion=3.13 and debianRelease=trixie, both into
+   * 3.13 on trixie) are one test, run once; the second says which run tests its values.
+   */
+  paired?: Map<string, string>;
   /** Images recorded by the runs going on at the same time: an image two runs made is removed by the last. */
   imageClaims?: ImageClaims;
   /** The app builds of this `stagepack test`: its one canary, and which builds may come from the cache. */

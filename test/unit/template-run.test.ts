@@ -426,6 +426,28 @@ describe('the fit step: a variant this machine cannot build is paired with an op
     assert.equal(JSON.parse(String(applied?.args[applied.args.indexOf('--template-args') + 1])).debianRelease, 'trixie', 'the pair is what was applied');
   });
 
+  it('runs once what two variants pair into (3.13 alone and trixie alone both become 3.13 on trixie), naming the run that tests it', async function () {
+    this.timeout(60_000);
+    const template = fastapi();
+    // Debian trixie ships 3.13 only: no 3.11 or 3.12 image on trixie either.
+    const noTrixie311: FakeRule = (call) => {
+      const image = call.args.find((a) => /^python:3\.1[12]-/.test(a) && a.endsWith('trixie'));
+      if (!image) return undefined;
+      if (call.args[0] === 'pull') return { code: 1, stderr: 'dial tcp: lookup registry-1.docker.io: no such host' };
+      if (call.args.includes('inspect')) return { code: 1, stderr: `Error: No such image: ${image}` };
+      return undefined;
+    };
+    const paired = new Map<string, string>();
+    const defaults = defaultOptionValues(templateOptions(loadTarget(template)));
+    const first = await testTemplate(template, { ...context(new FakeEngine(port, [noBookworm313, noTrixie311])), paired }, { option: 'pythonVersion', value: '3.13', values: { ...defaults, pythonVersion: '3.13' } });
+    assert.equal(runOutcome(first), 'pass');
+    const engine = new FakeEngine(port, [noBookworm313, noTrixie311]);
+    const second = await testTemplate(template, { ...context(engine), paired }, { option: 'debianRelease', value: 'trixie', values: { ...defaults, debianRelease: 'trixie' } });
+    assert.equal(runOutcome(second), 'skip');
+    assert.match(second.steps.find((s) => s.id === 'fit')?.detail ?? '', /python:3\.11-slim-trixie cannot be pulled[^;]*; with pythonVersion=3\.13 its values are those fastapi-gunicorn\[pythonVersion=3\.13\] tests/);
+    assert.equal(engine.find('devcontainer', 'templates').length, 0, 'nothing was published or applied for the second');
+  });
+
   it('skips, with the reason, a run of the defaults that cannot be had (nothing else to pair it with)', async function () {
     this.timeout(30_000);
     const template = fastapi();

@@ -130,7 +130,12 @@ const fit: TemplateStep = {
         if (error instanceof BaseImageUnavailable || error instanceof EngineError) continue;
         throw error;
       }
-      for (const key of changed) setOwn(state.options, key, pair[key]);
+      const label = `${template.folderName}[${state.varied}=${state.options[state.varied] ?? ''}]`;
+      const key = `${template.absDir}\0${JSON.stringify(Object.entries(pair).sort(([a], [b]) => a.localeCompare(b)))}`;
+      const other = context.paired?.get(key);
+      if (other) throw new StepSkip(`${why}; with ${tried[tried.length - 1]} its values are those ${other} tests (the same run twice would prove nothing more)`, true);
+      context.paired?.set(key, label);
+      for (const k of changed) setOwn(state.options, k, pair[k]);
       return `${why}; tested with ${tried[tried.length - 1]} instead, which this machine can build: ${pairImages.join(', ')}`;
     }
     throw new StepSkip(`${why}${tried.length ? `; nor with ${tried.join(' or ')}` : ''}`, true);
