@@ -47,8 +47,7 @@ async function runCheck(state: TemplateRunState, check: DeclaredCheck): Promise<
     const command = check.command.map((word) => withNonce(word, nonce));
     const result = await engine.docker(['exec', container, ...command], { logFile: log, timeoutMs: check.timeoutSeconds * 1000 });
     if (result.timedOut || result.spawnError) throw failure(`${command.join(' ')} did not finish in the app container`, result, log);
-    const detail = verdict(commandVerdict(check, result.code, `${result.stdout}${result.stderr}`, nonce));
-    return detail;
+    return verdict(commandVerdict(check, result.code, `${result.stdout}${result.stderr}`, nonce));
   }
   if (check.kind === 'file') {
     // `test -e` through the image's sh, as the app's user; a dangling link counts as there (-L).
