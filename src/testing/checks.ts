@@ -332,3 +332,46 @@ export function knownFailureInLog(log: string): string | undefined {
   }
   return undefined;
 }
+
+/** Lines a Python web server writes only when something went wrong, whatever the app's own logging says. */
+const ERROR_LINES: readonly RegExp[] = [
+  // gunicorn (and uvicorn workers under it): `[time] [pid] [ERROR] message`, CRITICAL for a worker timeout.
+  /^\[[^\]\n]+\] \[\d+\] \[(?:ERROR|CRITICAL)\] .*$/gm,
+  // uvicorn on its own: `ERROR:    message`.
+  /^(?:ERROR|CRITICAL): {2,}.*$/gm,
+  // An uncaught exception anywhere in the app or the server: the traceback's header.
+  /^Traceback \(most recent call last\):$/gm,
+];
+
+/**
+ * The app's log from its start to `docker stop`: a server error or a traceback while every request answered
+ * 2xx is still a fault (a failed control socket, a worker that died and was replaced, an exception in a
+ * background thread), and the user meets it first in production's logs. Each is quoted with the line after a
+ * traceback's frames (the exception itself); a cause whose fix is known is named.
+ */
+export function logErrorsVerdict(log: string): Verdict {
+  const lines = log.split(/\r?\n/);
+  const found: string[] = [];
+  for (const pattern of ERROR_LINES) {
+    for (const match of log.matchAll(pattern)) {
+      if (!match[0].startsWith('Traceback')) {
+        found.push(match[0].trim());
+        continue;
+      }
+      // The exception is the first line after the header that is not an indented frame.
+      const at = log.slice(0, match.index).split('\n').length - 1;
+      const exception = lines.slice(at + 1).find((l) => l.trim() && !/^\s/.test(l));
+      found.push(`traceback: ${(exception ?? '(no exception line)').trim()}`);
+    }
+  }
+  if (!found.length) return { ok: true, detail: `no server error or traceback in ${lines.filter((l) => l.trim()).length} log line(s) from start to stop` };
+  const unique = [...new Set(found)];
+  const listed = unique.slice(0, 4).map((l) => `  ${l.slice(0, 240)}`).join('\n') + (unique.length > 4 ? `\n  and ${unique.length - 4} more` : '');
+  const known = knownFailureInLog(log);
+  const fix = /Control server error/.test(log)
+    ? 'fix: gunicorn 25.1 and later open a control socket in $XDG_RUNTIME_DIR, else in $HOME/.gunicorn, which the app user (no home) cannot create: set ENV XDG_RUNTIME_DIR=/tmp in the app stage'
+    : known
+      ? known.slice(known.indexOf('fix: '))
+      : 'fix: a healthy app starts, answers and stops without errors: read the app log and fix each cause (an error the app expects belongs in a lower log level)';
+  return { ok: false, detail: `the app's log holds ${unique.length} error(s) although it answered:\n${listed}\n${fix}` };
+}

@@ -38,7 +38,7 @@ describe('stagepack test (end to end, real engine, registry and Dev Containers C
     assert.equal(code, 0, io.out());
     assert.match(io.out(), /^1 passed, 0 skipped, 0 failed$/m);
     const xml = fs.readFileSync(junit, 'utf8');
-    assert.match(xml, /<testsuite name="flask-gunicorn" tests="23" failures="0" skipped="0"/);
+    assert.match(xml, /<testsuite name="flask-gunicorn" tests="24" failures="0" skipped="0"/);
     assert.match(testcase(xml, 'devcontainer up (development target)'), /as dev in \/workspaces\//);
     assert.match(testcase(xml, 'devcontainer exec .devcontainer/test.sh'), /8 checks passed: runs as the non-root user/);
     assert.match(testcase(xml, 'wait until Docker reports the app healthy'), /healthy after \d+\.\d s/);
@@ -51,6 +51,7 @@ describe('stagepack test (end to end, real engine, registry and Dev Containers C
     assert.match(testcase(xml, 'no build secret in any layer, the config or the history'), /no trace of the build canary \(passed as a BuildKit secret[^)]*\) in \d+ layer\(s\)/);
     assert.match(testcase(xml, 'every shared library resolves in the app image'), /every library of the interpreter and \d+ shared object\(s\) resolves \(ldd\)/);
     assert.match(testcase(xml, 'the app wrote nothing into its image while it answered (only /tmp and volumes)'), /nothing written outside \/tmp/);
+    assert.match(testcase(xml, 'the app logged no server error or traceback from start to stop'), /no server error or traceback in \d+ log line\(s\) from start to stop/);
     assert.match(testcase(xml, 'the app runs with a read-only root (tmpfs /tmp)'), /healthy after [\d.]+ s; GET \/ -&gt; 200/);
     assert.match(testcase(xml, 'remove what the test created'), /removed 3 container\(s\), [1-9] image\(s\)/);
     assert.deepEqual(await inventory(engine), baseline, 'the run left containers or images behind');

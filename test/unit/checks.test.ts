@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checksPassed, httpFollow } from '../../src/testing/template-run';
-import { httpVerdict, indexGap, knownFailureInLog, writesVerdict, type HttpAnswer } from '../../src/testing/checks';
+import { httpVerdict, indexGap, knownFailureInLog, logErrorsVerdict, writesVerdict, type HttpAnswer } from '../../src/testing/checks';
 import { buildToolsVerdict, missingLibraries, parityVerdict, pipConfWithCredential, secretsVerdict, sharedLibsVerdict, stopVerdict, userVerdict, workerTmpVerdict } from '../../src/testing/checks';
 
 describe('production-image check verdicts', () => {
@@ -242,5 +242,37 @@ describe('a write the app could not make, found in its log', () => {
 
   it('says nothing for another failure', () => {
     assert.equal(knownFailureInLog('KeyError: \'DATABASE_URL\'\n'), undefined);
+  });
+});
+
+describe('the app log from start to stop', () => {
+  const start = '[2026-12-02 19:58:05 +0000] [1] [INFO] Starting gunicorn 26.2.0\n[2026-12-02 19:58:05 +0000] [1] [INFO] Listening at: http://0.0.0.0:8000 (1)\n';
+  const access = '127.0.0.1 - - [02/Dec/2026:19:58:28 +0000] "GET /missing HTTP/1.1" 404 21 "-" "curl"\n';
+
+  it('passes a clean start, access lines (a 404 included) and a clean shutdown, counting the lines', () => {
+    const clean = logErrorsVerdict(`${start}${access}[2026-12-02 19:58:40 +0000] [7] [INFO] Worker (pid:7) was sent SIGTERM!\n[2026-12-02 19:58:40 +0000] [1] [INFO] Shutting down: Master\n`);
+    assert.deepEqual(clean, { ok: true, detail: 'no server error or traceback in 5 log line(s) from start to stop' });
+  });
+
+  it('fails on gunicorn\'s control socket error and names the environment variable that fixes it', () => {
+    const verdict = logErrorsVerdict(`${start}[2026-12-02 19:58:05 +0000] [1] [ERROR] Control server error: [Errno 13] Permission denied: '/nonexistent'\n${access}`);
+    assert.equal(verdict.ok, false);
+    assert.match(verdict.detail, /^the app's log holds 1 error\(s\) although it answered:\n {2}\[2026-12-02 19:58:05 \+0000\] \[1\] \[ERROR\] Control server error: \[Errno 13\] Permission denied: '\/nonexistent'\nfix: .*ENV XDG_RUNTIME_DIR=\/tmp/);
+  });
+
+  it('quotes a traceback by its exception line, a worker timeout and uvicorn\'s own errors, each once', () => {
+    const traceback = 'Traceback (most recent call last):\n  File "/app/app.py", line 3, in <module>\n    worker()\nRuntimeError: the worker thread died\n';
+    const verdict = logErrorsVerdict(`${start}${traceback}${traceback}[2026-12-02 19:59:00 +0000] [1] [CRITICAL] WORKER TIMEOUT (pid:8)\nERROR:    Exception in ASGI application\n`);
+    assert.equal(verdict.ok, false);
+    assert.match(verdict.detail, /holds 3 error\(s\)/);
+    assert.match(verdict.detail, /\[CRITICAL\] WORKER TIMEOUT \(pid:8\)/);
+    assert.match(verdict.detail, /^ {2}ERROR: {4}Exception in ASGI application$/m);
+    assert.match(verdict.detail, /^ {2}traceback: RuntimeError: the worker thread died$/m);
+    assert.match(verdict.detail, /\nfix: a healthy app starts, answers and stops without errors/);
+  });
+
+  it('names the known fix when the traceback is a write the image does not allow', () => {
+    const verdict = logErrorsVerdict('Traceback (most recent call last):\n  File "/app/app.py", line 9, in index\nPermissionError: [Errno 13] Permission denied: \'/app/visits.txt\'\n');
+    assert.match(verdict.detail, /traceback: PermissionError: \[Errno 13\] Permission denied: '\/app\/visits\.txt'\nfix: the image's folders are not the app's to write/);
   });
 });

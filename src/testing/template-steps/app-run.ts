@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { sleep } from '../../engine/docker';
 import { getPath } from '../../jsonc';
 import { ok, tail } from '../../proc';
-import { httpChain, httpVerdict, LOAD, loadVerdict, stopVerdict, userVerdict, WORKER_TMP_PROBE, workerTmpVerdict, writesVerdict, type Verdict } from '../checks';
+import { httpChain, httpVerdict, LOAD, loadVerdict, logErrorsVerdict, stopVerdict, userVerdict, WORKER_TMP_PROBE, workerTmpVerdict, writesVerdict, type Verdict } from '../checks';
 import { recordComposeProject } from '../compose-project';
 import { burst } from '../load';
 import { StepFailure, StepSkip, type StepOutcome } from '../steps';
@@ -273,6 +273,20 @@ const appStop: TemplateStep = {
   },
 };
 
+const appLog: TemplateStep = {
+  id: 'app-log',
+  title: 'the app logged no server error or traceback from start to stop',
+  // After app-stop, so that a shutdown's errors count too; the stopped container keeps its log.
+  run: async (state) => {
+    const log = logFile(state, 'app');
+    const logs = await state.context.engine.docker(['logs', need(state.app.container, 'the app container')], { logFile: log });
+    if (!ok(logs)) throw failure('docker logs of the app container failed', logs, log);
+    const found = logErrorsVerdict(`${logs.stdout}\n${logs.stderr}`);
+    if (!found.ok) throw new StepFailure(found.detail, log);
+    return outcome(found.detail, log);
+  },
+};
+
 const appReadOnly: TemplateStep = {
   id: 'app-read-only',
   title: 'the app runs with a read-only root (tmpfs /tmp)',
@@ -303,4 +317,4 @@ const appReadOnly: TemplateStep = {
   },
 };
 
-export const APP_RUN_STEPS: readonly TemplateStep[] = [appRun, appHealthy, appHttp, appDatabase, appLoad, appUser, appWorkerTmp, appExec, declaredChecks, appWrites, appStop, appReadOnly];
+export const APP_RUN_STEPS: readonly TemplateStep[] = [appRun, appHealthy, appHttp, appDatabase, appLoad, appUser, appWorkerTmp, appExec, declaredChecks, appWrites, appStop, appLog, appReadOnly];
