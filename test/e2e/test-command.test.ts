@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli';
 import type { Engine } from '../../src/engine/engine';
+import { TEMPLATE_STEPS } from '../../src/testing/template-test';
 import { echoingIo, engineForTests, inventory, minutes, type Inventory } from './helpers';
 
 /**
@@ -38,7 +39,12 @@ describe('stagepack test (end to end, real engine, registry and Dev Containers C
     assert.equal(code, 0, io.out());
     assert.match(io.out(), /^1 passed, 0 skipped, 0 failed$/m);
     const xml = fs.readFileSync(junit, 'utf8');
-    assert.match(xml, /<testsuite name="flask-gunicorn" tests="24" failures="0" skipped="0"/);
+    // Every step of the pipeline ran and passed, but those that do not apply to a plain template without a
+    // feature, a compose file or declared checks; named, so a step that went missing says which.
+    const ran = [...xml.matchAll(/<testcase classname="stagepack\.flask-gunicorn\.([^"]+)"/g)].map((m) => m[1]);
+    const notApplying = ['dev-feature', 'app-database', 'declared-checks'];
+    assert.deepEqual(ran, [...TEMPLATE_STEPS.map((s) => s.id).filter((id) => !notApplying.includes(id)), 'cleanup']);
+    assert.match(xml, new RegExp(`<testsuite name="flask-gunicorn" tests="${ran.length}" failures="0" skipped="0"`));
     assert.match(testcase(xml, 'devcontainer up (development target)'), /as dev in \/workspaces\//);
     assert.match(testcase(xml, 'devcontainer exec .devcontainer/test.sh'), /8 checks passed: runs as the non-root user/);
     assert.match(testcase(xml, 'wait until Docker reports the app healthy'), /healthy after \d+\.\d s/);

@@ -39,13 +39,13 @@ const appRun: TemplateStep = {
     const service = (state.appService = appBuilt.find((s) => s.name === 'app') ?? appBuilt[0]);
     const log = logFile(state, 'app-run');
     let container = '';
+    const appProject = composed ? `${composed.name}-app` : '';
     if (composed && service) {
       // The compose file's own app service, built by compose (BuildKit, its pip.conf secret), published on a
       // free loopback port instead of the fixed one, in a compose project of its own: its own database, which
       // only what the app service depends on (a release step such as `migrate`) has prepared, as in
       // production. Beside the dev container's database, the dev container's own migrations would hide a
       // release step that does nothing.
-      const appProject = `${composed.name}-app`;
       const ports = path.join(context.workDir, 'compose.ports.yaml');
       // The image's HEALTHCHECK, probed more often (see HEALTH_PROBE_INTERVAL); the test stays the image's.
       const probeOften = (await imageHealthcheck(state, image)) ? `    healthcheck:\n      interval: ${HEALTH_PROBE_INTERVAL}\n` : '';
@@ -70,7 +70,7 @@ const appRun: TemplateStep = {
     state.app.container = container;
     const hostPort = await publishedPort(state, container, port);
     state.app.hostPort = hostPort;
-    const how = composed && service ? `compose service ${service.name} of project ${composed.name}-app (its own database)` : 'container';
+    const how = composed && service ? `compose service ${service.name} of project ${appProject} (its own database)` : 'container';
     return `${how} ${container.slice(0, 12)}, port ${port} published on 127.0.0.1:${hostPort}`;
   },
 };
