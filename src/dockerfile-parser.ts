@@ -48,14 +48,15 @@ interface Segment {
 }
 
 export function parseInstructions(text: string): RawInstruction[] {
-  const lines = text.split('\n').map(stripCr);
+  const lines = text.split('\n');
+  for (let k = 0; k < lines.length; k++) if (lines[k].endsWith('\r')) lines[k] = lines[k].slice(0, -1);
   const escape = escapeOf(lines);
   const instructions: RawInstruction[] = [];
   let i = 0;
   while (i < lines.length) {
     const line = lines[i];
-    const start = line.search(/\S/);
-    if (start < 0 || line[start] === '#') {
+    const start = firstNonSpace(line);
+    if (start < 0 || line.charCodeAt(start) === 0x23 /* # */) {
       i++;
       continue;
     }
@@ -67,7 +68,7 @@ export function parseInstructions(text: string): RawInstruction[] {
     let column = start;
     let endLine = i;
     for (;;) {
-      const trimmed = body.replace(/[ \t]+$/, '');
+      const trimmed = trimBlanksEnd(body);
       if (!trimmed.endsWith(escape)) {
         if (body.length) segments.push({ text: body, line: current, column });
         endLine = current;
@@ -77,17 +78,18 @@ export function parseInstructions(text: string): RawInstruction[] {
       endLine = current;
       // The next line that is neither empty nor a comment continues the instruction.
       let next = current + 1;
-      while (next < lines.length && (lines[next].trim() === '' || /^\s*#/.test(lines[next]))) next++;
+      while (next < lines.length && isBlankOrComment(lines[next])) next++;
       if (next >= lines.length) break;
       current = next;
       body = lines[current];
       column = 0;
     }
-    const keywordText = /^\S*/.exec(segments.map((s) => s.text).join(''))?.[0] ?? '';
+    let joined = segments.length === 1 ? segments[0].text : '';
+    if (segments.length > 1) for (const segment of segments) joined += segment.text;
+    const keywordText = joined.slice(0, firstSpace(joined));
     const keyword = keywordText.toUpperCase();
     // Here-documents: the lines up to each terminator belong to the instruction, verbatim.
-    if (HEREDOC_KEYWORDS.has(keyword)) {
-      const joined = segments.map((s) => s.text).join('');
+    if (HEREDOC_KEYWORDS.has(keyword) && joined.includes('<<')) {
       // A word that starts with `<<` (`install<<EOF` is one word, not a here-document).
       for (const match of joined.matchAll(/(?<=^|\s)<<(-?)(["']?)([A-Za-z_][\w.-]*)\2/g)) {
         const stripTabs = match[1] === '-';
@@ -103,6 +105,38 @@ export function parseInstructions(text: string): RawInstruction[] {
     i = endLine + 1;
   }
   return instructions;
+}
+
+/** Whether a character code is JavaScript whitespace (what `\s` matches): the cheap cases first. */
+function isSpace(c: number): boolean {
+  if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) return true;
+  if (c < 0xa0) return false;
+  return /\s/.test(String.fromCharCode(c));
+}
+
+/** The index of the first non-whitespace character, or -1 (as `line.search(/\S/)`). */
+function firstNonSpace(line: string): number {
+  for (let k = 0; k < line.length; k++) if (!isSpace(line.charCodeAt(k))) return k;
+  return -1;
+}
+
+/** The index of the first whitespace character, or the length (the end of `/^\S*`/). */
+function firstSpace(text: string): number {
+  for (let k = 0; k < text.length; k++) if (isSpace(text.charCodeAt(k))) return k;
+  return text.length;
+}
+
+/** Without trailing spaces and tabs (as `.replace(/[ \t]+$/, '')`). */
+function trimBlanksEnd(text: string): string {
+  let end = text.length;
+  while (end > 0 && (text.charCodeAt(end - 1) === 0x20 || text.charCodeAt(end - 1) === 0x09)) end--;
+  return end === text.length ? text : text.slice(0, end);
+}
+
+/** An empty line or a comment line (`/^\s*#/`), which a continued instruction skips. */
+function isBlankOrComment(line: string): boolean {
+  const k = firstNonSpace(line);
+  return k < 0 || line.charCodeAt(k) === 0x23;
 }
 
 function build(keyword: string, keywordLength: number, position: Position, endLine: number, segments: Segment[]): RawInstruction {
@@ -136,9 +170,10 @@ function build(keyword: string, keywordLength: number, position: Position, endLi
     }
   }
   const tail = content.slice(argsStart);
-  const leading = tail.length - tail.replace(/^\s+/, '').length;
+  const trimmedStart = tail.trimStart();
+  const leading = tail.length - trimmedStart.length;
   const argsOffset = argsStart + leading;
-  const args = tail.slice(leading).replace(/\s+$/, '');
+  const args = trimmedStart.trimEnd();
   const properties = keyword === 'ARG' || keyword === 'ENV' ? propertiesOf(keyword, args, (o) => positionAt(argsOffset + o)) : [];
   let stageNamePosition: Position | undefined;
   if (keyword === 'FROM') {

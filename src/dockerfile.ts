@@ -82,6 +82,12 @@ export function parseDockerfile(text: string): DockerfileModel {
 }
 
 function oneLine(args: string): string {
+  // One physical line (most instructions: continuations are joined without their line breaks).
+  if (!args.includes('\n')) {
+    if (/^\s*#/.test(args)) return '';
+    const single = args.replace(/\\\s*$/, ' ');
+    return (/\s\s|[^\S ]/.test(single) ? single.replace(/\s+/g, ' ') : single).trim();
+  }
   return args
     .split('\n')
     .filter((line) => !/^\s*#/.test(line))
@@ -95,8 +101,9 @@ function flagOptions(value: string): Record<string, string> {
   const options: Record<string, string> = {};
   if (!value.includes('=')) return options;
   for (const part of value.split(',')) {
-    const [key, ...rest] = part.split('=');
-    setOwn(options, key.trim(), rest.join('=').trim());
+    const eq = part.indexOf('=');
+    if (eq < 0) setOwn(options, part.trim(), '');
+    else setOwn(options, part.slice(0, eq).trim(), part.slice(eq + 1).trim());
   }
   return options;
 }
@@ -144,49 +151,81 @@ export function substituteDockerfile(
   base?: { model: DockerfileModel; option: string },
 ): DockerfileModel | undefined {
   if (base ? /[\n\r\\]/.test(values[base.option] ?? '') : Object.values(values).some((v) => /[\n\r\\]/.test(v))) return undefined;
+  const sites = placeholderSites(model);
+  const reuse = base && base.model.instructions.length === model.instructions.length ? base : undefined;
+  // Instructions without a placeholder are shared with the template's model (or the base's), not copied.
+  const touched = reuse ? sites.byOption.get(reuse.option) ?? [] : sites.indices;
+  const from = reuse ? reuse.model : model;
+  if (!touched.length) return from;
+  const instructions = from.instructions.slice();
   // Most strings hold no placeholder; skip the regular expression for them.
   const sub = (text: string) => (text.includes('${templateOption') ? applyOptions(text, values) : text);
-  const reuse = base && base.model.instructions.length === model.instructions.length ? base : undefined;
-  // Instructions without a placeholder are shared with the template's model, not copied.
-  const instructions = model.instructions.map((i, index): Instruction => {
-    if (!hasPlaceholder(i)) return i;
-    if (reuse && !placeholderNames(i).has(reuse.option)) return reuse.model.instructions[index];
-    return {
+  for (const index of touched) {
+    const i = model.instructions[index];
+    instructions[index] = {
       ...i,
       args: sub(i.args),
       command: sub(i.command),
       flags: i.flags.map((f) => ({ ...f, value: sub(f.value), options: Object.fromEntries(Object.entries(f.options).map(([k, v]) => [k, sub(v)])) })),
       properties: i.properties.map((p) => ({ ...p, name: sub(p.name), value: p.value === undefined ? undefined : sub(p.value) })),
     };
-  });
+  }
+  if (touched.every((index) => model.instructions[index].keyword !== 'FROM')) return restaged(from, instructions);
   const substituted = withStages(instructions);
   const sameShape = substituted.stages.length === model.stages.length && substituted.stages.every((s, i) => s.name === model.stages[i].name && s.parent === model.stages[i].parent);
   return sameShape ? substituted : undefined;
 }
 
-/** Whether any text of an instruction holds a template option placeholder (remembered per instruction). */
-function hasPlaceholder(instruction: Instruction): boolean {
-  let found = placeholderMemo.get(instruction);
-  if (found === undefined) {
-    found = instruction.args.includes('${templateOption') || instruction.flags.some((f) => f.value.includes('${templateOption')) || instruction.properties.some((p) => `${p.name}${p.value ?? ''}`.includes('${templateOption'));
-    placeholderMemo.set(instruction, found);
-  }
-  return found;
+/**
+ * The stages of `model` over new instructions that replace some of its own but no FROM: the stage graph is
+ * the same, only the instruction lists that hold a replaced instruction are made again.
+ */
+function restaged(model: DockerfileModel, instructions: Instruction[]): DockerfileModel {
+  let start = model.instructions.length;
+  for (const stage of model.stages) start -= stage.instructions.length;
+  const stages = model.stages.map((stage) => {
+    const end = start + stage.instructions.length;
+    let same = true;
+    for (let k = start; k < end && same; k++) same = instructions[k] === model.instructions[k];
+    const own = same ? stage : { ...stage, instructions: instructions.slice(start, end) };
+    start = end;
+    return own;
+  });
+  return { instructions, stages };
 }
 
-/** The option names an instruction's placeholders use (remembered per instruction). */
-function placeholderNames(instruction: Instruction): ReadonlySet<string> {
-  let names = namesMemo.get(instruction);
-  if (!names) {
-    const texts = [instruction.args, instruction.command, ...instruction.flags.map((f) => f.value), ...instruction.properties.flatMap((p) => [p.name, p.value ?? ''])];
-    names = new Set(texts.flatMap((t) => findPlaceholders(t).map((u) => u.name)));
-    namesMemo.set(instruction, names);
-  }
-  return names;
+/** Where a model's placeholders are: the instructions that hold one, and those by option name. */
+interface PlaceholderSites {
+  indices: number[];
+  byOption: Map<string, number[]>;
 }
 
-const namesMemo = new WeakMap<Instruction, ReadonlySet<string>>();
-const placeholderMemo = new WeakMap<Instruction, boolean>();
+const sitesMemo = new WeakMap<DockerfileModel, PlaceholderSites>();
+
+function placeholderSites(model: DockerfileModel): PlaceholderSites {
+  let sites = sitesMemo.get(model);
+  if (!sites) {
+    sites = { indices: [], byOption: new Map() };
+    for (const [index, i] of model.instructions.entries()) {
+      const texts = [i.args, ...i.flags.map((f) => f.value), ...i.properties.flatMap((p) => [p.name, p.value ?? ''])];
+      if (!texts.some((t) => t.includes('${templateOption'))) continue;
+      sites.indices.push(index);
+      // `command` is `args` on one line: the same placeholders.
+      for (const name of new Set(texts.flatMap((t) => findPlaceholders(t).map((u) => u.name)))) {
+        const list = sites.byOption.get(name) ?? [];
+        list.push(index);
+        sites.byOption.set(name, list);
+      }
+    }
+    sitesMemo.set(model, sites);
+  }
+  return sites;
+}
+
+/** The option names a Dockerfile's instructions use (its comments are not instructions). */
+export function dockerfilePlaceholders(model: DockerfileModel): Iterable<string> {
+  return placeholderSites(model).byOption.keys();
+}
 
 export function findStage(model: DockerfileModel, name: string): Stage | undefined {
   const wanted = name.toLowerCase();

@@ -48,6 +48,119 @@ export function parseJsonc(text: string): JsoncDocument {
   };
 }
 
+/**
+ * The document `doc` becomes when `edits` (placeholders replaced by option values, in order, at offsets of
+ * `doc.text`) give `text`, made from doc's tree instead of parsing `text` again: lint reads devcontainer.json
+ * once per option variant. Only when that is sure to be the parse of `text`: doc parsed without errors, and
+ * every edit lies inside a string written without escapes (or inside a comment, which it does not end) and
+ * puts in no quote, backslash or line break or other control character, so every token stays the token it
+ * was. Undefined otherwise: then parse `text`.
+ */
+export function substitutedJsonc(doc: JsoncDocument, text: string, edits: readonly { offset: number; length: number; text: string }[], lines = new LineIndex(text)): JsoncDocument | undefined {
+  if (!doc.tree || doc.errors.length) return undefined;
+  for (const edit of edits) if (/["\\\u0000-\u001f\u2028\u2029]/.test(edit.text)) return undefined;
+  const strings: Node[] = [];
+  const collect = (node: Node) => {
+    if (node.type === 'string') strings.push(node);
+    node.children?.forEach(collect);
+  };
+  collect(doc.tree);
+  // Both lists are in text order: walk them together.
+  let k = 0;
+  for (const edit of edits) {
+    while (k < strings.length && strings[k].offset + strings[k].length <= edit.offset) k++;
+    const string = strings[k];
+    if (string && edit.offset > string.offset && edit.offset < string.offset + string.length) {
+      if (edit.offset + edit.length > string.offset + string.length - 1) return undefined;
+      if (doc.text.slice(string.offset + 1, string.offset + string.length - 1).includes('\\')) return undefined;
+    } else if (edit.text.includes('*/')) {
+      // Outside every string, a placeholder in a file without errors can only be in a comment.
+      return undefined;
+    }
+  }
+  const shifted = (offset: number) => {
+    let delta = 0;
+    for (const edit of edits) {
+      if (edit.offset + edit.length > offset) break;
+      delta += edit.text.length - edit.length;
+    }
+    return offset + delta;
+  };
+  const isEdited = (node: Node) => node.type === 'string' && edits.some((e) => e.offset > node.offset && e.offset < node.offset + node.length);
+  const copy = (node: Node, parent: Node | undefined): Node => {
+    const offset = shifted(node.offset);
+    const length = shifted(node.offset + node.length) - offset;
+    const made: { -readonly [K in keyof Node]: Node[K] } = {
+      type: node.type,
+      value: isEdited(node) ? text.slice(offset + 1, offset + length - 1) : node.value,
+      offset,
+      length,
+      colonOffset: node.colonOffset === undefined ? undefined : shifted(node.colonOffset),
+      parent,
+      children: undefined,
+    };
+    if (node.children) made.children = node.children.map((child) => copy(child, made));
+    return made;
+  };
+  // The value: the template's, with each edited string put in along its path (the containers on the way
+  // copied, the rest shared). An edited property name reorders nothing but is a new key: built from the tree.
+  const edited = strings.filter(isEdited);
+  let tree: Node | undefined;
+  const treeOf = () => (tree ??= copy(doc.tree as Node, undefined));
+  let value: unknown;
+  const paths = edited.map(pathTo);
+  if (edited.some((node, i) => !paths[i] || (node.parent?.type === 'property' && node.parent.children?.[0] === node))) value = getNodeValue(treeOf());
+  else {
+    const copied = new Set<unknown>();
+    const own = (container: unknown): Record<string | number, unknown> => {
+      if (copied.has(container)) return container as Record<string | number, unknown>;
+      const made = Array.isArray(container) ? container.slice() : Object.assign(Object.create(null) as object, container);
+      copied.add(made);
+      return made as Record<string | number, unknown>;
+    };
+    value = doc.value;
+    for (const [index, node] of edited.entries()) {
+      const path = paths[index] as (string | number)[];
+      const offset = shifted(node.offset);
+      const newText = text.slice(offset + 1, shifted(node.offset + node.length) - 1);
+      value = own(value);
+      let cursor = value as Record<string | number, unknown>;
+      for (let i = 0; i < path.length - 1; i++) cursor = cursor[path[i]] = own(cursor[path[i]]);
+      cursor[path[path.length - 1]] = newText;
+    }
+  }
+  // The tree is made only when a rule asks for a position.
+  return {
+    text,
+    lines,
+    get tree() {
+      return treeOf();
+    },
+    value,
+    errors: [],
+  };
+}
+
+/**
+ * The JSON path of a value node (keys and array indexes from the root); undefined when a key on the way is
+ * set twice in its object (the value holds the last one, which may not be this one).
+ */
+function pathTo(node: Node): (string | number)[] | undefined {
+  const path: (string | number)[] = [];
+  for (let child = node, parent = node.parent; parent; child = parent, parent = parent.parent) {
+    if (parent.type === 'property') {
+      const key = parent.children?.[0]?.value as string;
+      const object = parent.parent;
+      if (object?.children?.some((p) => p !== parent && p.children?.[0]?.value === key)) return undefined;
+      path.unshift(key);
+      child = parent;
+      parent = object;
+      if (!parent) break;
+    } else if (parent.type === 'array') path.unshift(parent.children?.indexOf(child) ?? 0);
+  }
+  return path;
+}
+
 /** The offset of the first bracket that opens level `limit + 1`, found by a linear scan (strings and comments skipped). */
 function nestingBeyond(text: string, limit: number): number | undefined {
   // A text with fewer opening brackets than the limit cannot nest past it: no need to tokenize it twice.

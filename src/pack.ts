@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { JSONPath } from 'jsonc-parser';
 import { parseCompose, substituteCompose, type ComposeModel, type ComposeService } from './compose-file';
 import { parseDockerfile, substituteDockerfile, type DockerfileModel } from './dockerfile';
-import { getPath, isRecord, parseJsonc, setOwn, type JsoncDocument } from './jsonc';
+import { getPath, isRecord, parseJsonc, setOwn, substitutedJsonc, type JsoncDocument } from './jsonc';
 import { LineIndex } from './text-position';
 import { applyOptions, applyOptionsMapped, defaultOptionValues, findPlaceholders, type TemplateOptionSpec } from './template-options';
 import type { Position } from './diagnostics';
@@ -321,6 +321,10 @@ export function appliedTemplate(
       },
     };
     mapped.set(file.relPath, appliedFile);
+    // devcontainer.json's document from the template's own, values put into its strings (no second parse).
+    const own = template.devcontainer;
+    const doc = own?.relPath === file.relPath ? substitutedJsonc(own.doc, applied.text, applied.edits, appliedFile.lines) : undefined;
+    if (doc) jsoncByFile.set(appliedFile, { ...appliedFile, doc });
     return appliedFile;
   });
   // The Dockerfile is not parsed again: option values are substituted into the parsed model, whose
@@ -346,7 +350,7 @@ export function appliedTemplate(
 /** The option names a file's placeholders use, remembered per file object. */
 const placeholderNamesMemo = new WeakMap<SourceFile, ReadonlySet<string>>();
 
-function placeholderNamesIn(file: SourceFile): ReadonlySet<string> {
+export function placeholderNamesIn(file: SourceFile): ReadonlySet<string> {
   let names = placeholderNamesMemo.get(file);
   if (!names) {
     names = new Set(findPlaceholders(file.text).map((p) => p.name));
@@ -513,11 +517,22 @@ function defaultsOf(template: LoadedTarget): Record<string, string> {
 
 function resolveInTemplate(template: LoadedTemplate, configPath: string, written: string, jsonPath: JSONPath): ResolvedBuildPath {
   const defaults = defaultsOf(template);
-  const absPath = path.resolve(path.dirname(configPath), applyOptions(written, defaults));
-  const rel = path.relative(template.absDir, absPath);
-  const inside = rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-  return { written, relPath: inside ? rel.split(path.sep).join('/') : undefined, absPath, jsonPath };
+  // Option variants resolve the same paths again from a devcontainer.json parsed again: remembered by what
+  // the result depends on (the folder, the file, the text and the defaults' object).
+  const key = `${template.absDir}\u0000${configPath}\u0000${written}`;
+  let known = resolvedMemo.get(key);
+  if (!known || known.defaults !== defaults) {
+    const absPath = path.resolve(path.dirname(configPath), applyOptions(written, defaults));
+    const rel = path.relative(template.absDir, absPath);
+    const inside = rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+    known = { defaults, relPath: inside ? rel.split(path.sep).join('/') : undefined, absPath };
+    if (resolvedMemo.size > 2000) resolvedMemo.clear();
+    resolvedMemo.set(key, known);
+  }
+  return { written, relPath: known.relPath, absPath: known.absPath, jsonPath };
 }
+
+const resolvedMemo = new Map<string, { defaults: object; relPath: string | undefined; absPath: string }>();
 
 /**
  * What a path inside a template is, from the files already read (no second look at the disk): build paths

@@ -60,8 +60,17 @@ export function defaultOptionValues(options: Readonly<Record<string, TemplateOpt
   return values;
 }
 
+/** A replacement in a text: `length` characters at `offset` (of the text before it) became `text`. */
+export interface TextEdit {
+  offset: number;
+  length: number;
+  text: string;
+}
+
 export interface AppliedText {
   text: string;
+  /** Each placeholder replaced, in order, at its offset in the template's own text. */
+  edits: TextEdit[];
   /** Maps an offset in the applied text back to the offset in the template's own text. */
   toSource(offset: number): number;
   changed: boolean;
@@ -75,6 +84,7 @@ export interface AppliedText {
 export function applyOptionsMapped(text: string, values: Readonly<Record<string, string | boolean | undefined>>): AppliedText {
   // [appliedStart, sourceStart, appliedLength of the replacement, sourceLength of the placeholder]
   const replacements: [number, number, number, number][] = [];
+  const edits: TextEdit[] = [];
   let out = '';
   let last = 0;
   for (const match of text.matchAll(PLACEHOLDER_PATTERN)) {
@@ -83,12 +93,14 @@ export function applyOptionsMapped(text: string, values: Readonly<Record<string,
     const value = own(values, match[1]);
     const replacement = value ? String(value) : '';
     replacements.push([out.length, start, replacement.length, match[0].length]);
+    edits.push({ offset: start, length: match[0].length, text: replacement });
     out += replacement;
     last = start + match[0].length;
   }
   out += text.slice(last);
   return {
     text: out,
+    edits,
     changed: replacements.length > 0,
     toSource(offset: number): number {
       let shift = 0;

@@ -1,7 +1,8 @@
 import { compareDiagnostics, formatMessage, type Diagnostic, type MessageData, type Position } from '../diagnostics';
-import { appliedTemplate, loadTarget, templateOptions, type AppliedFile, type LoadedTarget, type LoadedTemplate, type TargetRef } from '../pack';
+import { appliedTemplate, loadTarget, type JsoncFile, placeholderNamesIn, resolveComposeFiles, templateOptions, type AppliedFile, type LoadedTarget, type LoadedTemplate, type TargetRef } from '../pack';
 import { optionVariants } from '../template-options';
-import type { Instruction } from '../dockerfile';
+import { dockerfilePlaceholders } from '../dockerfile';
+import type { JsoncDocument } from '../jsonc';
 import { NOT_APPLIED } from './applied-files';
 import * as os from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -37,25 +38,24 @@ function lintVariants(template: LoadedTemplate, rules: readonly Rule[]): Diagnos
   if (!rules.length) return [];
   const result: Diagnostic[] = [];
   const seen = new Set<string>();
-  const seenTexts = new Set<string>();
+  // Options that a rule can see the value of. A variant of any other option (one used only in a test
+  // script, a README or a Dockerfile comment) applies to exactly the defaults' files and needs no second look.
+  const used = optionsRulesSee(template);
   let defaults: LoadedTemplate | undefined;
   let defaultsCompose: string | undefined;
   for (const variant of optionVariants(templateOptions(template))) {
+    if (variantSkipping && defaults && variant.option !== undefined && !used.has(variant.option)) continue;
     // Every variant but the first differs from the defaults in one option: build it from the defaults.
     const base = defaults && variant.option !== undefined ? { applied: defaults, option: variant.option } : undefined;
     const { template: applied, mapped } = appliedTemplate(template, variant.values, NOT_APPLIED, base);
     defaults ??= applied;
-    // Variants that change nothing the rules read (only a test script, say) need no second look.
     // The compose model is substituted too (no text in `mapped`): its services are part of what rules read.
     const compose = applied.compose ? JSON.stringify(applied.compose.model.services) : '';
     defaultsCompose ??= compose;
-    const fingerprint = [...mapped.values()].map((f) => f.text).join('\u0000') + compose + substitutedDockerfile(applied, defaults);
-    if (seenTexts.has(fingerprint)) continue;
-    seenTexts.add(fingerprint);
     const found: Diagnostic[] = [];
     const changed = variant.option === undefined || !variantSkipping ? undefined : {
       keywords: changedKeywords(applied, defaults),
-      devcontainer: applied.devcontainer?.relPath !== defaults.devcontainer?.relPath || applied.devcontainer?.text !== defaults.devcontainer?.text,
+      devcontainer: changedProperties(applied.devcontainer, defaults.devcontainer),
       compose: compose !== defaultsCompose,
     };
     for (const rule of rules) {
@@ -78,11 +78,62 @@ function lintVariants(template: LoadedTemplate, rules: readonly Rule[]): Diagnos
   return result;
 }
 
+/**
+ * The options whose placeholders are in what applied rules read: devcontainer.json (or .devcontainer.json),
+ * the compose files it names and the Dockerfile's instructions (comments are not in the model), as the
+ * template is written. Another Dockerfile or compose file can only come into play through a value used in
+ * devcontainer.json, which is in the set.
+ */
+function optionsRulesSee(template: LoadedTemplate): ReadonlySet<string> {
+  const names = new Set<string>();
+  const files = [template.devcontainer, ...resolveComposeFiles(template).map((c) => template.files.find((f) => f.relPath === c.relPath))];
+  for (const file of files) if (file) for (const name of placeholderNamesIn(file)) names.add(name);
+  if (template.dockerfile) for (const name of dockerfilePlaceholders(template.dockerfile.model)) names.add(name);
+  return names;
+}
+
 /** Whether a variant changed anything the rule declares it reads; true for a rule that declares nothing. */
-function readsChanged(rule: Rule, changed: { keywords: ReadonlySet<string>; devcontainer: boolean; compose: boolean }): boolean {
+function readsChanged(rule: Rule, changed: { keywords: ReadonlySet<string>; devcontainer: ReadonlySet<string> | 'all'; compose: boolean }): boolean {
   const { dockerfileReads, configReads } = rule.meta;
   if (!dockerfileReads && !configReads) return true;
-  return Boolean(dockerfileReads?.some((k) => changed.keywords.has(k)) || (configReads?.includes('devcontainer') && changed.devcontainer) || (configReads?.includes('compose') && changed.compose));
+  if (dockerfileReads?.some((k) => changed.keywords.has(k))) return true;
+  return Boolean(
+    configReads?.some((read) => {
+      if (read === 'compose') return changed.compose;
+      if (changed.devcontainer === 'all') return true;
+      return read === 'devcontainer' ? changed.devcontainer.size > 0 : changed.devcontainer.has(read.slice('devcontainer.'.length));
+    }),
+  );
+}
+
+/**
+ * The top-level properties of a variant's devcontainer.json whose text differs from the defaults' ('all'
+ * when it is another file, either has syntax errors, or the properties are not the same keys in the same
+ * order). Compared as written, so a change inside a property's value or its comments counts.
+ */
+function changedProperties(variant: JsoncFile | undefined, defaults: JsoncFile | undefined): ReadonlySet<string> | 'all' {
+  if (variant === defaults || (variant && defaults && variant.text === defaults.text && variant.relPath === defaults.relPath)) return new Set();
+  if (!variant || !defaults || variant.relPath !== defaults.relPath || variant.doc.errors.length || defaults.doc.errors.length) return 'all';
+  const own = topLevel(variant.doc);
+  const shared = topLevel(defaults.doc);
+  if (!own || !shared || own.length !== shared.length) return 'all';
+  const changed = new Set<string>();
+  for (let i = 0; i < own.length; i++) {
+    if (own[i].key !== shared[i].key) return 'all';
+    if (own[i].text !== shared[i].text) changed.add(own[i].key);
+  }
+  return changed;
+}
+
+function topLevel(doc: JsoncDocument): { key: string; text: string }[] | undefined {
+  if (doc.tree?.type !== 'object') return undefined;
+  const properties: { key: string; text: string }[] = [];
+  for (const property of doc.tree.children ?? []) {
+    const key = property.children?.[0]?.value;
+    if (typeof key !== 'string') return undefined;
+    properties.push({ key, text: doc.text.slice(property.offset, property.offset + property.length) });
+  }
+  return properties;
 }
 
 /** Off only in tests that compare skipping with running every rule on every variant. */
@@ -107,37 +158,6 @@ function changedKeywords(variant: LoadedTemplate, defaults: LoadedTemplate): Rea
     if (i !== shared.model.instructions[index]) changed.add(i.keyword);
   });
   return changed;
-}
-
-/**
- * The substituted Dockerfile is not in `mapped` (it keeps source positions); fingerprint its arguments. Only
- * the instructions that differ from the defaults' (the same objects when a variant did not touch them), so a
- * variant costs what it changed.
- */
-function substitutedDockerfile(template: LoadedTemplate, defaults: LoadedTemplate): string {
-  const own = template.dockerfile?.model.instructions ?? [];
-  const shared = defaults.dockerfile?.model.instructions ?? [];
-  if (template === defaults || own.length !== shared.length) return whole(own);
-  const changed = own.flatMap((i, index) => (i === shared[index] || instructionText(i) === instructionText(shared[index]) ? [] : [`${index}:${instructionText(i)}`]));
-  // Unchanged: the defaults' own fingerprint, so the variant is recognised as theirs and skipped.
-  return changed.length ? changed.join('\n') : whole(shared);
-}
-
-/** The fingerprint of a whole Dockerfile, once per list of instructions (the defaults' is asked for by every variant). */
-const wholeMemo = new WeakMap<readonly Instruction[], string>();
-
-function whole(instructions: readonly Instruction[]): string {
-  let text = wholeMemo.get(instructions);
-  if (text === undefined) {
-    text = instructions.map(instructionText).join('\n');
-    wholeMemo.set(instructions, text);
-  }
-  return text;
-}
-
-/** What rules read of an instruction: its arguments, and its flags and properties (`COPY --from=x` differs in the flag only). */
-function instructionText(i: Instruction): string {
-  return `${i.args}\u0001${i.flags.map((f) => `${f.name}=${f.value}`).join('\u0002')}\u0001${i.properties.map((p) => `${p.name}=${p.value ?? ''}`).join('\u0002')}`;
 }
 
 function runRule(rule: Rule, target: LoadedTarget, out: Diagnostic[], mapped?: ReadonlyMap<string, AppliedFile>): void {

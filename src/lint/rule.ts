@@ -33,9 +33,11 @@ export interface RuleMeta<MessageIds extends string> {
    * `dockerfileReads` (none when that is left out): devcontainer.json, the compose model. A rule that
    * declares either field is run again on a variant only when something it reads differs from the
    * defaults' (a variant that changes only the app's port in the Dockerfile leaves a devcontainer.json-only
-   * rule's findings as they were). Leave both out when in doubt.
+   * rule's findings as they were). `devcontainer.NAME` narrows devcontainer.json to one top-level property
+   * (its value and where it is written): a variant that changes only `containerEnv` does not run a rule that
+   * reads `build` again. Leave both out when in doubt.
    */
-  configReads?: readonly ('devcontainer' | 'compose')[];
+  configReads?: readonly ConfigRead[];
   messages: Record<MessageIds, string>;
 }
 
@@ -66,6 +68,9 @@ export interface Report<MessageIds extends string> {
 export interface RuleContext<MessageIds extends string> {
   report(report: Report<MessageIds>): void;
 }
+
+/** What an applied rule reads of the configuration: devcontainer.json whole or one of its top-level properties, the compose model. */
+export type ConfigRead = 'devcontainer' | `devcontainer.${string}` | 'compose';
 
 export interface Rule<MessageIds extends string = string> {
   id: string;

@@ -49,8 +49,7 @@ function splitAddress(address: string): { host: string; port?: string } {
 
 const LOOPBACK = /^(127\.0\.0\.1|localhost|\[::1\])$/;
 
-export function serverListen(chain: readonly Stage[]): ServerListen | undefined {
-  const env = environment(chain);
+export function serverListen(chain: readonly Stage[], env: Readonly<Record<string, string>> = environment(chain)): ServerListen | undefined {
   const entrypoint = effective(chain, 'ENTRYPOINT');
   const cmd = effective(chain, 'CMD');
   const words = [...(entrypoint ? commandWords(entrypoint) : []), ...(cmd ? commandWords(cmd) : [])].map((w) => expand(w, env));

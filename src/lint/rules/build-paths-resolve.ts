@@ -13,7 +13,7 @@ export default defineRule({
     severity: 'error',
     group: 'spec',
     scope: 'applied',
-    configReads: ['devcontainer'],
+    configReads: ['devcontainer.build'],
     appliesTo: ['template'],
     messages: {
       missingDockerfile: '"build.dockerfile": "{{written}}" does not exist (resolved to {{relPath}}), but the template ships {{shipped}}. Paths are relative to the folder of devcontainer.json: write "{{fixed}}".',

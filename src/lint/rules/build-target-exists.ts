@@ -12,7 +12,7 @@ export default defineRule({
     group: 'spec',
     scope: 'applied',
     dockerfileReads: ['FROM'],
-    configReads: ['devcontainer'],
+    configReads: ['devcontainer.build'],
     appliesTo: ['template'],
     messages: {
       unknownTarget: '"build.target": "{{target}}" names no stage of {{dockerfile}} (stages: {{stages}}). Name one of them.',

@@ -15,7 +15,7 @@ export default defineRule({
     group: 'spec',
     scope: 'applied',
     dockerfileReads: ['FROM'],
-    configReads: ['devcontainer', 'compose'],
+    configReads: ['devcontainer.dockerComposeFile', 'devcontainer.service', 'compose'],
     appliesTo: ['template'],
     messages: {
       missingFile: '"dockerComposeFile": "{{written}}" does not exist (resolved to {{relPath}}), but the template ships {{shipped}}. Paths are relative to the folder of devcontainer.json: write "{{fixed}}".',

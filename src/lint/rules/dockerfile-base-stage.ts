@@ -11,7 +11,7 @@ export default defineRule({
     group: 'shared-base',
     scope: 'applied',
     dockerfileReads: ['FROM'],
-    configReads: ['devcontainer'],
+    configReads: ['devcontainer.build', 'devcontainer.dockerComposeFile', 'devcontainer.service'],
     appliesTo: ['template'],
     messages: {
       noDockerfile: '{{folder}} has no Dockerfile. Add one at the template root with a base stage that a development stage and an app stage both build on.',

@@ -25,7 +25,8 @@ export default defineRule({
     const { file, model } = target.dockerfile;
     const chain = appChain(model);
     if (!chain) return;
-    const listen = serverListen(chain);
+    const env = environment(chain);
+    const listen = serverListen(chain, env);
     if (!listen) return;
     const app = chain[chain.length - 1];
     const fixes: Record<string, string> = {
@@ -36,7 +37,6 @@ export default defineRule({
     };
     if (listen.loopbackOnly) context.report({ messageId: 'loopback', data: { server: listen.server, fix: fixes[listen.server] }, file, position: app.fromPosition });
     if (!listen.port || /\$/.test(listen.port)) return;
-    const env = environment(chain);
     const exposes = instructionsOf(chain, 'EXPOSE');
     const ports = exposes.flatMap((e) => expand(e.args, env).split(/\s+/).filter(Boolean).map((p) => p.replace(/\/(tcp|udp)$/, '')));
     if (!exposes.length) {

@@ -15,7 +15,7 @@ export default defineRule({
     group: 'spec',
     scope: 'applied',
     dockerfileReads: ['FROM', 'ARG'],
-    configReads: ['devcontainer', 'compose'],
+    configReads: ['devcontainer.build', 'compose'],
     appliesTo: ['template'],
     messages: {
       undeclared: '`FROM {{from}}` uses ${{name}}, which no ARG before the first FROM declares, so it is empty here. Add `ARG {{name}}=<value>` at the top of the Dockerfile.',

@@ -1,4 +1,4 @@
-import { ancestry } from '../../dockerfile';
+import { ancestry, type Instruction } from '../../dockerfile';
 import { commandText, instructionsOf, mounts, positionOfInstruction, runsPipInstall, shellCommands } from '../dockerfile-facts';
 import { defineRule, isTemplate } from '../rule';
 
@@ -22,13 +22,12 @@ export default defineRule({
     const { file, model } = target.dockerfile;
     const reported = new Set<number>();
     for (const stage of model.stages) {
+      const runs = instructionsOf([stage], 'RUN').filter(uncachedPipInstall);
+      if (!runs.length) continue;
       const chain = ancestry(model, stage).reverse();
       const envDisables = instructionsOf(chain, 'ENV').some((env) => env.properties.some((p) => p.name === 'PIP_NO_CACHE_DIR' && /^(1|true|yes|on|off|0)$/i.test(p.value ?? '')));
-      for (const run of instructionsOf([stage], 'RUN')) {
-        const command = commandText(run);
-        const pipInstall = shellCommands(command).some((w) => runsPipInstall(w));
-        if (!pipInstall || envDisables || command.includes('--no-cache-dir')) continue;
-        if (mounts(run).some((m) => m.type === 'cache' && /\.cache\/pip\/?$|\/pip-cache\/?$/.test(m.target ?? ''))) continue;
+      if (envDisables) continue;
+      for (const run of runs) {
         const position = positionOfInstruction(run);
         if (reported.has(position.line)) continue;
         reported.add(position.line);
@@ -37,3 +36,22 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * Whether a RUN installs with pip and neither passes --no-cache-dir nor mounts a cache over pip's; remembered
+ * per instruction, which option variants share when they leave it as it is.
+ */
+function uncachedPipInstall(run: Instruction): boolean {
+  let found = uncachedMemo.get(run);
+  if (found === undefined) {
+    const command = commandText(run);
+    found =
+      !command.includes('--no-cache-dir') &&
+      shellCommands(command).some((w) => runsPipInstall(w)) &&
+      !mounts(run).some((m) => m.type === 'cache' && /\.cache\/pip\/?$|\/pip-cache\/?$/.test(m.target ?? ''));
+    uncachedMemo.set(run, found);
+  }
+  return found;
+}
+
+const uncachedMemo = new WeakMap<Instruction, boolean>();

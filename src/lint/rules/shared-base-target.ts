@@ -11,7 +11,7 @@ export default defineRule({
     group: 'shared-base',
     scope: 'applied',
     dockerfileReads: ['FROM'],
-    configReads: ['devcontainer', 'compose'],
+    configReads: ['devcontainer.build', 'devcontainer.dockerComposeFile', 'compose'],
     appliesTo: ['template'],
     messages: {
       noBuild: 'devcontainer.json has no "build" section, so the dev container does not share a Dockerfile with the production image. Build it from the template\'s Dockerfile: "build": {"dockerfile": "../Dockerfile", "context": "..", "target": "development"}.',

@@ -23,7 +23,7 @@ export default defineRule({
     severity: 'info',
     group: 'spec',
     scope: 'applied',
-    configReads: ['devcontainer'],
+    configReads: ['devcontainer.build', 'devcontainer.dockerComposeFile'],
     appliesTo: ['template'],
     messages: {
       notShipped: '"{{field}}": "{{written}}" names {{relPath}}, which the template does not ship: the user\'s project must provide it. Say so in README.md, or add the file to the template.',

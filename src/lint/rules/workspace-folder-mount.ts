@@ -11,7 +11,7 @@ export default defineRule({
     severity: 'error',
     group: 'spec',
     scope: 'applied',
-    configReads: ['devcontainer', 'compose'],
+    configReads: ['devcontainer.workspaceFolder', 'devcontainer.workspaceMount', 'devcontainer.service', 'devcontainer.dockerComposeFile', 'compose'],
     appliesTo: ['template'],
     messages: {
       mountWithoutFolder: '"workspaceMount" is set but "workspaceFolder" is not; the spec requires both. Add "workspaceFolder": "{{target}}".',
