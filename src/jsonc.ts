@@ -109,7 +109,8 @@ export function substitutedJsonc(doc: JsoncDocument, text: string, edits: readon
   const treeOf = () => (tree ??= copy(doc.tree as Node, undefined));
   let value: unknown;
   const paths = edited.map(pathTo);
-  if (edited.some((node, i) => !paths[i] || (node.parent?.type === 'property' && node.parent.children?.[0] === node))) value = getNodeValue(treeOf());
+  const isKey = (node: Node) => node.parent?.type === 'property' && node.parent.children?.[0] === node;
+  if (paths.some((p) => !p)) value = getNodeValue(treeOf());
   else {
     const copied = new Set<unknown>();
     const own = (container: unknown): Record<string | number, unknown> => {
@@ -118,16 +119,37 @@ export function substitutedJsonc(doc: JsoncDocument, text: string, edits: readon
       copied.add(made);
       return made as Record<string | number, unknown>;
     };
-    value = doc.value;
-    for (const [index, node] of edited.entries()) {
-      const path = paths[index] as (string | number)[];
-      const offset = shifted(node.offset);
-      const newText = text.slice(offset + 1, shifted(node.offset + node.length) - 1);
+    /** The container at the path (copied on the way), and the last step of it. */
+    const reach = (path: (string | number)[]) => {
       value = own(value);
       let cursor = value as Record<string | number, unknown>;
       for (let i = 0; i < path.length - 1; i++) cursor = cursor[path[i]] = own(cursor[path[i]]);
-      cursor[path[path.length - 1]] = newText;
+      return { container: cursor, last: path[path.length - 1] };
+    };
+    const newText = (node: Node) => text.slice(shifted(node.offset) + 1, shifted(node.offset + node.length) - 1);
+    value = doc.value;
+    // Values first (their paths name the keys as written), then the property names.
+    edited.forEach((node, index) => {
+      if (isKey(node)) return;
+      const { container, last } = reach(paths[index] as (string | number)[]);
+      container[last] = newText(node);
+    });
+    for (const [index, node] of edited.entries()) {
+      if (!isKey(node) || value === undefined) continue;
+      const { container, last } = reach(paths[index] as (string | number)[]);
+      const name = newText(node);
+      // The new name is a key the object already has: which one wins depends on the order; parse instead.
+      if (name !== last && Object.prototype.hasOwnProperty.call(container, name)) {
+        value = undefined;
+        break;
+      }
+      // The same keys in the same order, this one renamed (a name written with a placeholder is never an
+      // integer-like key, whose place JavaScript decides).
+      const entries = Object.entries(container);
+      for (const key of Object.keys(container)) delete container[key];
+      for (const [key, v] of entries) setOwn(container, key === last ? name : key, v);
     }
+    if (value === undefined) value = getNodeValue(treeOf());
   }
   // The tree is made only when a rule asks for a position.
   return {

@@ -1,8 +1,7 @@
 import { compareDiagnostics, formatMessage, type Diagnostic, type MessageData, type Position } from '../diagnostics';
 import { appliedTemplate, loadTarget, type JsoncFile, placeholderNamesIn, resolveComposeFiles, templateOptions, type AppliedFile, type LoadedTarget, type LoadedTemplate, type TargetRef } from '../pack';
-import { optionVariants } from '../template-options';
+import { findPlaceholders, optionVariants } from '../template-options';
 import { dockerfilePlaceholders } from '../dockerfile';
-import type { JsoncDocument } from '../jsonc';
 import { NOT_APPLIED } from './applied-files';
 import * as os from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -41,6 +40,7 @@ function lintVariants(template: LoadedTemplate, rules: readonly Rule[]): Diagnos
   // Options that a rule can see the value of. A variant of any other option (one used only in a test
   // script, a README or a Dockerfile comment) applies to exactly the defaults' files and needs no second look.
   const used = optionsRulesSee(template);
+  const devcontainerProperties = devcontainerPropertiesByOption(template.devcontainer);
   let defaults: LoadedTemplate | undefined;
   let defaultsCompose: string | undefined;
   for (const variant of optionVariants(templateOptions(template))) {
@@ -55,7 +55,7 @@ function lintVariants(template: LoadedTemplate, rules: readonly Rule[]): Diagnos
     const found: Diagnostic[] = [];
     const changed = variant.option === undefined || !variantSkipping ? undefined : {
       keywords: changedKeywords(applied, defaults),
-      devcontainer: changedProperties(applied.devcontainer, defaults.devcontainer),
+      devcontainer: changedProperties(applied.devcontainer, defaults.devcontainer, variant.option, devcontainerProperties),
       compose: compose !== defaultsCompose,
     };
     for (const rule of rules) {
@@ -107,34 +107,37 @@ function readsChanged(rule: Rule, changed: { keywords: ReadonlySet<string>; devc
 }
 
 /**
- * The top-level properties of a variant's devcontainer.json whose text differs from the defaults' ('all'
- * when it is another file, either has syntax errors, or the properties are not the same keys in the same
- * order). Compared as written, so a change inside a property's value or its comments counts.
+ * For each option, the top-level properties of the template's devcontainer.json whose text uses it: what a
+ * variant of that option changes there (a placeholder in a comment between properties changes none).
+ * Undefined when the file has syntax errors (a variant then counts as changing all of it).
  */
-function changedProperties(variant: JsoncFile | undefined, defaults: JsoncFile | undefined): ReadonlySet<string> | 'all' {
-  if (variant === defaults || (variant && defaults && variant.text === defaults.text && variant.relPath === defaults.relPath)) return new Set();
-  if (!variant || !defaults || variant.relPath !== defaults.relPath || variant.doc.errors.length || defaults.doc.errors.length) return 'all';
-  const own = topLevel(variant.doc);
-  const shared = topLevel(defaults.doc);
-  if (!own || !shared || own.length !== shared.length) return 'all';
-  const changed = new Set<string>();
-  for (let i = 0; i < own.length; i++) {
-    if (own[i].key !== shared[i].key) return 'all';
-    if (own[i].text !== shared[i].text) changed.add(own[i].key);
+function devcontainerPropertiesByOption(file: JsoncFile | undefined): Map<string, Set<string>> | undefined {
+  const tree = file?.doc.tree;
+  if (!file || !tree || tree.type !== 'object' || file.doc.errors.length) return undefined;
+  const byOption = new Map<string, Set<string>>();
+  const properties = tree.children ?? [];
+  for (const use of findPlaceholders(file.text)) {
+    const property = properties.find((p) => use.offset >= p.offset && use.offset < p.offset + p.length);
+    const key = property?.children?.[0]?.value;
+    if (typeof key !== 'string') continue;
+    const keys = byOption.get(use.name) ?? new Set<string>();
+    keys.add(key);
+    byOption.set(use.name, keys);
   }
-  return changed;
+  return byOption;
 }
 
-function topLevel(doc: JsoncDocument): { key: string; text: string }[] | undefined {
-  if (doc.tree?.type !== 'object') return undefined;
-  const properties: { key: string; text: string }[] = [];
-  for (const property of doc.tree.children ?? []) {
-    const key = property.children?.[0]?.value;
-    if (typeof key !== 'string') return undefined;
-    properties.push({ key, text: doc.text.slice(property.offset, property.offset + property.length) });
-  }
-  return properties;
+/**
+ * The top-level properties of devcontainer.json that a variant of `option` changed ('all' when the variant's
+ * file or the defaults' has syntax errors, or another file is read).
+ */
+function changedProperties(variant: JsoncFile | undefined, defaults: JsoncFile | undefined, option: string, byOption: Map<string, Set<string>> | undefined): ReadonlySet<string> | 'all' {
+  if (variant === defaults) return NONE;
+  if (!variant || !defaults || !byOption || variant.relPath !== defaults.relPath || variant.doc.errors.length || defaults.doc.errors.length) return 'all';
+  return byOption.get(option) ?? NONE;
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 /** Off only in tests that compare skipping with running every rule on every variant. */
 let variantSkipping = true;

@@ -15,7 +15,7 @@ describe('devcontainer.json variants made from the parsed template', () => {
   /* port \${templateOption:port} */
   "build": { "dockerfile": "../Dockerfile", "args": { "PYTHON_VERSION": "\${templateOption:pythonVersion}" } },
   "containerEnv": { "PORT": "\${templateOption:port}", "ESCAPED": "a\\\\b\\u0041" },
-  "portsAttributes": { "\${templateOption:port}": { "label": "app" } },
+  "portsAttributes": { "other": {}, "9000": {}, "\${templateOption:port}": { "label": "app \${templateOption:port}" }, "last": {} },
   "forwardPorts": [8000, "\${templateOption:port}\${templateOption:port}"],
   "dup": { "x": "first \${templateOption:port}", "x": "last" },
   "trailing": true,
@@ -28,7 +28,7 @@ describe('devcontainer.json variants made from the parsed template', () => {
     return node && { type: node.type, offset: node.offset, length: node.length, value: node.value, colonOffset: node.colonOffset, children: node.children?.map(plain) };
   }
 
-  const values = ['3.13', '', 'x y', '8080', 'é€😀', 'a/b', '*/', 'a"b', 'a\\b', 'line\nbreak', 'tab\there', '\u2028', '}', '${templateOption:port}'];
+  const values = ['3.13', '', 'x y', '8080', '9000', 'other', 'é€😀', 'a/b', '*/', 'a"b', 'a\\b', 'line\nbreak', 'tab\there', '\u2028', '}', '${templateOption:port}'];
 
   it('gives what parsing the applied text gives, or declines, for every value tried', () => {
     assert.equal(doc.errors.length, 0);
@@ -44,6 +44,8 @@ describe('devcontainer.json variants made from the parsed template', () => {
         assert.equal(parsed.errors.length, 0, label);
         assert.deepEqual(plain(substituted.tree), plain(parsed.tree), label);
         assert.deepEqual(substituted.value, parsed.value, label);
+        // Key order too (deepEqual ignores it; rules and schema errors follow it).
+        assert.equal(JSON.stringify(substituted.value), JSON.stringify(parsed.value), label);
         assert.equal(substituted.text, applied.text);
       }
     }

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { applyOptions, defaultOptionValues, findPlaceholders, optionVariants } from '../../src/template-options';
+import { own } from '../../src/jsonc';
+import { applyOptions, defaultOptionValues, findPlaceholders, optionVariants, PLACEHOLDER_PATTERN } from '../../src/template-options';
 
 describe('template option substitution (as devcontainer templates apply does it)', () => {
   it('replaces declared names, tolerating spaces inside the braces', () => {
@@ -20,6 +21,19 @@ describe('template option substitution (as devcontainer templates apply does it)
 
   it('does not escape values (a quote would break JSON)', () => {
     assert.equal(applyOptions('"${templateOption:x}"', { x: 'a"b' }), '"a"b"');
+  });
+
+  it('substitutes exactly as the CLI\'s regular expression does (applyOptions scans by hand; 20,000 random texts)', () => {
+    const cli = (text: string, values: Record<string, string>) => text.replace(PLACEHOLDER_PATTERN, (_whole, name: string) => own(values, name) || '');
+    const pieces = ['${templateOption:', '${templateOption: ', 'a', 'b_1', ' ', '\t', '\u00a0', '}', '$', '{', 'x-y', '\n', 'constructor', '__proto__', '${', 'é'];
+    const values = { a: 'A', b_1: 'B', constructor: '', x: 'X' };
+    let seed = 7;
+    const next = (n: number) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
+    for (let k = 0; k < 20_000; k++) {
+      let text = '';
+      for (let j = 1 + next(10); j > 0; j--) text += pieces[next(pieces.length)];
+      assert.equal(applyOptions(text, values), cli(text, values), JSON.stringify(text));
+    }
   });
 
   it('finds placeholders with their offsets', () => {

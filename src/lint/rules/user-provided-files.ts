@@ -40,10 +40,10 @@ export default defineRule({
     ];
     const referenced = new Set(entries.map((e) => e.entry.relPath));
     for (const { entry, field, kind } of entries) {
-      const position = valuePositionOf(file.doc, entry.jsonPath);
-      if (entry.relPath === undefined) context.report({ messageId: 'outside', data: { field, written: entry.written }, file, position });
+      // (Positions are looked up only for a report: the tree of a variant's devcontainer.json is made on demand.)
+      if (entry.relPath === undefined) context.report({ messageId: 'outside', data: { field, written: entry.written }, file, position: valuePositionOf(file.doc, entry.jsonPath) });
       else if (pathKind(target, entry.relPath) === undefined && !(kind === 'file' && shippedElsewhere(target, entry.relPath, referenced))) {
-        context.report({ messageId: 'notShipped', data: { field, written: entry.written, relPath: entry.relPath }, file, position });
+        context.report({ messageId: 'notShipped', data: { field, written: entry.written, relPath: entry.relPath }, file, position: valuePositionOf(file.doc, entry.jsonPath) });
       }
     }
   },
