@@ -102,55 +102,34 @@ export function substitutedJsonc(doc: JsoncDocument, text: string, edits: readon
     if (node.children) made.children = node.children.map((child) => copy(child, made));
     return made;
   };
-  // The value: the template's, with each edited string put in along its path (the containers on the way
-  // copied, the rest shared). An edited property name reorders nothing but is a new key: built from the tree.
-  const edited = strings.filter(isEdited);
+  // The value: built as getNodeValue builds it (the same assignments in the same order, so duplicate and
+  // renamed keys end alike), but only for the objects and arrays that hold an edited string; every other
+  // value is the template document's own object, shared.
+  const edited = new Set(strings.filter(isEdited));
+  const touched = new Set<Node>();
+  for (const node of edited) for (let up = node.parent; up && !touched.has(up); up = up.parent) touched.add(up);
+  const newText = (node: Node) => text.slice(shifted(node.offset) + 1, shifted(node.offset + node.length) - 1);
+  const valueOf = (node: Node, raw: unknown): unknown => {
+    if (edited.has(node)) return newText(node);
+    if (!touched.has(node)) return raw;
+    const children = node.children ?? [];
+    if (node.type === 'array') {
+      const rawItems = raw as unknown[];
+      return children.map((child, i) => valueOf(child, rawItems[i]));
+    }
+    const object = Object.create(null) as Record<string, unknown>;
+    const rawObject = raw as Record<string, unknown>;
+    for (const property of children) {
+      const [keyNode, valueNode] = property.children ?? [];
+      if (!keyNode || !valueNode) continue;
+      const key = keyNode.value as string;
+      setOwn(object, edited.has(keyNode) ? newText(keyNode) : key, valueOf(valueNode, own(rawObject, key)));
+    }
+    return object;
+  };
   let tree: Node | undefined;
   const treeOf = () => (tree ??= copy(doc.tree as Node, undefined));
-  let value: unknown;
-  const paths = edited.map(pathTo);
-  const isKey = (node: Node) => node.parent?.type === 'property' && node.parent.children?.[0] === node;
-  if (paths.some((p) => !p)) value = getNodeValue(treeOf());
-  else {
-    const copied = new Set<unknown>();
-    const own = (container: unknown): Record<string | number, unknown> => {
-      if (copied.has(container)) return container as Record<string | number, unknown>;
-      const made = Array.isArray(container) ? container.slice() : Object.assign(Object.create(null) as object, container);
-      copied.add(made);
-      return made as Record<string | number, unknown>;
-    };
-    /** The container at the path (copied on the way), and the last step of it. */
-    const reach = (path: (string | number)[]) => {
-      value = own(value);
-      let cursor = value as Record<string | number, unknown>;
-      for (let i = 0; i < path.length - 1; i++) cursor = cursor[path[i]] = own(cursor[path[i]]);
-      return { container: cursor, last: path[path.length - 1] };
-    };
-    const newText = (node: Node) => text.slice(shifted(node.offset) + 1, shifted(node.offset + node.length) - 1);
-    value = doc.value;
-    // Values first (their paths name the keys as written), then the property names.
-    edited.forEach((node, index) => {
-      if (isKey(node)) return;
-      const { container, last } = reach(paths[index] as (string | number)[]);
-      container[last] = newText(node);
-    });
-    for (const [index, node] of edited.entries()) {
-      if (!isKey(node) || value === undefined) continue;
-      const { container, last } = reach(paths[index] as (string | number)[]);
-      const name = newText(node);
-      // The new name is a key the object already has: which one wins depends on the order; parse instead.
-      if (name !== last && Object.prototype.hasOwnProperty.call(container, name)) {
-        value = undefined;
-        break;
-      }
-      // The same keys in the same order, this one renamed (a name written with a placeholder is never an
-      // integer-like key, whose place JavaScript decides).
-      const entries = Object.entries(container);
-      for (const key of Object.keys(container)) delete container[key];
-      for (const [key, v] of entries) setOwn(container, key === last ? name : key, v);
-    }
-    if (value === undefined) value = getNodeValue(treeOf());
-  }
+  const value = valueOf(doc.tree, doc.value);
   // The tree is made only when a rule asks for a position.
   return {
     text,
@@ -161,26 +140,6 @@ export function substitutedJsonc(doc: JsoncDocument, text: string, edits: readon
     value,
     errors: [],
   };
-}
-
-/**
- * The JSON path of a value node (keys and array indexes from the root); undefined when a key on the way is
- * set twice in its object (the value holds the last one, which may not be this one).
- */
-function pathTo(node: Node): (string | number)[] | undefined {
-  const path: (string | number)[] = [];
-  for (let child = node, parent = node.parent; parent; child = parent, parent = parent.parent) {
-    if (parent.type === 'property') {
-      const key = parent.children?.[0]?.value as string;
-      const object = parent.parent;
-      if (object?.children?.some((p) => p !== parent && p.children?.[0]?.value === key)) return undefined;
-      path.unshift(key);
-      child = parent;
-      parent = object;
-      if (!parent) break;
-    } else if (parent.type === 'array') path.unshift(parent.children?.indexOf(child) ?? 0);
-  }
-  return path;
 }
 
 /** The offset of the first bracket that opens level `limit + 1`, found by a linear scan (strings and comments skipped). */

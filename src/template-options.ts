@@ -21,8 +21,12 @@ export interface PlaceholderUse {
 
 export function findPlaceholders(text: string): PlaceholderUse[] {
   const uses: PlaceholderUse[] = [];
-  for (const match of text.matchAll(PLACEHOLDER_PATTERN)) {
-    uses.push({ name: match[1], offset: match.index ?? 0, length: match[0].length });
+  // PLACEHOLDER_PATTERN, read by hand (see placeholderEnd): every file of every template is searched.
+  for (let at = text.indexOf(PREFIX); at >= 0; at = text.indexOf(PREFIX, at + 1)) {
+    const end = placeholderEnd(text, at);
+    if (!end) continue;
+    uses.push({ name: end.name, offset: at, length: end.end - at });
+    at = end.end - 1;
   }
   return uses;
 }
@@ -32,6 +36,21 @@ export function findPlaceholders(text: string): PlaceholderUse[] {
  * `${templateOption:python-version}`): reported so the author does not ship a literal `${...}`.
  */
 export const NEAR_PLACEHOLDER_PATTERN = /\$\{templateOption:[^}]*}/g;
+
+/** The matches of NEAR_PLACEHOLDER_PATTERN that are not placeholders (found by hand, as findPlaceholders). */
+export function findNearPlaceholders(text: string): { text: string; offset: number }[] {
+  const near: { text: string; offset: number }[] = [];
+  for (let at = text.indexOf(PREFIX); at >= 0; ) {
+    const close = text.indexOf('}', at + PREFIX.length);
+    if (close < 0) break;
+    // A placeholder anywhere in it (`${templateOption:${templateOption:a}`) ends at the same brace: not a near miss.
+    let real = false;
+    for (let p = at; p >= 0 && p < close && !real; p = text.indexOf(PREFIX, p + 1)) real = placeholderEnd(text, p)?.end === close + 1;
+    if (!real) near.push({ text: text.slice(at, close + 1), offset: at });
+    at = text.indexOf(PREFIX, close + 1);
+  }
+  return near;
+}
 
 /** Substitutes values the way `devcontainer templates apply` does (unknown or falsy names become ""). */
 export function applyOptions(text: string, values: Readonly<Record<string, string | boolean | undefined>>): string {

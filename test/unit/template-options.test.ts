@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { own } from '../../src/jsonc';
-import { applyOptions, defaultOptionValues, findPlaceholders, optionVariants, PLACEHOLDER_PATTERN } from '../../src/template-options';
+import { applyOptions, defaultOptionValues, findNearPlaceholders, findPlaceholders, NEAR_PLACEHOLDER_PATTERN, optionVariants, PLACEHOLDER_PATTERN } from '../../src/template-options';
 
 describe('template option substitution (as devcontainer templates apply does it)', () => {
   it('replaces declared names, tolerating spaces inside the braces', () => {
@@ -23,7 +23,7 @@ describe('template option substitution (as devcontainer templates apply does it)
     assert.equal(applyOptions('"${templateOption:x}"', { x: 'a"b' }), '"a"b"');
   });
 
-  it('substitutes exactly as the CLI\'s regular expression does (applyOptions scans by hand; 20,000 random texts)', () => {
+  it('substitutes and finds placeholders exactly as the CLI\'s regular expression does (read by hand here; 20,000 random texts)', () => {
     const cli = (text: string, values: Record<string, string>) => text.replace(PLACEHOLDER_PATTERN, (_whole, name: string) => own(values, name) || '');
     const pieces = ['${templateOption:', '${templateOption: ', 'a', 'b_1', ' ', '\t', '\u00a0', '}', '$', '{', 'x-y', '\n', 'constructor', '__proto__', '${', 'é'];
     const values = { a: 'A', b_1: 'B', constructor: '', x: 'X' };
@@ -33,6 +33,9 @@ describe('template option substitution (as devcontainer templates apply does it)
       let text = '';
       for (let j = 1 + next(10); j > 0; j--) text += pieces[next(pieces.length)];
       assert.equal(applyOptions(text, values), cli(text, values), JSON.stringify(text));
+      assert.deepEqual(findPlaceholders(text), [...text.matchAll(PLACEHOLDER_PATTERN)].map((m) => ({ name: m[1], offset: m.index, length: m[0].length })), JSON.stringify(text));
+      const near = [...text.matchAll(NEAR_PLACEHOLDER_PATTERN)].filter((m) => !new RegExp(PLACEHOLDER_PATTERN.source).test(m[0]));
+      assert.deepEqual(findNearPlaceholders(text), near.map((m) => ({ text: m[0], offset: m.index })), JSON.stringify(text));
     }
   });
 

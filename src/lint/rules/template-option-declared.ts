@@ -1,5 +1,5 @@
 import { templateOptions } from '../../pack';
-import { findPlaceholders, NEAR_PLACEHOLDER_PATTERN, PLACEHOLDER_PATTERN } from '../../template-options';
+import { findNearPlaceholders, findPlaceholders } from '../../template-options';
 import { appliedFiles } from '../applied-files';
 import { defineRule } from '../rule';
 
@@ -31,11 +31,10 @@ export default defineRule({
           position: file.lines.positionAt(use.offset),
         });
       }
-      for (const near of file.text.matchAll(NEAR_PLACEHOLDER_PATTERN)) {
-        if (new RegExp(PLACEHOLDER_PATTERN.source).test(near[0])) continue;
-        const name = near[0].slice('${templateOption:'.length, -1).trim();
+      for (const near of findNearPlaceholders(file.text)) {
+        const name = near.text.slice('${templateOption:'.length, -1).trim();
         const fixed = name.replace(/[^A-Za-z0-9_]+(.)?/g, (_m, next?: string) => (next ? next.toUpperCase() : ''));
-        context.report({ messageId: 'neverSubstituted', data: { text: near[0], fixed: fixed || 'optionName' }, file, position: file.lines.positionAt(near.index ?? 0) });
+        context.report({ messageId: 'neverSubstituted', data: { text: near.text, fixed: fixed || 'optionName' }, file, position: file.lines.positionAt(near.offset) });
       }
     }
   },
