@@ -28,6 +28,7 @@ export function environment(stages: readonly Stage[]): Record<string, string> {
 }
 
 export function expand(text: string, env: Readonly<Record<string, string>>): string {
+  if (!text.includes('$')) return text;
   return text.replace(/\$\{(\w+)(?::-([^}]*))?}|\$(\w+)/g, (whole, braced?: string, fallback?: string, bare?: string) => own(env, braced ?? bare ?? '') ?? fallback ?? whole);
 }
 

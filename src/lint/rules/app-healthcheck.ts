@@ -3,6 +3,8 @@ import { effective, installedPackages, instructionsOf, commandText, positionOfIn
 import { defineRule, isTemplate } from '../rule';
 
 const TOOLS = ['curl', 'wget'] as const;
+/** The tool run as a word of the HEALTHCHECK command (after a space, quote, bracket or path). */
+const TOOL_PATTERNS = Object.fromEntries(TOOLS.map((tool) => [tool, new RegExp(`(^|[\\s"'\\[/])${tool}\\b`)])) as Record<(typeof TOOLS)[number], RegExp>;
 
 export default defineRule({
   id: 'app-healthcheck',
@@ -36,9 +38,12 @@ export default defineRule({
       context.report({ messageId: 'disabled', file, position: positionOfInstruction(healthcheck) });
       return;
     }
+    const probe = command.replace(/^CMD\s*/i, '');
+    const used = TOOLS.filter((tool) => TOOL_PATTERNS[tool].test(probe));
+    if (!used.length) return;
     const installed = new Set(instructionsOf(chain, 'RUN').flatMap((run) => installedPackages(commandText(run))));
-    for (const tool of TOOLS) {
-      if (new RegExp(`(^|[\\s"'\\[/])${tool}\\b`).test(command.replace(/^CMD\s*/i, '')) && !installed.has(tool)) {
+    for (const tool of used) {
+      if (!installed.has(tool)) {
         context.report({ messageId: 'missingTool', data: { tool }, file, position: positionOfInstruction(healthcheck) });
       }
     }
