@@ -64,6 +64,29 @@ function generateCorpus(dir: string, size: number): void {
   }
 }
 
+/**
+ * What one corpus template is (it copies flask-gunicorn, which changes with the pack): its size and how many
+ * option variants lint checks, so that figures of different commits can be compared knowingly.
+ */
+function corpusShape(dir: string): string {
+  let bytes = 0;
+  let files = 0;
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      if (entry.isDirectory()) walk(path.join(d, entry.name));
+      else {
+        files++;
+        bytes += fs.statSync(path.join(d, entry.name)).size;
+      }
+    }
+  };
+  walk(dir);
+  const metadata = JSON.parse(fs.readFileSync(path.join(dir, 'devcontainer-template.json'), 'utf8')) as { options?: Record<string, unknown> };
+  const options = Object.keys(metadata.options ?? {}).length;
+  const dockerfile = fs.statSync(path.join(dir, 'Dockerfile')).size;
+  return `${files} files, ${(bytes / 1024).toFixed(0)} KB (Dockerfile ${(dockerfile / 1024).toFixed(1)} KB), ${options} options`;
+}
+
 /** Cases 3 and 4: one generated template each, timed like the pack, interleaved with bare Node. */
 function generateOptions(dir: string, count: number): void {
   const target = path.join(dir, 'templates', 'many-options');
@@ -140,7 +163,7 @@ function main(): void {
   try {
     const generated = Date.now();
     generateCorpus(corpus, CORPUS_SIZE);
-    say(`corpus: ${CORPUS_SIZE} distinct templates generated in ${((Date.now() - generated) / 1000).toFixed(1)} s (not timed below)`);
+    say(`corpus: ${CORPUS_SIZE} distinct templates generated in ${((Date.now() - generated) / 1000).toFixed(1)} s (not timed below); each ${corpusShape(path.join(corpus, 'templates', 'corpus-0000'))}`);
     const corpusRuns: number[] = [];
     const corpusNode: number[] = [];
     const corpusRunsCount = Math.max(3, Math.ceil(RUNS / 3));
