@@ -145,6 +145,9 @@ const PIP_VALUE_OPTIONS = new Set(['--python', '--log', '--proxy', '--retries', 
  * command is not pip. The option skipping is linear but only runs from a word that is pip itself.
  */
 export function pipSubcommand(words: readonly string[], start = 0): string | undefined {
+  // Both patterns below need one of these words: most words of a long RUN have neither.
+  const first = words[start] ?? '';
+  if (!first.includes('pip') && !first.includes('python')) return undefined;
   let i: number;
   if (/(^|\/)pip3?(\.\d+)?$/.test(words[start] ?? '')) i = start + 1;
   else if (/(^|\/)python[\d.]*$/.test(words[start] ?? '') && words[start + 1] === '-m' && words[start + 2] === 'pip') i = start + 3;

@@ -25,6 +25,8 @@ export default defineRule({
     for (const stage of model.stages) {
       const earlier = model.stages.slice(0, stage.index);
       for (const instruction of stage.instructions.slice(1)) {
+        // Only flags refer to stages (`--from`, `--mount=...,from=`): most instructions have none.
+        if (!instruction.flags.length) continue;
         const references: { value: string; position: Position }[] = [];
         for (const flag of instruction.flags) {
           if (flag.name === 'from' && flag.value) references.push({ value: flag.value, position: flag.position });
