@@ -166,8 +166,9 @@ export function substituteDockerfile(
       ...i,
       args: sub(i.args),
       command: sub(i.command),
-      flags: i.flags.map((f) => ({ ...f, value: sub(f.value), options: Object.fromEntries(Object.entries(f.options).map(([k, v]) => [k, sub(v)])) })),
-      properties: i.properties.map((p) => ({ ...p, name: sub(p.name), value: p.value === undefined ? undefined : sub(p.value) })),
+      // A flag or property without a placeholder is the template's own object.
+      flags: i.flags.map((f) => (f.value.includes('${templateOption') ? { ...f, value: sub(f.value), options: Object.fromEntries(Object.entries(f.options).map(([k, v]) => [k, sub(v)])) } : f)),
+      properties: i.properties.map((p) => (p.name.includes('${templateOption') || p.value?.includes('${templateOption') ? { ...p, name: sub(p.name), value: p.value === undefined ? undefined : sub(p.value) } : p)),
     };
   }
   if (touched.every((index) => model.instructions[index].keyword !== 'FROM')) return restaged(from, instructions);
