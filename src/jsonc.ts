@@ -131,7 +131,7 @@ export function substitutedJsonc(doc: JsoncDocument, text: string, edits: readon
   const treeOf = () => (tree ??= copy(doc.tree as Node, undefined));
   const value = valueOf(doc.tree, doc.value);
   // The tree is made only when a rule asks for a position.
-  return {
+  const made: JsoncDocument = {
     text,
     lines,
     get tree() {
@@ -140,6 +140,16 @@ export function substitutedJsonc(doc: JsoncDocument, text: string, edits: readon
     value,
     errors: [],
   };
+  shaped.add(made);
+  return made;
+}
+
+/** Documents substitutedJsonc made: the template's own shape, only string contents changed. */
+const shaped = new WeakSet<JsoncDocument>();
+
+/** Whether substitutedJsonc made this document from `template` (same properties, same structure). */
+export function hasShapeOf(doc: JsoncDocument, template: JsoncDocument): boolean {
+  return doc === template || shaped.has(doc);
 }
 
 /** The offset of the first bracket that opens level `limit + 1`, found by a linear scan (strings and comments skipped). */

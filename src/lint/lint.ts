@@ -2,6 +2,7 @@ import { compareDiagnostics, formatMessage, type Diagnostic, type MessageData, t
 import { appliedTemplate, loadTarget, type JsoncFile, placeholderNamesIn, resolveComposeFiles, templateOptions, type AppliedFile, type LoadedTarget, type LoadedTemplate, type TargetRef } from '../pack';
 import { findPlaceholders, optionVariants } from '../template-options';
 import { dockerfilePlaceholders } from '../dockerfile';
+import { hasShapeOf } from '../jsonc';
 import { NOT_APPLIED } from './applied-files';
 import * as os from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -55,7 +56,7 @@ function lintVariants(template: LoadedTemplate, rules: readonly Rule[]): Diagnos
     const found: Diagnostic[] = [];
     const changed = variant.option === undefined || !variantSkipping ? undefined : {
       keywords: changedKeywords(applied, defaults),
-      devcontainer: changedProperties(applied.devcontainer, defaults.devcontainer, variant.option, devcontainerProperties),
+      devcontainer: changedProperties(template.devcontainer, applied.devcontainer, defaults.devcontainer, variant.option, devcontainerProperties),
       compose: compose !== defaultsCompose,
     };
     for (const rule of rules) {
@@ -118,26 +119,32 @@ function devcontainerPropertiesByOption(file: JsoncFile | undefined): Map<string
   const properties = tree.children ?? [];
   for (const use of findPlaceholders(file.text)) {
     const property = properties.find((p) => use.offset >= p.offset && use.offset < p.offset + p.length);
-    const key = property?.children?.[0]?.value;
-    if (typeof key !== 'string') continue;
+    const keyNode = property?.children?.[0];
+    if (!keyNode || typeof keyNode.value !== 'string') continue;
     const keys = byOption.get(use.name) ?? new Set<string>();
-    keys.add(key);
+    // In a top-level property's name, the option names the property: it may become any of them.
+    keys.add(use.offset < keyNode.offset + keyNode.length ? ANY_PROPERTY : keyNode.value);
     byOption.set(use.name, keys);
   }
   return byOption;
 }
 
 /**
- * The top-level properties of devcontainer.json that a variant of `option` changed ('all' when the variant's
- * file or the defaults' has syntax errors, or another file is read).
+ * The top-level properties of devcontainer.json that a variant of `option` changed. 'all' unless both the
+ * variant's document and the defaults' have the template's own shape (made by substituting into its strings
+ * and comments, see substitutedJsonc): a value with a quote can close its string and add a property.
  */
-function changedProperties(variant: JsoncFile | undefined, defaults: JsoncFile | undefined, option: string, byOption: Map<string, Set<string>> | undefined): ReadonlySet<string> | 'all' {
+function changedProperties(template: JsoncFile | undefined, variant: JsoncFile | undefined, defaults: JsoncFile | undefined, option: string, byOption: Map<string, Set<string>> | undefined): ReadonlySet<string> | 'all' {
   if (variant === defaults) return NONE;
-  if (!variant || !defaults || !byOption || variant.relPath !== defaults.relPath || variant.doc.errors.length || defaults.doc.errors.length) return 'all';
-  return byOption.get(option) ?? NONE;
+  if (!template || !variant || !defaults || !byOption || variant.relPath !== defaults.relPath) return 'all';
+  if (!hasShapeOf(variant.doc, template.doc) || !hasShapeOf(defaults.doc, template.doc)) return 'all';
+  const keys = byOption.get(option) ?? NONE;
+  return keys.has(ANY_PROPERTY) ? 'all' : keys;
 }
 
 const NONE: ReadonlySet<string> = new Set();
+/** Marks an option used in a top-level property's name (no rule declares a property by this name). */
+const ANY_PROPERTY = '\u0000any';
 
 /** Off only in tests that compare skipping with running every rule on every variant. */
 let variantSkipping = true;

@@ -53,6 +53,11 @@ describe('skipping declared rules on variants that cannot affect them', () => {
       title: ['Flask', 'Fl"ask'],
       wsFolder: ['/workspaces/${localWorkspaceFolderBasename}', '/srv/app'],
       dockerfileName: ['Dockerfile', 'Dockerfile.dev'],
+      // A value that closes its string and adds a property: the variant's devcontainer.json has another shape
+      // than the template's, so where the template uses the option says nothing of what it changes.
+      injected: ['app', 'app", "workspaceMount": "source=/tmp,target=/elsewhere,type=bind'],
+      // A property whose name is the option's value (a compose file the template does not ship).
+      keyName: ['postStartCommand', 'dockerComposeFile'],
     };
     const options = structural ? structureOptions : instructionOptions;
     const metadataPath = path.join(dir, 'devcontainer-template.json');
@@ -91,7 +96,8 @@ describe('skipping declared rules on variants that cannot affect them', () => {
     const config = fs.readFileSync(configPath, 'utf8')
       .replace('"name": "Flask + gunicorn', '"shutdownAction": "${templateOption:shutdown}",\n  "workspaceFolder": "${templateOption:wsFolder}",\n  "name": "${templateOption:title} + gunicorn')
       .replace('"target": "development"', '"target": "${templateOption:devTarget}"')
-      .replace('"dockerfile": "../Dockerfile"', '"dockerfile": "../${templateOption:dockerfileName}"');
+      .replace('"dockerfile": "../Dockerfile"', '"dockerfile": "../${templateOption:dockerfileName}"')
+      .replace('"remoteUser": "dev",', '"remoteUser": "dev",\n  "postCreateCommand": "echo ${templateOption:injected}",\n  "${templateOption:keyName}": "compose.yaml",');
     fs.writeFileSync(configPath, config);
     const discovered = discoverTargets([dir], root);
     assert.ok(discovered.ok);
