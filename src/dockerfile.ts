@@ -150,13 +150,22 @@ export function substituteDockerfile(
    */
   base?: { model: DockerfileModel; option: string },
 ): DockerfileModel | undefined {
-  if (base ? /[\n\r\\]/.test(values[base.option] ?? '') : Object.values(values).some((v) => /[\n\r\\]/.test(v))) return undefined;
+  // Only a base this function made from the same model keeps its positions in the template's own file (a
+  // base parsed from applied text has the applied text's, which only that parse's mapping puts right).
+  const reuse = base && (base.model === model || madeFrom.get(base.model) === model) && base.model.instructions.length === model.instructions.length ? base : undefined;
   const sites = placeholderSites(model);
-  const reuse = base && base.model.instructions.length === model.instructions.length ? base : undefined;
+  // A line break or backslash in a value the instructions use can change the instructions themselves: the
+  // text must be parsed. (A base made here had no such value: only the option varied from it can bring one.)
+  const risky = (name: string) => /[\n\r\\]/.test(own(values, name) ?? '');
   // Instructions without a placeholder are shared with the template's model (or the base's), not copied.
   const touched = reuse ? sites.byOption.get(reuse.option) ?? [] : sites.indices;
   const from = reuse ? reuse.model : model;
   if (!touched.length) return from;
+  if (reuse ? risky(reuse.option) : [...sites.byOption.keys()].some(risky)) return undefined;
+  const made = (result: DockerfileModel | undefined) => {
+    if (result) madeFrom.set(result, model);
+    return result;
+  };
   const instructions = from.instructions.slice();
   // Most strings hold no placeholder; skip the regular expression for them.
   const sub = (text: string) => (text.includes('${templateOption') ? applyOptions(text, values) : text);
@@ -171,11 +180,14 @@ export function substituteDockerfile(
       properties: i.properties.map((p) => (p.name.includes('${templateOption') || p.value?.includes('${templateOption') ? { ...p, name: sub(p.name), value: p.value === undefined ? undefined : sub(p.value) } : p)),
     };
   }
-  if (touched.every((index) => model.instructions[index].keyword !== 'FROM')) return restaged(from, instructions);
+  if (touched.every((index) => model.instructions[index].keyword !== 'FROM')) return made(restaged(from, instructions));
   const substituted = withStages(instructions);
   const sameShape = substituted.stages.length === model.stages.length && substituted.stages.every((s, i) => s.name === model.stages[i].name && s.parent === model.stages[i].parent);
-  return sameShape ? substituted : undefined;
+  return made(sameShape ? substituted : undefined);
 }
+
+/** The template model each substituted model was made from. */
+const madeFrom = new WeakMap<DockerfileModel, DockerfileModel>();
 
 /**
  * The stages of `model` over new instructions that replace some of its own but no FROM: the stage graph is

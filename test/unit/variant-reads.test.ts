@@ -127,3 +127,46 @@ describe('skipping declared rules on variants that cannot affect them', () => {
     for (const rule of rules.filter((r) => r.meta.dockerfileReads || r.meta.configReads)) assert.equal(rule.meta.scope, 'applied', rule.id);
   });
 });
+
+/**
+ * A default value with a line break makes lint parse the defaults' applied Dockerfile (substituting into the
+ * model could not make the lines the CLI writes), and map its positions back; here the instructions stay as
+ * many, so a variant could be built from those defaults. The variants built from those
+ * defaults must report at the template's own lines too, not at the applied text's.
+ */
+describe('variants of defaults whose Dockerfile had to be parsed', () => {
+  let root: string;
+  before(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'stagepack-variant-lines-'));
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('report a finding of every variant once, at the line of the template file', () => {
+    const dir = path.join(root, 'templates', 'multi-line-default');
+    fs.cpSync(path.join(PACKAGE_ROOT, 'templates', 'flask-gunicorn'), dir, { recursive: true });
+    const metadataPath = path.join(dir, 'devcontainer-template.json');
+    const metadata = JSON.parse(fs.readFileSync(metadataPath, 'utf8')) as { id: string; options: Record<string, unknown> };
+    metadata.id = 'multi-line-default';
+    metadata.options.note = { type: 'string', description: 'note', default: 'one \\\ntwo', proposals: ['one \\\ntwo'] };
+    metadata.options.appUser = { type: 'string', description: 'user', default: '10001', proposals: ['10001', 'root'] };
+    fs.writeFileSync(metadataPath, JSON.stringify(metadata, null, 2));
+    const dockerfilePath = path.join(dir, 'Dockerfile');
+    const dockerfile = fs
+      .readFileSync(dockerfilePath, 'utf8')
+      // One instruction on two lines once applied (a continuation), above the rest of the app stage.
+      .replace(/^FROM base AS app$/m, 'FROM base AS app\nRUN echo ${templateOption:note}')
+      .replace(/^USER \$\{APP_UID\}:\$\{APP_UID\}$/m, 'USER ${templateOption:appUser}')
+      // A defect of every variant below the continuation, in an instruction no option touches (a shell-form
+      // ENTRYPOINT), which app-exec-form reads again on each wsgiApp variant (those change the CMD).
+      .replace(/^(CMD \["gunicorn".*)$/m, 'ENTRYPOINT exec-wrapper\n$1');
+    fs.writeFileSync(dockerfilePath, dockerfile);
+    const entrypointLine = dockerfile.split('\n').findIndex((line) => line.startsWith('ENTRYPOINT exec-wrapper')) + 1;
+    const discovered = discoverTargets([dir], root);
+    assert.ok(discovered.ok);
+    const found = lintTargets(discovered.targets);
+    const execForm = found.filter((d) => d.ruleId === 'app-exec-form');
+    assert.deepEqual(execForm.map((d) => [d.line, d.variant]), [[entrypointLine, undefined]]);
+    // The variant did run (its own finding is there).
+    assert.ok(found.some((d) => d.ruleId === 'app-non-root-user' && d.variant === 'appUser="root"'));
+  });
+});
