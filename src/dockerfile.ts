@@ -85,7 +85,8 @@ function oneLine(args: string): string {
   // One physical line (most instructions: continuations are joined without their line breaks).
   if (!args.includes('\n')) {
     if (/^\s*#/.test(args)) return '';
-    const single = args.replace(/\\\s*$/, ' ');
+    // (`m`: a carriage return or line separator inside the line ends a line for `$`, as below.)
+    const single = args.replace(/\\\s*$/gm, ' ');
     return (/\s\s|[^\S ]/.test(single) ? single.replace(/\s+/g, ' ') : single).trim();
   }
   return args
