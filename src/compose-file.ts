@@ -1,6 +1,6 @@
 import type { Document } from 'yaml';
 import type { Position } from './diagnostics';
-import { setOwn } from './jsonc';
+import { own, setOwn } from './jsonc';
 import { applyOptions } from './template-options';
 
 /**
@@ -114,11 +114,11 @@ export function parseCompose(text: string): ComposeModel {
  * variant, and parsing YAML is the costly part. Undefined when the file had errors or a value could change
  * the YAML's structure or a volume's `source:target` split: then the applied text must be parsed.
  */
-export function substituteCompose(model: ComposeModel, values: Readonly<Record<string, string>>, changed?: string): ComposeModel | undefined {
+export function substituteCompose(model: ComposeModel, values: Readonly<Record<string, string>>, used?: Iterable<string>): ComposeModel | undefined {
   if (model.errors.length) return undefined;
   // Letters, digits and `. /+=@-:` only, and no `: ` (a plain YAML scalar cannot change shape with those).
-  // Only the changed option's value when the rest are the defaults, which were checked already.
-  const checked = changed !== undefined ? [values[changed] ?? ''] : Object.values(values);
+  // The values of the options the file uses (`used`, the names of its placeholders), or else every value.
+  const checked = used !== undefined ? [...used].map((name) => own(values, name) ?? '') : Object.values(values);
   if (checked.some((v) => !/^[\w. /+=@:-]*$/.test(v) || v.includes(': ') || v.endsWith(':'))) return undefined;
   const sub = (text: string) => (text.includes('${templateOption') ? applyOptions(text, values) : text);
   // A placeholder in a short-syntax volume was split at its own colon (`${templateOption:x}:/w`), and a

@@ -155,9 +155,16 @@ export function substituteDockerfile(
   // base parsed from applied text has the applied text's, which only that parse's mapping puts right).
   const reuse = base && (base.model === model || madeFrom.get(base.model) === model) && base.model.instructions.length === model.instructions.length ? base : undefined;
   const sites = placeholderSites(model);
-  // A line break or backslash in a value the instructions use can change the instructions themselves: the
-  // text must be parsed. (A base made here had no such value: only the option varied from it can bring one.)
-  const risky = (name: string) => /[\n\r\\]/.test(own(values, name) ?? '');
+  // A value the parser would read differently from the placeholder it replaces must be parsed in the applied
+  // text (a base made here had none: only the option varied from it can bring one). Anywhere: a line break or
+  // backslash (continuations), `<<` (a here-document), whitespace at either end (arguments are trimmed). In
+  // an ARG or ENV property: whitespace, quotes, `=`; in a flag: whitespace, `,` and `=`.
+  const risky = (name: string) => {
+    const value = own(values, name) ?? '';
+    if (/[\n\r\\]|<<|^\s|\s$/.test(value)) return true;
+    const kinds = sites.kinds.get(name);
+    return Boolean((kinds?.has('property') && /[\s"'=]/.test(value)) || (kinds?.has('flag') && /[\s,=]/.test(value)));
+  };
   // Instructions without a placeholder are shared with the template's model (or the base's), not copied.
   const touched = reuse ? sites.byOption.get(reuse.option) ?? [] : sites.indices;
   const from = reuse ? reuse.model : model;
@@ -172,10 +179,12 @@ export function substituteDockerfile(
   const sub = (text: string) => (text.includes('${templateOption') ? applyOptions(text, values) : text);
   for (const index of touched) {
     const i = model.instructions[index];
+    const args = sub(i.args);
     instructions[index] = {
       ...i,
-      args: sub(i.args),
-      command: sub(i.command),
+      args,
+      // Made from the arguments as the parser makes it (a value's whitespace is collapsed there too).
+      command: args === i.args ? i.command : oneLine(args),
       // A flag or property without a placeholder is the template's own object.
       flags: i.flags.map((f) => (f.value.includes('${templateOption') ? { ...f, value: sub(f.value), options: Object.fromEntries(Object.entries(f.options).map(([k, v]) => [k, sub(v)])) } : f)),
       properties: i.properties.map((p) => (p.name.includes('${templateOption') || p.value?.includes('${templateOption') ? { ...p, name: sub(p.name), value: p.value === undefined ? undefined : sub(p.value) } : p)),
@@ -208,10 +217,11 @@ function restaged(model: DockerfileModel, instructions: Instruction[]): Dockerfi
   return { instructions, stages };
 }
 
-/** Where a model's placeholders are: the instructions that hold one, and those by option name. */
+/** Where a model's placeholders are: the instructions that hold one, those by option name, and in what part. */
 interface PlaceholderSites {
   indices: number[];
   byOption: Map<string, number[]>;
+  kinds: Map<string, Set<'args' | 'property' | 'flag'>>;
 }
 
 const sitesMemo = new WeakMap<DockerfileModel, PlaceholderSites>();
@@ -219,18 +229,28 @@ const sitesMemo = new WeakMap<DockerfileModel, PlaceholderSites>();
 function placeholderSites(model: DockerfileModel): PlaceholderSites {
   let sites = sitesMemo.get(model);
   if (!sites) {
-    sites = { indices: [], byOption: new Map() };
+    const made: PlaceholderSites = { indices: [], byOption: new Map(), kinds: new Map() };
     for (const [index, i] of model.instructions.entries()) {
-      const texts = [i.args, ...i.flags.map((f) => f.value), ...i.properties.flatMap((p) => [p.name, p.value ?? ''])];
-      if (!texts.some((t) => t.includes('${templateOption'))) continue;
-      sites.indices.push(index);
+      const parts: ['args' | 'property' | 'flag', string][] = [['args', i.args], ...i.flags.map((f): ['flag', string] => ['flag', f.value]), ...i.properties.flatMap((p): ['property', string][] => [['property', p.name], ['property', p.value ?? '']])];
+      if (!parts.some(([, t]) => t.includes('${templateOption'))) continue;
+      made.indices.push(index);
       // `command` is `args` on one line: the same placeholders.
-      for (const name of new Set(texts.flatMap((t) => findPlaceholders(t).map((u) => u.name)))) {
-        const list = sites.byOption.get(name) ?? [];
+      const names = new Set<string>();
+      for (const [kind, text] of parts) {
+        for (const use of findPlaceholders(text)) {
+          names.add(use.name);
+          const kinds = made.kinds.get(use.name) ?? new Set();
+          kinds.add(kind);
+          made.kinds.set(use.name, kinds);
+        }
+      }
+      for (const name of names) {
+        const list = made.byOption.get(name) ?? [];
         list.push(index);
-        sites.byOption.set(name, list);
+        made.byOption.set(name, list);
       }
     }
+    sites = made;
     sitesMemo.set(model, sites);
   }
   return sites;

@@ -323,7 +323,7 @@ export function appliedTemplate(
     mapped.set(file.relPath, appliedFile);
     // devcontainer.json's document from the template's own, values put into its strings (no second parse).
     const own = template.devcontainer;
-    const doc = own?.relPath === file.relPath ? substitutedJsonc(own.doc, applied.text, applied.edits, appliedFile.lines) : undefined;
+    const doc = substitution && own?.relPath === file.relPath ? substitutedJsonc(own.doc, applied.text, applied.edits, appliedFile.lines) : undefined;
     if (doc) jsoncByFile.set(appliedFile, { ...appliedFile, doc });
     return appliedFile;
   });
@@ -338,13 +338,22 @@ export function appliedTemplate(
     if (applied.changed) mapped.set(file.relPath, { ...file, text: applied.text, lines, toSourcePosition: (p) => file.lines.positionAt(applied.toSource(lines.offsetAt(p))) });
     return parse(applied.text);
   };
-  const composeModel = (file: SourceFile): ComposeModel => substituteCompose(cachedCompose(file.text), values, base?.option) ?? parseApplied(file, cachedCompose);
+  const composeModel = (file: SourceFile): ComposeModel => (substitution ? substituteCompose(cachedCompose(file.text), values, placeholderNamesIn(file)) : undefined) ?? parseApplied(file, cachedCompose);
   const model = buildModel(template, files, template.skipped, (file) => {
     const baseModel = base?.applied.dockerfile?.file.relPath === file.relPath ? base.applied.dockerfile.model : undefined;
-    const substituted = raw && raw.file.relPath === file.relPath ? substituteDockerfile(raw.model, values, baseModel && base ? { model: baseModel, option: base.option } : undefined) : undefined;
+    const substituted = substitution && raw && raw.file.relPath === file.relPath ? substituteDockerfile(raw.model, values, baseModel && base ? { model: baseModel, option: base.option } : undefined) : undefined;
     return substituted ?? parseApplied(file, cachedDockerfile);
   }, composeModel);
   return { template: model as LoadedTemplate, mapped };
+}
+
+/**
+ * Off only in tests: every applied devcontainer.json, compose file and Dockerfile is then parsed from its
+ * applied text, the ground truth that substituting values into the template's parsed files must equal.
+ */
+let substitution = true;
+export function setSubstitution(on: boolean): void {
+  substitution = on;
 }
 
 /** The option names a file's placeholders use, remembered per file object. */
