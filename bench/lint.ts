@@ -13,6 +13,8 @@
  * 4. One template whose Dockerfile is 1 MB of ordinary instructions (about 25,000 ENV, LABEL and RUN lines).
  * 5. One template with a single 750 KB RUN line (70,000 words), the case that took over 60 s before.
  *
+ * With BENCH_AGAINST=<commit>, the corpus and the pack are also linted by that commit's CLI, interleaved.
+ *
  * Goals (issue "lint is right on the world's templates"): the pack under 300 ms, 1,000 templates under 2 s,
  * 1,000 options under 2 s and the 1 MB Dockerfile under 1 s, each a median of wall time with Node's start-up,
  * reported with its ratio to bare `node -e 0` measured in the same run. Run: npm run bench
@@ -26,6 +28,8 @@ import { PACKAGE_ROOT } from '../src/version';
 const CLI = path.join(PACKAGE_ROOT, 'bin', 'stagepack.js');
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const CORPUS_SIZE = Number(process.env.BENCH_CORPUS ?? 1000);
+/** A commit to measure side by side with this one (see compareWith). */
+const AGAINST = process.env.BENCH_AGAINST;
 
 function timeOnce(args: string[], cwd: string): { ms: number; status: number | null } {
   const start = process.hrtime.bigint();
@@ -124,6 +128,54 @@ function generateBigDockerfile(dir: string, bytes: number, longRunWords = 0): nu
   return Buffer.byteLength(text);
 }
 
+/**
+ * BENCH_AGAINST=<commit>: the same corpus and this pack linted by that commit's CLI and by this one, runs
+ * interleaved with bare Node, so that a speed-up is measured side by side in one run (these machines are
+ * noisy, and a figure from another day is from another machine). The commit is built in a temporary git
+ * worktree (sharing this clone's node_modules), which is removed afterwards.
+ */
+function compareWith(say: (line: string) => void, ref: string, corpus: string, runs: number): void {
+  const worktree = fs.mkdtempSync(path.join(os.tmpdir(), 'stagepack-bench-against-'));
+  const git = (...args: string[]) => {
+    const result = spawnSync('git', args, { cwd: PACKAGE_ROOT, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr.trim()}`);
+    return result.stdout.trim();
+  };
+  const commit = git('rev-parse', '--short', ref);
+  fs.rmdirSync(worktree);
+  git('worktree', 'add', '--detach', worktree, commit);
+  try {
+    fs.symlinkSync(path.join(PACKAGE_ROOT, 'node_modules'), path.join(worktree, 'node_modules'));
+    const build = spawnSync(process.execPath, [path.join(PACKAGE_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], { cwd: worktree, encoding: 'utf8' });
+    if (build.status !== 0) throw new Error(`building ${commit} failed: ${build.stdout}${build.stderr}`);
+    const schemas = path.join(worktree, 'dist', 'src', 'lint', 'compile-schemas.js');
+    if (fs.existsSync(schemas)) spawnSync(process.execPath, [schemas], { cwd: worktree });
+    const theirs = path.join(worktree, 'bin', 'stagepack.js');
+    const here = git('rev-parse', '--short', 'HEAD') + (git('status', '--porcelain', '--untracked-files=no') ? ' (with uncommitted changes)' : '');
+    for (const [label, args, cwd] of [
+      [`corpus (${CORPUS_SIZE} templates)`, ['lint', corpus, '--format', 'json'], corpus],
+      ['pack', ['lint', PACKAGE_ROOT, '--format', 'json'], PACKAGE_ROOT],
+    ] as const) {
+      const node: number[] = [];
+      const old: number[] = [];
+      const now: number[] = [];
+      timeOnce([theirs, ...args], cwd);
+      for (let i = 0; i < runs; i++) {
+        node.push(timeOnce(['-e', '0'], cwd).ms);
+        const a = timeOnce([theirs, ...args], cwd);
+        const b = timeOnce([CLI, ...args], cwd);
+        if ((a.status !== 0 && a.status !== 1) || (b.status !== 0 && b.status !== 1)) throw new Error(`lint of the ${label} exited ${a.status} (${commit}) and ${b.status} (${here})`);
+        old.push(a.ms);
+        now.push(b.ms);
+      }
+      say(`side by side, ${label}, ${runs} runs interleaved: ${commit} ${median(old).toFixed(0)} ms, ${here} ${median(now).toFixed(0)} ms, ratio ${(median(now) / median(old)).toFixed(2)}; bare \`node -e 0\` ${median(node).toFixed(0)} ms`);
+    }
+  } finally {
+    spawnSync('git', ['worktree', 'remove', '--force', worktree], { cwd: PACKAGE_ROOT });
+    fs.rmSync(worktree, { recursive: true, force: true });
+  }
+}
+
 function timeCase(say: (line: string) => void, label: string, dir: string, goalMs: number, runs: number): void {
   const cli: number[] = [];
   const node: number[] = [];
@@ -178,6 +230,7 @@ function main(): void {
     const diagnostics = JSON.parse(result.stdout) as { ruleId: string; severity: string }[];
     const errors = diagnostics.filter((d) => d.severity === 'error');
     say(`corpus (${CORPUS_SIZE} templates, ${corpusRunsCount} runs): ${median(corpusRuns).toFixed(0)} ms (min ${Math.min(...corpusRuns).toFixed(0)}, max ${Math.max(...corpusRuns).toFixed(0)}); ${(median(corpusRuns) / CORPUS_SIZE).toFixed(2)} ms per template; ${(median(corpusRuns) / median(corpusNode)).toFixed(1)}x bare Node start-up (${median(corpusNode).toFixed(0)} ms) in the same run; ${errors.length} errors found (${errors.filter((d) => d.ruleId === 'app-exec-form').length} app-exec-form, expected ${Math.floor(CORPUS_SIZE / 10)}); goal < 2000 ms: ${median(corpusRuns) < 2000 ? 'met' : 'NOT met'}`);
+    if (AGAINST) compareWith(say, AGAINST, corpus, corpusRunsCount);
   } finally {
     fs.rmSync(corpus, { recursive: true, force: true });
   }
