@@ -1,4 +1,5 @@
 import type { Position } from './diagnostics';
+import { isWhitespace } from './text-position';
 
 /**
  * A Dockerfile's instructions, read in one linear pass.
@@ -107,22 +108,15 @@ export function parseInstructions(text: string): RawInstruction[] {
   return instructions;
 }
 
-/** Whether a character code is JavaScript whitespace (what `\s` matches): the cheap cases first. */
-function isSpace(c: number): boolean {
-  if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) return true;
-  if (c < 0xa0) return false;
-  return /\s/.test(String.fromCharCode(c));
-}
-
 /** The index of the first non-whitespace character, or -1 (as `line.search(/\S/)`). */
 function firstNonSpace(line: string): number {
-  for (let k = 0; k < line.length; k++) if (!isSpace(line.charCodeAt(k))) return k;
+  for (let k = 0; k < line.length; k++) if (!isWhitespace(line.charCodeAt(k))) return k;
   return -1;
 }
 
 /** The index of the first whitespace character, or the length (the end of `/^\S*`/). */
 function firstSpace(text: string): number {
-  for (let k = 0; k < text.length; k++) if (isSpace(text.charCodeAt(k))) return k;
+  for (let k = 0; k < text.length; k++) if (isWhitespace(text.charCodeAt(k))) return k;
   return text.length;
 }
 

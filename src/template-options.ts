@@ -1,4 +1,5 @@
 import { own, scalarText, setOwn } from './jsonc';
+import { isWhitespace } from './text-position';
 
 /**
  * Template option placeholders, exactly as the Dev Containers CLI treats them.
@@ -81,12 +82,12 @@ const PREFIX = '${templateOption:';
  */
 function placeholderEnd(text: string, at: number): { name: string; end: number } | undefined {
   let i = at + PREFIX.length;
-  while (i < text.length && isRegExpSpace(text.charCodeAt(i))) i++;
+  while (i < text.length && isWhitespace(text.charCodeAt(i))) i++;
   const nameStart = i;
   while (i < text.length && isWordChar(text.charCodeAt(i))) i++;
   if (i === nameStart) return undefined;
   const name = text.slice(nameStart, i);
-  while (i < text.length && isRegExpSpace(text.charCodeAt(i))) i++;
+  while (i < text.length && isWhitespace(text.charCodeAt(i))) i++;
   return text.charCodeAt(i) === 0x7d ? { name, end: i + 1 } : undefined;
 }
 
@@ -94,10 +95,6 @@ function isWordChar(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
 }
 
-function isRegExpSpace(c: number): boolean {
-  if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) return true;
-  return c >= 0xa0 && /\s/.test(String.fromCharCode(c));
-}
 
 export interface TemplateOptionSpec {
   type?: unknown;

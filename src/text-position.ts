@@ -45,3 +45,9 @@ export class LineIndex {
     return this.text.slice(start, end).replace(/\r$/, '');
   }
 }
+
+/** Whether a character code is whitespace as JavaScript's `\s` and `trim()` see it (the common cases first). */
+export function isWhitespace(c: number): boolean {
+  if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) return true;
+  return c >= 0xa0 && /\s/.test(String.fromCharCode(c));
+}
