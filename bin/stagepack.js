@@ -23,7 +23,8 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const { main } = require('../dist/src/cli.js');
+// From the bundle and its code cache when the build made them, else from dist/src/ (see src/bundle.ts).
+const main = require('../dist/src/bundle.js').loadMain();
 main(process.argv).then(
   (code) => { process.exitCode = outputLost ? 2 : code; },
   (err) => {

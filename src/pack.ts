@@ -119,7 +119,7 @@ function subfolders(dir: string): string[] {
       .readdirSync(dir, { withFileTypes: true })
       .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
       .map((e) => e.name)
-      .sort((a, b) => a.localeCompare(b));
+      .sort(byCodeUnit);
   } catch {
     return [];
   }
@@ -368,8 +368,14 @@ export function placeholderNamesIn(file: SourceFile): ReadonlySet<string> {
   return names;
 }
 
-/** The order of String.prototype.localeCompare (the default locale), without its per-call set-up. */
-const byName = new Intl.Collator();
+/**
+ * Names in the order of their UTF-16 code units: the same on every machine whatever its locale, and free to
+ * set up (the first localeCompare or Intl.Collator of a process loads ICU's collation data, about 12 ms,
+ * 4% of linting the whole pack).
+ */
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 function walk(target: TargetRef, rel: string, files: SourceFile[], skipped: SkippedFile[]): void {
   const dir = path.join(target.absDir, rel);
@@ -380,7 +386,7 @@ function walk(target: TargetRef, rel: string, files: SourceFile[], skipped: Skip
     skipped.push({ displayPath: path.join(target.displayDir, rel), relPath: rel, reason: 'unreadable', detail: errorText(error) });
     return;
   }
-  for (const entry of entries.sort((a, b) => byName.compare(a.name, b.name))) {
+  for (const entry of entries.sort((a, b) => byCodeUnit(a.name, b.name))) {
     const relPath = rel ? `${rel}/${entry.name}` : entry.name;
     const displayPath = path.join(target.displayDir, relPath);
     const absPath = path.join(target.absDir, relPath);

@@ -248,6 +248,8 @@ export async function lintTargetsParallel(targets: readonly TargetRef[], workers
             else resolve(message.diagnostics ?? []);
           });
           worker.once('error', reject);
+          // A worker that ends without its results (its script did not lint) fails the run instead of hanging it.
+          worker.once('exit', (code) => reject(new Error(`a lint worker thread stopped (exit code ${code}) without sending its results`)));
         }),
     ),
     // After the workers were started; a ConfigError here rejects like one from a worker.

@@ -5,6 +5,7 @@ import devcontainerSchema from '../schemas/devcontainer.schema.json';
 import featureSchema from '../schemas/devcontainer-feature.schema.json';
 import templateSchema from '../schemas/devcontainer-template.schema.json';
 import type { TargetKind } from '../pack';
+import { PACKAGE_ROOT } from '../version';
 
 /**
  * The JSON schemas of src/schemas/ (which authors can also point their editor at). Validators come from the
@@ -18,10 +19,9 @@ export const SCHEMAS = {
 } as const;
 type SchemaName = keyof typeof SCHEMAS;
 
-/** From dist/src/lint/ (and src/lint/ under ts-node), dist/schemas/<name>.validate.js. */
+/** dist/schemas/<name>.validate.js, wherever this code runs from (dist/src/lint/, the bundle in dist/, src/ under ts-node). */
 export function compiledPath(name: string): string {
-  const dist = __dirname.includes(`${path.sep}dist${path.sep}`) ? path.resolve(__dirname, '..', '..') : path.resolve(__dirname, '..', '..', 'dist');
-  return path.join(dist, 'schemas', `${name}.validate.js`);
+  return path.join(PACKAGE_ROOT, 'dist', 'schemas', `${name}.validate.js`);
 }
 
 export function schemaHash(schema: object): string {

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { loadBundle } from '../../src/bundle';
 import { lintTargets, lintTargetsParallel } from '../../src/lint/lint';
 import { discoverTargets } from '../../src/pack';
 import { PACKAGE_ROOT } from '../../src/version';
@@ -35,5 +36,15 @@ describe('lint on worker threads', () => {
     const alone = lintTargets(found.targets);
     assert.equal(alone.filter((d) => d.ruleId === 'app-exec-form').length, 20);
     assert.deepEqual(await lintTargetsParallel(found.targets, 3), alone);
+  });
+
+  it('does the same from the bundle, whose workers start from the bundle file (src/bundle-entry.ts)', async function () {
+    this.timeout(60_000);
+    const bundle = loadBundle();
+    assert.ok(bundle, 'dist/stagepack.bundle.js is missing: the build writes it (npm run build)');
+    const found = discoverTargets([root], root);
+    assert.ok(found.ok);
+    const alone = lintTargets(found.targets);
+    assert.deepEqual(await bundle.exports.lintModule().lintTargetsParallel(found.targets, 3), alone);
   });
 });

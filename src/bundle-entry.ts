@@ -1,0 +1,15 @@
+import { isMainThread, workerData } from 'node:worker_threads';
+
+/**
+ * The entry point of the bundle (see src/bundle.ts): the CLI's main, and lint's module for the tests that
+ * check the bundle lints as dist/src/ does.
+ */
+export { main } from './cli';
+
+export function lintModule(): typeof import('./lint/lint') {
+  return require('./lint/lint') as typeof import('./lint/lint');
+}
+
+// lint.ts starts its worker threads with its own file, which in the bundle is this one: a worker loads the
+// lint module, whose top level then lints the worker's share of the targets.
+if (!isMainThread && typeof workerData === 'object' && workerData !== null && 'stagepackLint' in workerData) lintModule();
