@@ -150,6 +150,12 @@ function compareWith(say: (line: string) => void, ref: string, corpus: string, r
     if (build.status !== 0) throw new Error(`building ${commit} failed: ${build.stdout}${build.stderr}`);
     const schemas = path.join(worktree, 'dist', 'src', 'lint', 'compile-schemas.js');
     if (fs.existsSync(schemas)) spawnSync(process.execPath, [schemas], { cwd: worktree });
+    // The bundle and its code cache, for a commit whose CLI starts from them (5e8ba73 on).
+    const bundle = path.join(worktree, 'dist', 'src', 'build-bundle.js');
+    if (fs.existsSync(bundle)) {
+      const built = spawnSync(process.execPath, [bundle], { cwd: worktree, encoding: 'utf8' });
+      if (built.status !== 0) throw new Error(`bundling ${commit} failed: ${built.stdout}${built.stderr}`);
+    }
     const theirs = path.join(worktree, 'bin', 'stagepack.js');
     const here = git('rev-parse', '--short', 'HEAD') + (git('status', '--porcelain', '--untracked-files=no') ? ' (with uncommitted changes)' : '');
     for (const [label, args, cwd] of [
