@@ -41,7 +41,7 @@ export async function buildBundle(): Promise<string[]> {
   const loaded = loadBundle(BUNDLE, CODE_CACHE);
   if (!loaded) throw new Error(`${BUNDLE} was not written`);
   await loaded.exports.main(['node', 'stagepack', 'lint', PACKAGE_ROOT], bufferIo(PACKAGE_ROOT));
-  fs.writeFileSync(CODE_CACHE, Buffer.concat([cacheHeader(fs.readFileSync(BUNDLE, 'utf8')), loaded.script.createCachedData()]));
+  fs.writeFileSync(CODE_CACHE, Buffer.concat([cacheHeader(fs.readFileSync(BUNDLE)), loaded.script.createCachedData()]));
   return [BUNDLE, CODE_CACHE];
 }
 

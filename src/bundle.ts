@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -34,13 +35,15 @@ export interface LoadedBundle {
 
 /** The bundle as Node would load it with require(), plus V8's code cache when it was made from this very file. Undefined without a bundle. */
 export function loadBundle(file = BUNDLE, cacheFile = `${file}.cache`): LoadedBundle | undefined {
-  let source: string;
+  let bytes: Buffer;
   try {
-    source = fs.readFileSync(file, 'utf8');
+    bytes = fs.readFileSync(file);
   } catch {
     return undefined;
   }
-  const cachedData = cacheFor(source, cacheFile);
+  // esbuild writes ASCII (it escapes the rest), which Latin-1 decodes as UTF-8 would, only faster.
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+  const cachedData = cacheFor(bytes, cacheFile);
   // The wrapper Node itself puts around a CommonJS module, on the first line so that line numbers stay.
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n})`, { filename: file, cachedData });
   const module = { exports: {} as BundleExports, filename: file, id: file, loaded: false };
@@ -50,21 +53,21 @@ export function loadBundle(file = BUNDLE, cacheFile = `${file}.cache`): LoadedBu
   return { exports: module.exports, script, cacheUsed: cachedData !== undefined && !script.cachedDataRejected };
 }
 
-/** The code cache's V8 data when its header is the digest of this source, else undefined. */
-function cacheFor(source: string, cacheFile: string): Buffer | undefined {
+/** The code cache's V8 data when its header is the digest of this bundle, else undefined. */
+function cacheFor(bundle: Buffer, cacheFile: string): Buffer | undefined {
   let data: Buffer;
   try {
     data = fs.readFileSync(cacheFile);
   } catch {
     return undefined;
   }
-  const header = cacheHeader(source);
+  const header = cacheHeader(bundle);
   return data.length > header.length && data.subarray(0, header.length).equals(header) ? data.subarray(header.length) : undefined;
 }
 
-/** `stagepack-code-cache <sha256 of the bundle>\n` */
-export function cacheHeader(source: string): Buffer {
-  return Buffer.from(`stagepack-code-cache ${createHash('sha256').update(source).digest('hex')}\n`);
+/** `stagepack-code-cache <sha256 of the bundle's bytes>\n` */
+export function cacheHeader(bundle: Buffer): Buffer {
+  return Buffer.from(`stagepack-code-cache ${createHash('sha256').update(bundle).digest('hex')}\n`);
 }
 
 /** The CLI's main: from the bundle when there is one (and STAGEPACK_DEBUG is unset), else from dist/src/cli.js. */

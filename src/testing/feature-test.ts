@@ -189,8 +189,8 @@ export async function testFeature(feature: TargetRef, context: FeatureTestContex
         env: { ...context.indexEnv, TMPDIR: cliTemp },
       });
       await recordFeatureTestResources(context.engine, `${result.stdout}\n${result.stderr}`, cliTemp, ledger);
-      const passed = [...`${result.stdout}\n${result.stderr}`.matchAll(/✅ Passed:\s*'([^']+)'/g)].map((m) => m[1]);
-      const failed = [...`${result.stdout}\n${result.stderr}`.matchAll(/❌ Failed:\s*'([^']+)'/g)].map((m) => m[1]);
+      const passed = [...`${result.stdout}\n${result.stderr}`.matchAll(/\u2705 Passed:\s*'([^']+)'/g)].map((m) => m[1]);
+      const failed = [...`${result.stdout}\n${result.stderr}`.matchAll(/\u274c Failed:\s*'([^']+)'/g)].map((m) => m[1]);
       if (!ok(result) || failed.length) {
         throw new StepFailure(`devcontainer features test failed${failed.length ? `: ${failed.join(', ')}` : ''} (exit ${result.code ?? result.signal})\n${tail(result, 15)}`, logFile('features-test'));
       }
