@@ -6,6 +6,7 @@ import featureSchema from '../schemas/devcontainer-feature.schema.json';
 import templateSchema from '../schemas/devcontainer-template.schema.json';
 import type { TargetKind } from '../pack';
 import { PACKAGE_ROOT } from '../version';
+import { carried } from './carried-validators';
 
 /**
  * The JSON schemas of src/schemas/ (which authors can also point their editor at). Validators come from the
@@ -46,7 +47,7 @@ export function validator(name: SchemaName): ValidateFunction {
 
 export function precompiled(name: SchemaName): ValidateFunction | undefined {
   try {
-    const module = require(compiledPath(name)) as ValidateFunction & { default?: ValidateFunction; schemaHash?: string };
+    const module = (carried.load?.(name) ?? require(compiledPath(name))) as ValidateFunction & { default?: ValidateFunction; schemaHash?: string };
     const validate = module.default ?? module;
     return module.schemaHash === schemaHash(SCHEMAS[name]) && typeof validate === 'function' ? validate : undefined;
   } catch {
