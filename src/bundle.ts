@@ -70,8 +70,18 @@ export function cacheHeader(bundle: Buffer): Buffer {
   return Buffer.from(`stagepack-code-cache ${createHash('sha256').update(bundle).digest('hex')}\n`);
 }
 
-/** The CLI's main: from the bundle when there is one (and STAGEPACK_DEBUG is unset), else from dist/src/cli.js. */
-export function loadMain(env: NodeJS.ProcessEnv = process.env): BundleExports['main'] {
-  const bundle = env.STAGEPACK_DEBUG ? undefined : loadBundle();
+/**
+ * The CLI's main: from the bundle when there is one (and STAGEPACK_DEBUG is unset), else from dist/src/cli.js.
+ * A bundle that does not load (a build cut short) is reported in one line and the CLI runs from dist/src/.
+ */
+export function loadMain(env: NodeJS.ProcessEnv = process.env, warn = (text: string) => void process.stderr.write(text), file = BUNDLE): BundleExports['main'] {
+  let bundle: LoadedBundle | undefined;
+  if (!env.STAGEPACK_DEBUG) {
+    try {
+      bundle = loadBundle(file);
+    } catch (error) {
+      warn(`stagepack: ${file} does not load (${error instanceof Error ? error.message : String(error)}); running from dist/src/ instead\nfix: npm run build\n`);
+    }
+  }
   return bundle ? bundle.exports.main : (require('./cli') as typeof import('./cli')).main;
 }

@@ -66,4 +66,12 @@ describe('the CLI bundle and its code cache', () => {
     assert.equal(loadMain({ STAGEPACK_DEBUG: '1' }), main);
     assert.notEqual(loadMain({}), main);
   });
+
+  it('is left aside, in one line with the fix, when it does not load (a build cut short)', () => {
+    const cut = path.join(scratch, 'cut.bundle.js');
+    fs.writeFileSync(cut, fs.readFileSync(BUNDLE, 'utf8').slice(0, 5000));
+    let warned = '';
+    assert.equal(loadMain({}, (text) => { warned += text; }, cut), main);
+    assert.match(warned, /^stagepack: .*cut\.bundle\.js does not load \(.+\); running from dist\/src\/ instead\nfix: npm run build\n$/);
+  });
 });
