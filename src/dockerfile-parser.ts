@@ -38,7 +38,7 @@ export interface RawInstruction {
 }
 
 /** The instructions whose leading `--name=value` words are flags. */
-const FLAG_KEYWORDS = new Set(['FROM', 'RUN', 'COPY', 'ADD', 'HEALTHCHECK']);
+export const FLAG_KEYWORDS: ReadonlySet<string> = new Set(['FROM', 'RUN', 'COPY', 'ADD', 'HEALTHCHECK']);
 const HEREDOC_KEYWORDS = new Set(['RUN', 'COPY', 'ADD']);
 
 /** A piece of an instruction's arguments, and where its first character is in the file. */
@@ -237,13 +237,16 @@ function unquote(value: string): string {
   return out;
 }
 
+/** A parser directive line: `# name=value` (Dockerfile reference, "Parser directives"). */
+export const DIRECTIVE = /^#\s*([a-zA-Z]+)\s*=\s*(\S*)\s*$/;
+
 /**
  * The continuation character: `\`, or a backtick set by a `# escape=` parser directive at the top (Dockerfile
  * reference, "escape"). Directives are the comment lines before anything else; the first other line ends them.
  */
 export function escapeOf(lines: readonly string[]): string {
   for (const raw of lines) {
-    const directive = /^#\s*([a-zA-Z]+)\s*=\s*(\S*)\s*$/.exec(stripCr(raw));
+    const directive = DIRECTIVE.exec(stripCr(raw));
     if (!directive) break;
     if (directive[1].toLowerCase() === 'escape' && (directive[2] === '`' || directive[2] === '\\')) return directive[2];
   }

@@ -1,7 +1,8 @@
 import type { Position } from './diagnostics';
-import { parseInstructions } from './dockerfile-parser';
+import { DIRECTIVE, FLAG_KEYWORDS, parseInstructions } from './dockerfile-parser';
 import { own, setOwn } from './jsonc';
 import { applyOptions, findPlaceholders } from './template-options';
+import { LineIndex } from './text-position';
 
 /**
  * A Dockerfile as our rules and the test runner read it: plain instructions (keyword, arguments, flags,
@@ -67,7 +68,7 @@ export interface DockerfileModel {
 
 
 export function parseDockerfile(text: string): DockerfileModel {
-  return withStages(
+  const model = withStages(
     parseInstructions(text).map((raw): Instruction => ({
       keyword: raw.keyword,
       args: raw.args,
@@ -79,7 +80,72 @@ export function parseDockerfile(text: string): DockerfileModel {
       ...(raw.stageNamePosition ? { stageNamePosition: raw.stageNamePosition } : {}),
     })),
   );
+  if (text.includes(PLACEHOLDER_PREFIX)) {
+    const names = structuralPlaceholders(text, model);
+    if (names.size) structural.set(model, names);
+  }
+  return model;
 }
+
+const PLACEHOLDER_PREFIX = '${templateOption:';
+
+/**
+ * Options whose value decides how the Dockerfile is read, not only what a string says: a placeholder with
+ * nothing but whitespace before it on its line (the value may make the line a comment, an empty continuation
+ * line or a here-document's end), last on its line after an escape character (an empty value makes a
+ * continuation), on a line with `<<` (the value may be a here-document's delimiter), anywhere in an
+ * instruction whose keyword has one (the value may make another keyword and arguments), in the first word of
+ * an instruction's arguments (a value starting with `--` would be a flag), with whitespace inside the
+ * placeholder (the parser may split it between two words), or in the parser
+ * directives at the top and the line after them (the value may make or unmake a directive such as
+ * `# escape=`). A variant of such an option is parsed from its applied text. By
+ * template model (parseDockerfile's).
+ */
+const structural = new WeakMap<DockerfileModel, ReadonlySet<string>>();
+
+function structuralPlaceholders(text: string, model: DockerfileModel): Set<string> {
+  const names = new Set<string>();
+  const lines = new LineIndex(text);
+  // Lines (1-based) that are the directives, the line after them, and instructions whose keyword a value writes.
+  let header = 1;
+  for (const line of text.split('\n')) {
+    if (!DIRECTIVE.test(line.replace(/\r$/, ''))) break;
+    header++;
+  }
+  const structuralLine = (line: number) => line <= header || model.instructions.some((i) => i.keyword.includes('$') && line >= i.position.line && line <= i.endLine);
+  // The first word of the arguments, where flags are (a value starting with `--` would be read as one).
+  for (const instruction of model.instructions) {
+    if (!FLAG_KEYWORDS.has(instruction.keyword)) continue;
+    const args = instruction.args.trimStart();
+    let end = 0;
+    for (const use of findPlaceholders(args)) {
+      if (/\s/.test(args.slice(end, use.offset))) break;
+      names.add(use.name);
+      end = use.offset + use.length;
+    }
+  }
+  for (const use of findPlaceholders(text)) {
+    // Whitespace inside the placeholder (`${templateOption: port }`): the parser may split it between a flag
+    // and the arguments, or between two words.
+    if (/\s/.test(text.slice(use.offset, use.offset + use.length))) names.add(use.name);
+    const lineStart = text.lastIndexOf('\n', use.offset - 1) + 1;
+    const lineEnd = text.indexOf('\n', use.offset);
+    const before = text.slice(lineStart, use.offset);
+    const after = text.slice(use.offset + use.length, lineEnd < 0 ? text.length : lineEnd);
+    if (
+      before.trim() === '' ||
+      // Last on its line after an escape character: an empty value makes that escape a line continuation.
+      (after.trim() === '' && /[\\`]\s*$/.test(before)) ||
+      // On a line with a here-document: the value may be its delimiter.
+      `${before}${after}`.includes('<<') ||
+      structuralLine(lines.positionAt(use.offset).line)
+    ) {
+      names.add(use.name);
+    }
+  }
+  return names;
+}
+
 
 function oneLine(args: string): string {
   // One physical line (most instructions: continuations are joined without their line breaks).
@@ -154,6 +220,8 @@ export function substituteDockerfile(
   // Only a base this function made from the same model keeps its positions in the template's own file (a
   // base parsed from applied text has the applied text's, which only that parse's mapping puts right).
   const reuse = base && (base.model === model || madeFrom.get(base.model) === model) && base.model.instructions.length === model.instructions.length ? base : undefined;
+  const readBy = structural.get(model);
+  if (readBy && (reuse ? readBy.has(reuse.option) : readBy.size)) return undefined;
   const sites = placeholderSites(model);
   // A value the parser would read differently from the placeholder it replaces must be parsed in the applied
   // text (a base made here had none: only the option varied from it can bring one). Anywhere: a line break or
@@ -161,7 +229,9 @@ export function substituteDockerfile(
   // an ARG or ENV property: whitespace, quotes, `=`; in a flag: whitespace, `,` and `=`.
   const risky = (name: string) => {
     const value = own(values, name) ?? '';
-    if (/[\n\r\\]|<<|^\s|\s$/.test(value)) return true;
+    // An empty value can leave whitespace at either end of the arguments (the parser trims them) or empty a
+    // property's name or value (ENV's `key value` form).
+    if (value === '' || /[\n\r\\]|<<|^\s|\s$/.test(value)) return true;
     const kinds = sites.kinds.get(name);
     return Boolean((kinds?.has('property') && /[\s"'=]/.test(value)) || (kinds?.has('flag') && /[\s,=]/.test(value)));
   };
@@ -183,8 +253,9 @@ export function substituteDockerfile(
     instructions[index] = {
       ...i,
       args,
-      // Made from the arguments as the parser makes it (a value's whitespace is collapsed there too).
-      command: args === i.args ? i.command : oneLine(args),
+      // Made from the arguments as the parser makes it (a value's whitespace is collapsed there too), or,
+      // when that cannot differ, by substituting into the template's own one-line command.
+      command: args === i.args ? i.command : plainValues(i.args, values) ? applyOptions(i.command, values) : oneLine(args),
       // A flag or property without a placeholder is the template's own object.
       flags: i.flags.map((f) => (f.value.includes('${templateOption') ? { ...f, value: sub(f.value), options: Object.fromEntries(Object.entries(f.options).map(([k, v]) => [k, sub(v)])) } : f)),
       properties: i.properties.map((p) => (p.name.includes('${templateOption') || p.value?.includes('${templateOption') ? { ...p, name: sub(p.name), value: p.value === undefined ? undefined : sub(p.value) } : p)),
@@ -194,6 +265,20 @@ export function substituteDockerfile(
   const substituted = withStages(instructions);
   const sameShape = substituted.stages.length === model.stages.length && substituted.stages.every((s, i) => s.name === model.stages[i].name && s.parent === model.stages[i].parent);
   return made(sameShape ? substituted : undefined);
+}
+
+/**
+ * Whether oneLine(applyOptions(args)) is applyOptions(oneLine(args)): args on one line (no line terminator,
+ * so oneLine drops no comment line and joins nothing), and every placeholder's value non-empty without
+ * whitespace, `#` or a backslash (so it neither starts a comment, nor ends a continuation, nor changes which
+ * whitespace is collapsed or trimmed). Then a substituted command costs a substitution, not a rescan.
+ */
+function plainValues(args: string, values: Readonly<Record<string, string>>): boolean {
+  if (/[\n\r\u2028\u2029]/.test(args)) return false;
+  return findPlaceholders(args).every(({ name }) => {
+    const value = own(values, name);
+    return typeof value === 'string' && value !== '' && !/[\s#\\]/.test(value);
+  });
 }
 
 /** The template model each substituted model was made from. */
@@ -258,7 +343,7 @@ function placeholderSites(model: DockerfileModel): PlaceholderSites {
 
 /** The option names a Dockerfile's instructions use (its comments are not instructions). */
 export function dockerfilePlaceholders(model: DockerfileModel): Iterable<string> {
-  return placeholderSites(model).byOption.keys();
+  return new Set([...placeholderSites(model).byOption.keys(), ...(structural.get(model) ?? [])]);
 }
 
 export function findStage(model: DockerfileModel, name: string): Stage | undefined {

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { ancestry, descendsFrom, externalBaseImages, findStage, parseDockerfile, substituteDockerfile } from '../../src/dockerfile';
+import { applyOptions } from '../../src/template-options';
+import { prng } from './prng';
 import { packTemplates } from './pack-templates';
 
 const SHARED = [
@@ -64,5 +66,42 @@ describe('substituting one option on top of the defaults', () => {
       }
     }
     assert.ok(compared > 20, `only ${compared} variants compared`);
+  });
+});
+
+describe('a Dockerfile substituted in its parsed model', () => {
+  it('is the parse of the applied text, or is left to that parse (20,000 random instructions and values)', () => {
+    // Pieces that matter to how a line is read: whitespace of every kind, comment marks, escapes and
+    // continuations, quotes, flags, here-documents, new instructions, and placeholders with whitespace
+    // inside; values plain and not. A quarter of the files start with an `# escape=` directive written
+    // with a placeholder.
+    const pieces = ['${templateOption:a}', '${templateOption: b }', '${templateOption:\tc}', '${templateOption:none}', 'echo', 'x', ' ', '  ', '\t', '\u00a0', '#', ' # ', '\\', '\\ ', '\\\n', '\n', '\n# note\n', '"', "'", '&&', '=', '\r', '\u2028', '--mount=type=cache,target=${templateOption:a}', '<<', 'EOF', '\nEOF\n', 'COPY ', '\nRUN ', '`', '-'];
+    const choices = ['1', 'x.y', 'p/q', 'a b', '', '#x', 'x#', 'é', '\u00a0', 'x\ty', '-', '8000', '--x', 'EOF', '`', 'a=b', 'a,b', '"q"'];
+    const random = prng(11);
+    const next = (n: number) => Math.floor(random() * n);
+    // Lines are the same in both; columns after a placeholder are the template's own in the substituted model
+    // (where the author edits), the applied text's in its parse.
+    const shape = (model: ReturnType<typeof parseDockerfile>) =>
+      model.instructions.map((i) => ({
+        keyword: i.keyword,
+        args: i.args,
+        command: i.command,
+        flags: i.flags.map((f) => ({ name: f.name, value: f.value, options: f.options, line: f.position.line })),
+        properties: i.properties.map((p) => ({ name: p.name, value: p.value, line: p.position.line })),
+        line: i.position.line,
+        endLine: i.endLine,
+      }));
+    let compared = 0;
+    for (let k = 0; k < 20_000; k++) {
+      let args = '';
+      for (let j = 1 + next(8); j > 0; j--) args += pieces[next(pieces.length)];
+      const text = `${next(4) === 0 ? '# escape=${templateOption:c}\n' : ''}FROM python AS base\nRUN ${args}\n`;
+      const values = { a: choices[next(choices.length)], b: choices[next(choices.length)], c: choices[next(choices.length)] };
+      const substituted = substituteDockerfile(parseDockerfile(text), values);
+      if (!substituted) continue; // a value that must be read in the applied text: lint parses it
+      assert.deepEqual(shape(substituted), shape(parseDockerfile(applyOptions(text, values))), JSON.stringify({ text, values }));
+      compared++;
+    }
+    assert.ok(compared > 6_000, `only ${compared} compared`);
   });
 });

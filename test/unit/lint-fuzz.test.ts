@@ -9,6 +9,7 @@ import { rules } from '../../src/lint/rules';
 import { discoverTargets } from '../../src/pack';
 import { render } from '../../src/render';
 import { PACKAGE_ROOT } from '../../src/version';
+import { prng } from './prng';
 
 /**
  * Mutation fuzzing of lint: valid templates and features, damaged in the ways files really get damaged
@@ -21,18 +22,6 @@ const CASES = Number(process.env.STAGEPACK_FUZZ_CASES ?? 250);
 const CLI_SAMPLE = 8;
 const BASES = ['templates/flask-gunicorn', 'test/fixtures/lint/template', 'test/fixtures/lint/feature'];
 const NASTY = ['\u0000', '"', '\\', '{', '}', '[', ']', ',', ':', '\n', '\r\n', '${templateOption:', '${templateOption:x}', 'FROM ', ' AS base', '\\\n', '#', '\t', '\u00e9', '\ud83d\ude80', '--mount=', '--from='];
-
-/** mulberry32: a small seeded PRNG, enough for reproducible mutations. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function filesOf(dir: string): string[] {
   return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
