@@ -94,8 +94,8 @@ const PLACEHOLDER_PREFIX = '${templateOption:';
  * nothing but whitespace before it on its line (the value may make the line a comment, an empty continuation
  * line or a here-document's end), last on its line after an escape character (an empty value makes a
  * continuation), on a line with `<<` (the value may be a here-document's delimiter), anywhere in an
- * instruction whose keyword has one (the value may make another keyword and arguments), in the first word of
- * an instruction's arguments (a value starting with `--` would be a flag), with whitespace inside the
+ * instruction whose keyword has one (the value may make another keyword and arguments), at the start of the
+ * arguments of an instruction with flags (a value starting with `--` would be one), with whitespace inside the
  * placeholder (the parser may split it between two words), or in the parser
  * directives at the top and the line after them (the value may make or unmake a directive such as
  * `# escape=`). A variant of such an option is parsed from its applied text. By
@@ -105,21 +105,30 @@ const structural = new WeakMap<DockerfileModel, ReadonlySet<string>>();
 
 function structuralPlaceholders(text: string, model: DockerfileModel): Set<string> {
   const names = new Set<string>();
-  const lines = new LineIndex(text);
-  // Lines (1-based) that are the directives, the line after them, and instructions whose keyword a value writes.
-  let header = 1;
-  for (const line of text.split('\n')) {
-    if (!DIRECTIVE.test(line.replace(/\r$/, ''))) break;
-    header++;
+  // The directives at the top and the line after them, as an offset: placeholders before it are structural.
+  let header = 0;
+  for (let at = 0; ; ) {
+    const end = text.indexOf('\n', at);
+    header = end < 0 ? text.length : end + 1;
+    if (end < 0 || !DIRECTIVE.test(text.slice(at, end).replace(/\r$/, ''))) break;
+    at = header;
   }
-  const structuralLine = (line: number) => line <= header || model.instructions.some((i) => i.keyword.includes('$') && line >= i.position.line && line <= i.endLine);
-  // The first word of the arguments, where flags are (a value starting with `--` would be read as one).
+  // Instructions whose keyword a value writes, by line (1-based); rare, so lines are counted only then.
+  const keywordRanges = model.instructions.filter((i) => i.keyword.includes('$')).map((i) => [i.position.line, i.endLine]);
+  const lines = new LineIndex(text);
+  const inKeywordInstruction = (offset: number) => {
+    if (!keywordRanges.length) return false;
+    const line = lines.positionAt(offset).line;
+    return keywordRanges.some(([from, to]) => line >= from && line <= to);
+  };
+  // The start of the arguments, where flags are: a value starting with `--` there would be read as one (only
+  // dashes and placeholders before it, as in `${templateOption:x}` or `-${templateOption:x}`).
   for (const instruction of model.instructions) {
     if (!FLAG_KEYWORDS.has(instruction.keyword)) continue;
     const args = instruction.args.trimStart();
     let end = 0;
     for (const use of findPlaceholders(args)) {
-      if (/\s/.test(args.slice(end, use.offset))) break;
+      if (!/^-*$/.test(args.slice(end, use.offset))) break;
       names.add(use.name);
       end = use.offset + use.length;
     }
@@ -138,7 +147,8 @@ function structuralPlaceholders(text: string, model: DockerfileModel): Set<strin
       (after.trim() === '' && /[\\`]\s*$/.test(before)) ||
       // On a line with a here-document: the value may be its delimiter.
       `${before}${after}`.includes('<<') ||
-      structuralLine(lines.positionAt(use.offset).line)
+      use.offset < header ||
+      inKeywordInstruction(use.offset)
     ) {
       names.add(use.name);
     }
@@ -255,7 +265,7 @@ export function substituteDockerfile(
       args,
       // Made from the arguments as the parser makes it (a value's whitespace is collapsed there too), or,
       // when that cannot differ, by substituting into the template's own one-line command.
-      command: args === i.args ? i.command : plainValues(i.args, values) ? applyOptions(i.command, values) : oneLine(args),
+      command: args === i.args ? i.command : plainValues(sites.oneLineArgs.get(index), values) ? applyOptions(i.command, values) : oneLine(args),
       // A flag or property without a placeholder is the template's own object.
       flags: i.flags.map((f) => (f.value.includes('${templateOption') ? { ...f, value: sub(f.value), options: Object.fromEntries(Object.entries(f.options).map(([k, v]) => [k, sub(v)])) } : f)),
       properties: i.properties.map((p) => (p.name.includes('${templateOption') || p.value?.includes('${templateOption') ? { ...p, name: sub(p.name), value: p.value === undefined ? undefined : sub(p.value) } : p)),
@@ -268,17 +278,20 @@ export function substituteDockerfile(
 }
 
 /**
- * Whether oneLine(applyOptions(args)) is applyOptions(oneLine(args)): args on one line (no line terminator,
- * so oneLine drops no comment line and joins nothing), and every placeholder's value non-empty without
- * whitespace, `#` or a backslash (so it neither starts a comment, nor ends a continuation, nor changes which
- * whitespace is collapsed or trimmed). Then a substituted command costs a substitution, not a rescan.
+ * Whether oneLine(applyOptions(args)) is applyOptions(oneLine(args)), given the options in args when args
+ * are on one line (no line terminator, so oneLine drops no comment line and joins nothing): every
+ * placeholder's value non-empty without whitespace, `#` or a backslash (so it neither starts a comment, nor
+ * ends a continuation, nor changes which whitespace is collapsed or trimmed). Then a substituted command
+ * costs a substitution, not a rescan.
  */
-function plainValues(args: string, values: Readonly<Record<string, string>>): boolean {
-  if (/[\n\r\u2028\u2029]/.test(args)) return false;
-  return findPlaceholders(args).every(({ name }) => {
-    const value = own(values, name);
-    return typeof value === 'string' && value !== '' && !/[\s#\\]/.test(value);
-  });
+function plainValues(names: readonly string[] | undefined, values: Readonly<Record<string, string>>): boolean {
+  return (
+    names !== undefined &&
+    names.every((name) => {
+      const value = own(values, name);
+      return typeof value === 'string' && value !== '' && !/[\s#\\]/.test(value);
+    })
+  );
 }
 
 /** The template model each substituted model was made from. */
@@ -307,6 +320,8 @@ interface PlaceholderSites {
   indices: number[];
   byOption: Map<string, number[]>;
   kinds: Map<string, Set<'args' | 'property' | 'flag'>>;
+  /** By instruction index: the options in its arguments when they are on one line (see plainValues), else undefined. */
+  oneLineArgs: Map<number, string[] | undefined>;
 }
 
 const sitesMemo = new WeakMap<DockerfileModel, PlaceholderSites>();
@@ -314,11 +329,12 @@ const sitesMemo = new WeakMap<DockerfileModel, PlaceholderSites>();
 function placeholderSites(model: DockerfileModel): PlaceholderSites {
   let sites = sitesMemo.get(model);
   if (!sites) {
-    const made: PlaceholderSites = { indices: [], byOption: new Map(), kinds: new Map() };
+    const made: PlaceholderSites = { indices: [], byOption: new Map(), kinds: new Map(), oneLineArgs: new Map() };
     for (const [index, i] of model.instructions.entries()) {
       const parts: ['args' | 'property' | 'flag', string][] = [['args', i.args], ...i.flags.map((f): ['flag', string] => ['flag', f.value]), ...i.properties.flatMap((p): ['property', string][] => [['property', p.name], ['property', p.value ?? '']])];
       if (!parts.some(([, t]) => t.includes('${templateOption'))) continue;
       made.indices.push(index);
+      made.oneLineArgs.set(index, /[\n\r\u2028\u2029]/.test(i.args) ? undefined : findPlaceholders(i.args).map((use) => use.name));
       // `command` is `args` on one line: the same placeholders.
       const names = new Set<string>();
       for (const [kind, text] of parts) {
