@@ -66,7 +66,6 @@ export interface DockerfileModel {
   stages: Stage[];
 }
 
-
 export function parseDockerfile(text: string): DockerfileModel {
   const model = withStages(
     parseInstructions(text).map((raw): Instruction => ({
@@ -90,16 +89,18 @@ export function parseDockerfile(text: string): DockerfileModel {
 const PLACEHOLDER_PREFIX = '${templateOption:';
 
 /**
- * Options whose value decides how the Dockerfile is read, not only what a string says: a placeholder with
- * nothing but whitespace before it on its line (the value may make the line a comment, an empty continuation
- * line or a here-document's end), last on its line after an escape character (an empty value makes a
- * continuation), on a line with `<<` (the value may be a here-document's delimiter), anywhere in an
- * instruction whose keyword has one (the value may make another keyword and arguments), at the start of the
- * arguments of an instruction with flags (a value starting with `--` would be one), with whitespace inside the
- * placeholder (the parser may split it between two words), or in the parser
- * directives at the top and the line after them (the value may make or unmake a directive such as
- * `# escape=`). A variant of such an option is parsed from its applied text. By
- * template model (parseDockerfile's).
+ * Options whose value decides how the Dockerfile is read, not only what a string says. A variant of such an
+ * option is parsed from its applied text. Their placeholders are:
+ * - first on a line, after whitespace only (the value may make the line a comment, an empty continuation
+ *   line or a here-document's end);
+ * - on a line with `<<` (the value may be a here-document's delimiter);
+ * - anywhere in an instruction whose keyword has one (the value may make another keyword and arguments);
+ * - at the start of the arguments of an instruction with flags (a value starting with `--` would be one);
+ * - written with whitespace inside (the parser may split the placeholder between two words);
+ * - in the parser directives at the top or the line after them (the value may make or unmake a directive
+ *   such as `# escape=`).
+ * (An empty value, which could leave an escape last on its line, is parsed anyway: see substituteDockerfile.)
+ * By template model (parseDockerfile's).
  */
 const structural = new WeakMap<DockerfileModel, ReadonlySet<string>>();
 
@@ -141,21 +142,10 @@ function structuralPlaceholders(text: string, model: DockerfileModel): Set<strin
     const lineEnd = text.indexOf('\n', use.offset);
     const before = text.slice(lineStart, use.offset);
     const after = text.slice(use.offset + use.length, lineEnd < 0 ? text.length : lineEnd);
-    if (
-      before.trim() === '' ||
-      // Last on its line after an escape character: an empty value makes that escape a line continuation.
-      (after.trim() === '' && /[\\`]\s*$/.test(before)) ||
-      // On a line with a here-document: the value may be its delimiter.
-      `${before}${after}`.includes('<<') ||
-      use.offset < header ||
-      inKeywordInstruction(use.offset)
-    ) {
-      names.add(use.name);
-    }
+    if (before.trim() === '' || `${before}${after}`.includes('<<') || use.offset < header || inKeywordInstruction(use.offset)) names.add(use.name);
   }
   return names;
 }
-
 
 function oneLine(args: string): string {
   // One physical line (most instructions: continuations are joined without their line breaks).
