@@ -116,10 +116,12 @@ export function parseCompose(text: string): ComposeModel {
  */
 export function substituteCompose(model: ComposeModel, values: Readonly<Record<string, string>>, used?: Iterable<string>): ComposeModel | undefined {
   if (model.errors.length) return undefined;
-  // Letters, digits and `. /+=@-:` only, and no `: ` (a plain YAML scalar cannot change shape with those).
+  // Not empty, letters, digits and `. /+=@-:` only, no `: `, no trailing `:` and no space at either end (an
+  // empty value or a leading space after a `:` of the template's text makes `app:` or `: `, a trailing one
+  // before its `#` a comment, and YAML trims both): with those a plain YAML scalar cannot change shape.
   // The values of the options the file uses (`used`, the names of its placeholders), or else every value.
   const checked = used !== undefined ? [...used].map((name) => own(values, name) ?? '') : Object.values(values);
-  if (checked.some((v) => !/^[\w. /+=@:-]*$/.test(v) || v.includes(': ') || v.endsWith(':'))) return undefined;
+  if (checked.some((v) => !/^[\w. /+=@:-]*$/.test(v) || v.includes(': ') || v.endsWith(':') || v === '' || v.startsWith(' ') || v.endsWith(' '))) return undefined;
   const sub = (text: string) => (text.includes('${templateOption') ? applyOptions(text, values) : text);
   // A placeholder in a short-syntax volume was split at its own colon (`${templateOption:x}:/w`), and a
   // value with a colon would split differently: parse the applied text then.

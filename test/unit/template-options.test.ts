@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { own } from '../../src/jsonc';
 import { applyOptions, defaultOptionValues, findNearPlaceholders, findPlaceholders, NEAR_PLACEHOLDER_PATTERN, optionVariants, PLACEHOLDER_PATTERN } from '../../src/template-options';
+import { prng } from './prng';
 
 describe('template option substitution (as devcontainer templates apply does it)', () => {
   it('replaces declared names, tolerating spaces inside the braces', () => {
@@ -27,8 +28,8 @@ describe('template option substitution (as devcontainer templates apply does it)
     const cli = (text: string, values: Record<string, string>) => text.replace(PLACEHOLDER_PATTERN, (_whole, name: string) => own(values, name) || '');
     const pieces = ['${templateOption:', '${templateOption: ', 'a', 'b_1', ' ', '\t', '\u00a0', '}', '$', '{', 'x-y', '\n', 'constructor', '__proto__', '${', 'é'];
     const values = { a: 'A', b_1: 'B', constructor: '', x: 'X' };
-    let seed = 7;
-    const next = (n: number) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
+    const random = prng(7);
+    const next = (n: number) => Math.floor(random() * n);
     for (let k = 0; k < 20_000; k++) {
       let text = '';
       for (let j = 1 + next(10); j > 0; j--) text += pieces[next(pieces.length)];
