@@ -136,32 +136,29 @@ export interface AppliedText {
  * start of its placeholder).
  */
 export function applyOptionsMapped(text: string, values: Readonly<Record<string, string | boolean | undefined>>): AppliedText {
-  // [appliedStart, sourceStart, appliedLength of the replacement, sourceLength of the placeholder]
-  const replacements: [number, number, number, number][] = [];
-  const edits: TextEdit[] = [];
+  const edits: TextEdit[] = findPlaceholders(text).map((use) => {
+    const value = own(values, use.name);
+    return { offset: use.offset, length: use.length, text: value ? String(value) : '' };
+  });
   let out = '';
   let last = 0;
-  for (const match of text.matchAll(PLACEHOLDER_PATTERN)) {
-    const start = match.index ?? 0;
-    out += text.slice(last, start);
-    const value = own(values, match[1]);
-    const replacement = value ? String(value) : '';
-    replacements.push([out.length, start, replacement.length, match[0].length]);
-    edits.push({ offset: start, length: match[0].length, text: replacement });
-    out += replacement;
-    last = start + match[0].length;
+  for (const edit of edits) {
+    out += text.slice(last, edit.offset) + edit.text;
+    last = edit.offset + edit.length;
   }
   out += text.slice(last);
   return {
     text: out,
     edits,
-    changed: replacements.length > 0,
+    changed: edits.length > 0,
     toSource(offset: number): number {
+      // How far the source is ahead of the applied text after the edits passed so far.
       let shift = 0;
-      for (const [appliedStart, sourceStart, appliedLength, sourceLength] of replacements) {
+      for (const edit of edits) {
+        const appliedStart = edit.offset - shift;
         if (offset < appliedStart) break;
-        if (offset < appliedStart + appliedLength) return sourceStart;
-        shift = sourceStart + sourceLength - (appliedStart + appliedLength);
+        if (offset < appliedStart + edit.text.length) return edit.offset;
+        shift += edit.length - edit.text.length;
       }
       return offset + shift;
     },

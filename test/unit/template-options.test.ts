@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { own } from '../../src/jsonc';
-import { applyOptions, defaultOptionValues, findNearPlaceholders, findPlaceholders, NEAR_PLACEHOLDER_PATTERN, optionVariants, PLACEHOLDER_PATTERN } from '../../src/template-options';
+import { applyOptions, applyOptionsMapped, defaultOptionValues, findNearPlaceholders, findPlaceholders, NEAR_PLACEHOLDER_PATTERN, optionVariants, PLACEHOLDER_PATTERN } from '../../src/template-options';
 import { prng } from './prng';
 
 describe('template option substitution (as devcontainer templates apply does it)', () => {
@@ -37,6 +37,31 @@ describe('template option substitution (as devcontainer templates apply does it)
       assert.deepEqual(findPlaceholders(text), [...text.matchAll(PLACEHOLDER_PATTERN)].map((m) => ({ name: m[1], offset: m.index, length: m[0].length })), JSON.stringify(text));
       const near = [...text.matchAll(NEAR_PLACEHOLDER_PATTERN)].filter((m) => !new RegExp(PLACEHOLDER_PATTERN.source).test(m[0]));
       assert.deepEqual(findNearPlaceholders(text), near.map((m) => ({ text: m[0], offset: m.index })), JSON.stringify(text));
+    }
+  });
+
+  it('maps every offset of the applied text back to the template\'s (5,000 random texts)', () => {
+    const pieces = ['${templateOption:a}', '${templateOption: b }', '${templateOption:none}', 'x', 'yz', ' ', '\n', '${', '}'];
+    const values = { a: 'AAA', b: '' };
+    const random = prng(3);
+    const next = (n: number) => Math.floor(random() * n);
+    for (let k = 0; k < 5_000; k++) {
+      let text = '';
+      for (let j = 1 + next(8); j > 0; j--) text += pieces[next(pieces.length)];
+      const applied = applyOptionsMapped(text, values);
+      assert.equal(applied.text, applyOptions(text, values), JSON.stringify(text));
+      assert.equal(applied.changed, findPlaceholders(text).length > 0);
+      // Expected, character by character: a literal maps to itself, a replaced one to its placeholder's start.
+      const expected: number[] = [];
+      let at = 0;
+      for (const use of findPlaceholders(text)) {
+        for (; at < use.offset; at++) expected.push(at);
+        const value = own(values, use.name);
+        for (let c = 0; c < (value ? value.length : 0); c++) expected.push(use.offset);
+        at = use.offset + use.length;
+      }
+      for (; at <= text.length; at++) expected.push(at);
+      assert.deepEqual(Array.from({ length: applied.text.length + 1 }, (_, offset) => applied.toSource(offset)), expected, JSON.stringify(text));
     }
   });
 
