@@ -4,6 +4,7 @@ import type { JSONPath } from 'jsonc-parser';
 import { parseCompose, substituteCompose, type ComposeModel, type ComposeService } from './compose-file';
 import { parseDockerfile, substituteDockerfile, type DockerfileModel } from './dockerfile';
 import { getPath, isRecord, parseJsonc, setOwn, substitutedJsonc, type JsoncDocument } from './jsonc';
+import { TextCache } from './text-cache';
 import { LineIndex } from './text-position';
 import { applyOptions, applyOptionsMapped, defaultOptionValues, findPlaceholders, type TemplateOptionSpec } from './template-options';
 import type { Position } from './diagnostics';
@@ -259,19 +260,13 @@ export function buildModel(
 }
 
 /**
- * Parsed Dockerfiles by text. Lint parses the same Dockerfile once per option variant, and many variants
- * leave it unchanged; a corpus of similar templates shares them too.
+ * Parsed Dockerfiles by text: a variant parsed from its applied text can come back to a text already read
+ * (two options whose values give the same file), and a pack or a test lints the same files again.
  */
-const dockerfileCache = new Map<string, DockerfileModel>();
+const dockerfileCache = new TextCache(parseDockerfile, 2_000_000);
 
 function cachedDockerfile(text: string): DockerfileModel {
-  let model = dockerfileCache.get(text);
-  if (!model) {
-    if (dockerfileCache.size > 500) dockerfileCache.clear();
-    model = parseDockerfile(text);
-    dockerfileCache.set(text, model);
-  }
-  return model;
+  return dockerfileCache.get(text);
 }
 
 /** An applied file: its text after substitution, and how to find a position of it in the template's file. */
@@ -457,7 +452,7 @@ function encodingOf(bytes: Buffer, text: string): SourceFile['encoding'] {
 }
 
 /** Parsed JSONC by text: option variants leave metadata and most devcontainer.json files unchanged. */
-const jsoncCache = new Map<string, JsoncDocument>();
+const jsoncCache = new TextCache(parseJsonc, 1_000_000);
 
 /** By file object: option variants share the very objects of the files they leave unchanged (metadata, mostly). */
 const jsoncByFile = new WeakMap<SourceFile, JsoncFile>();
@@ -472,25 +467,13 @@ function asJsonc(file: SourceFile | undefined): JsoncFile | undefined {
 }
 
 function asJsoncByText(file: SourceFile): JsoncFile {
-  let doc = jsoncCache.get(file.text);
-  if (!doc) {
-    if (jsoncCache.size > 500) jsoncCache.clear();
-    doc = parseJsonc(file.text);
-    jsoncCache.set(file.text, doc);
-  }
-  return { ...file, doc };
+  return { ...file, doc: jsoncCache.get(file.text) };
 }
 
-const composeCache = new Map<string, ComposeModel>();
+const composeCache = new TextCache(parseCompose, 1_000_000);
 
 function cachedCompose(text: string): ComposeModel {
-  let model = composeCache.get(text);
-  if (!model) {
-    if (composeCache.size > 200) composeCache.clear();
-    model = parseCompose(text);
-    composeCache.set(text, model);
-  }
-  return model;
+  return composeCache.get(text);
 }
 
 function errorText(error: unknown): string {
