@@ -1,5 +1,6 @@
 import { type Instruction, type Stage } from '../dockerfile';
 import type { Position } from '../diagnostics';
+import { TextCache } from '../text-cache';
 
 /**
  * Facts about a Dockerfile that several rules share: the chain of stages the production image is built
@@ -27,27 +28,26 @@ export function commandText(instruction: Instruction): string {
 }
 
 /**
- * How many commands the caches below keep before starting over: more than the instructions of the largest
- * Dockerfile lint reads (1 MiB, about 15,000), so that one never makes every rule split every RUN again.
+ * How much command text the caches below keep before starting over: more than the largest Dockerfile lint
+ * reads (1 MiB), so that one never makes every rule split every RUN again; counted in characters, not
+ * commands, so that a collection of long RUN lines cannot make them grow without bound.
  */
-const CACHE_LIMIT = 50_000;
+const CACHE_BUDGET = 4_000_000;
 
 /** Simple commands of a shell line: split on `&&`, `||`, `;` and `|`; good enough to find apt-get and pip calls. */
 export function shellCommands(command: string): string[][] {
-  let commands = shellCommandCache.get(command);
-  if (!commands) {
-    commands = command
-      .split(/&&|\|\||;|\|/)
-      .map((part) => part.trim().split(/\s+/).filter(Boolean))
-      .filter((words) => words.length > 0);
-    if (shellCommandCache.size > CACHE_LIMIT) shellCommandCache.clear();
-    shellCommandCache.set(command, commands);
-  }
-  return commands;
+  return shellCommandCache.get(command);
 }
 
 /** Several rules split the same RUN, and option variants repeat most commands unchanged. */
-const shellCommandCache = new Map<string, string[][]>();
+const shellCommandCache = new TextCache(
+  (command) =>
+    command
+      .split(/&&|\|\||;|\|/)
+      .map((part) => part.trim().split(/\s+/).filter(Boolean))
+      .filter((words) => words.length > 0),
+  CACHE_BUDGET,
+);
 
 export interface MountFlag {
   type: string;
@@ -82,23 +82,19 @@ export function commandWords(instruction: Instruction): string[] {
 
 /** The JSON array of an exec-form instruction, or undefined for shell form; remembered by text. */
 function execFormWords(args: string): string[] | undefined {
-  if (execFormCache.has(args)) return execFormCache.get(args);
-  let words: string[] | undefined;
-  const text = args.trim();
-  if (text.startsWith('[')) {
-    try {
-      const value: unknown = JSON.parse(text);
-      if (Array.isArray(value) && value.every((v) => typeof v === 'string')) words = value as string[];
-    } catch {
-      words = undefined;
-    }
-  }
-  if (execFormCache.size > CACHE_LIMIT) execFormCache.clear();
-  execFormCache.set(args, words);
-  return words;
+  return execFormCache.get(args);
 }
 
-const execFormCache = new Map<string, string[] | undefined>();
+const execFormCache = new TextCache((args): string[] | undefined => {
+  const text = args.trim();
+  if (!text.startsWith('[')) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}, CACHE_BUDGET);
 
 /** Debian/Alpine packages installed by a RUN command (`apt-get install`, `apt install`, `apk add`). */
 export function installedPackages(command: string): string[] {
@@ -125,16 +121,10 @@ export function effective(stages: readonly Stage[], keyword: string): Instructio
 
 /** True when a RUN installs Python dependencies (pip, pipenv, poetry, uv); remembered by command. */
 export function isDependencyInstall(command: string): boolean {
-  let found = dependencyInstallCache.get(command);
-  if (found === undefined) {
-    found = detectDependencyInstall(command);
-    if (dependencyInstallCache.size > CACHE_LIMIT) dependencyInstallCache.clear();
-    dependencyInstallCache.set(command, found);
-  }
-  return found;
+  return dependencyInstallCache.get(command);
 }
 
-const dependencyInstallCache = new Map<string, boolean>();
+const dependencyInstallCache = new TextCache((command) => detectDependencyInstall(command), CACHE_BUDGET);
 
 /** pip's general options that take a value as the next word (`pip --python /opt/venv/bin/python install`). */
 const PIP_VALUE_OPTIONS = new Set(['--python', '--log', '--proxy', '--retries', '--timeout', '--exists-action', '--trusted-host', '--cert', '--client-cert', '--cache-dir', '--keyring-provider', '--use-feature', '--use-deprecated']);

@@ -36,4 +36,12 @@ describe('TextCache', () => {
     cache.get('ab');
     assert.deepEqual(parsed, ['ab', '0123456789', '0123456789']);
   });
+
+  it('remembers a result that is undefined', () => {
+    let calls = 0;
+    const cache = new TextCache((): string[] | undefined => (calls++, undefined), 100);
+    assert.equal(cache.get('CMD x'), undefined);
+    assert.equal(cache.get('CMD x'), undefined);
+    assert.equal(calls, 1);
+  });
 });
