@@ -13,7 +13,13 @@
  * 4. One template whose Dockerfile is 1 MB of ordinary instructions (about 25,000 ENV, LABEL and RUN lines).
  * 5. One template with a single 750 KB RUN line (70,000 words), the case that took over 60 s before.
  *
- * With BENCH_AGAINST=<commit>, the corpus and the pack are also linted by that commit's CLI, interleaved.
+ * With BENCH_COLLECTION=<folder>, a folder of template folders from elsewhere (a fetched devcontainers/templates'
+ * `src/`: their files are not ours and are not committed), 1,000 template folders are also made by copying its
+ * templates in turn, each copy with its own id, and timed like the corpus: a collection as platform teams have
+ * them, beside the corpus of copies of one of the heaviest templates of this pack.
+ *
+ * With BENCH_AGAINST=<commit>, the corpus (and the collection) and the pack are also linted by that commit's
+ * CLI, interleaved.
  *
  * Goals (issue "lint is right on the world's templates"): the pack under 300 ms, 1,000 templates under 2 s,
  * 1,000 options under 2 s and the 1 MB Dockerfile under 1 s, each a median of wall time with Node's start-up,
@@ -30,6 +36,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const CORPUS_SIZE = Number(process.env.BENCH_CORPUS ?? 1000);
 /** A commit to measure side by side with this one (see compareWith). */
 const AGAINST = process.env.BENCH_AGAINST;
+/** A folder of template folders to make a second corpus of (see generateFromCollection). */
+const COLLECTION = process.env.BENCH_COLLECTION;
 
 function timeOnce(args: string[], cwd: string): { ms: number; status: number | null } {
   const start = process.hrtime.bigint();
@@ -73,22 +81,66 @@ function generateCorpus(dir: string, size: number): void {
  * option variants lint checks, so that figures of different commits can be compared knowingly.
  */
 function corpusShape(dir: string): string {
-  let bytes = 0;
-  let files = 0;
-  const walk = (d: string) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      if (entry.isDirectory()) walk(path.join(d, entry.name));
-      else {
-        files++;
-        bytes += fs.statSync(path.join(d, entry.name)).size;
-      }
-    }
-  };
-  walk(dir);
+  const { files, bytes } = folderStats(dir);
   const metadata = JSON.parse(fs.readFileSync(path.join(dir, 'devcontainer-template.json'), 'utf8')) as { options?: Record<string, unknown> };
   const options = Object.keys(metadata.options ?? {}).length;
   const dockerfile = fs.statSync(path.join(dir, 'Dockerfile')).size;
   return `${files} files, ${(bytes / 1024).toFixed(0)} KB (Dockerfile ${(dockerfile / 1024).toFixed(1)} KB), ${options} options`;
+}
+
+/** Regular files under a folder and their bytes (links are not followed). */
+function folderStats(dir: string): { files: number; bytes: number } {
+  const stats = { files: 0, bytes: 0 };
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const entryPath = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const inner = folderStats(entryPath);
+      stats.files += inner.files;
+      stats.bytes += inner.bytes;
+    } else if (entry.isFile()) {
+      stats.files++;
+      stats.bytes += fs.statSync(entryPath).size;
+    }
+  }
+  return stats;
+}
+
+/**
+ * `size` template folders copied in turn from the collection's templates (the folders holding a
+ * devcontainer-template.json), each with its own id (`<id>-0007`) so that it matches its folder. Returns what
+ * one pass over the collection is, for the report.
+ */
+function generateFromCollection(collection: string, dir: string, size: number): string {
+  const ids = fs
+    .readdirSync(collection)
+    .filter((id) => fs.existsSync(path.join(collection, id, 'devcontainer-template.json')))
+    .sort();
+  if (!ids.length) throw new Error(`BENCH_COLLECTION=${collection} holds no template folder (<id>/devcontainer-template.json)`);
+  let files = 0;
+  let bytes = 0;
+  let options = 0;
+  for (let i = 0; i < size; i++) {
+    const id = ids[i % ids.length];
+    const copy = `${id}-${String(i).padStart(4, '0')}`;
+    const target = path.join(dir, 'templates', copy);
+    // Symbolic links stay links (lint reports them and reads nothing through them).
+    fs.cpSync(path.join(collection, id), target, { recursive: true, verbatimSymlinks: true });
+    const metadataPath = path.join(target, 'devcontainer-template.json');
+    const metadata = fs.readFileSync(metadataPath, 'utf8');
+    fs.writeFileSync(metadataPath, metadata.replace(/("id"\s*:\s*)"[^"]*"/, `$1"${copy}"`));
+    if (i < ids.length) {
+      const stats = folderStats(target);
+      files += stats.files;
+      bytes += stats.bytes;
+      try {
+        const declared = (JSON.parse(metadata) as { options?: Record<string, unknown> }).options;
+        options += Object.keys(declared ?? {}).length;
+      } catch {
+        // A metadata file that is not plain JSON: its options are not counted (lint reports it).
+      }
+    }
+  }
+  return `${ids.length} templates: ${files} files, ${(bytes / 1024).toFixed(0)} KB, ${options} options in all`;
 }
 
 /** Cases 3 and 4: one generated template each, timed like the pack, interleaved with bare Node. */
@@ -134,7 +186,7 @@ function generateBigDockerfile(dir: string, bytes: number, longRunWords = 0): nu
  * noisy, and a figure from another day is from another machine). The commit is built in a temporary git
  * worktree (sharing this clone's node_modules), which is removed afterwards.
  */
-function compareWith(say: (line: string) => void, ref: string, corpus: string, runs: number): void {
+function compareWith(say: (line: string) => void, ref: string, corpora: readonly string[], runs: number): void {
   const worktree = fs.mkdtempSync(path.join(os.tmpdir(), 'stagepack-bench-against-'));
   const git = (...args: string[]) => {
     const result = spawnSync('git', args, { cwd: PACKAGE_ROOT, encoding: 'utf8' });
@@ -158,10 +210,11 @@ function compareWith(say: (line: string) => void, ref: string, corpus: string, r
     }
     const theirs = path.join(worktree, 'bin', 'stagepack.js');
     const here = git('rev-parse', '--short', 'HEAD') + (git('status', '--porcelain', '--untracked-files=no') ? ' (with uncommitted changes)' : '');
-    for (const [label, args, cwd] of [
-      [`corpus (${CORPUS_SIZE} templates)`, ['lint', corpus, '--format', 'json'], corpus],
+    const cases: [string, string[], string][] = [
+      ...corpora.map((dir, i): [string, string[], string] => [`${i ? 'collection' : 'corpus'} (${CORPUS_SIZE} templates)`, ['lint', dir, '--format', 'json'], dir]),
       ['pack', ['lint', PACKAGE_ROOT, '--format', 'json'], PACKAGE_ROOT],
-    ] as const) {
+    ];
+    for (const [label, args, cwd] of cases) {
       const node: number[] = [];
       const old: number[] = [];
       const now: number[] = [];
@@ -180,6 +233,25 @@ function compareWith(say: (line: string) => void, ref: string, corpus: string, r
     spawnSync('git', ['worktree', 'remove', '--force', worktree], { cwd: PACKAGE_ROOT });
     fs.rmSync(worktree, { recursive: true, force: true });
   }
+}
+
+/**
+ * Lint of a corpus, each run interleaved with bare Node; the exit code must be one of `statuses`. Prints the
+ * median with its ratio and the goal (under 2 s), and returns the diagnostics of one more run.
+ */
+function timeCorpus(say: (line: string) => void, label: string, dir: string, runs: number, statuses: readonly number[]): { ruleId: string; severity: string }[] {
+  const cli: number[] = [];
+  const node: number[] = [];
+  timeOnce([CLI, 'lint', dir, '--format', 'json'], dir);
+  for (let i = 0; i < runs; i++) {
+    node.push(timeOnce(['-e', '0'], dir).ms);
+    const run = timeOnce([CLI, 'lint', dir, '--format', 'json'], dir);
+    if (run.status === null || !statuses.includes(run.status)) throw new Error(`lint of ${label} exited ${run.status}; expected ${statuses.join(' or ')}`);
+    cli.push(run.ms);
+  }
+  say(`${label}: ${median(cli).toFixed(0)} ms (min ${Math.min(...cli).toFixed(0)}, max ${Math.max(...cli).toFixed(0)}); ${(median(cli) / CORPUS_SIZE).toFixed(2)} ms per template; ${(median(cli) / median(node)).toFixed(1)}x bare Node start-up (${median(node).toFixed(0)} ms) in the same run; goal < 2000 ms: ${median(cli) < 2000 ? 'met' : 'NOT met'}`);
+  const result = spawnSync(process.execPath, [CLI, 'lint', dir, '--format', 'json'], { cwd: dir, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' });
+  return JSON.parse(result.stdout) as { ruleId: string; severity: string }[];
 }
 
 function timeCase(say: (line: string) => void, label: string, dir: string, goalMs: number, runs: number): void {
@@ -218,27 +290,27 @@ function main(): void {
 
   // 2. The corpus.
   const corpus = fs.mkdtempSync(path.join(os.tmpdir(), 'stagepack-bench-'));
+  const collectionCorpus = fs.mkdtempSync(path.join(os.tmpdir(), 'stagepack-bench-collection-'));
   try {
     const generated = Date.now();
     generateCorpus(corpus, CORPUS_SIZE);
     say(`corpus: ${CORPUS_SIZE} distinct templates generated in ${((Date.now() - generated) / 1000).toFixed(1)} s (not timed below); each ${corpusShape(path.join(corpus, 'templates', 'corpus-0000'))}`);
-    const corpusRuns: number[] = [];
-    const corpusNode: number[] = [];
     const corpusRunsCount = Math.max(3, Math.ceil(RUNS / 3));
-    timeOnce([CLI, 'lint', corpus, '--format', 'json'], corpus);
-    for (let i = 0; i < corpusRunsCount; i++) {
-      corpusNode.push(timeOnce(['-e', '0'], corpus).ms);
-      const run = timeOnce([CLI, 'lint', corpus, '--format', 'json'], corpus);
-      if (run.status !== 1) throw new Error(`lint of the corpus exited ${run.status}; expected 1 (every tenth template has an error)`);
-      corpusRuns.push(run.ms);
-    }
-    const result = spawnSync(process.execPath, [CLI, 'lint', corpus, '--format', 'json'], { cwd: corpus, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' });
-    const diagnostics = JSON.parse(result.stdout) as { ruleId: string; severity: string }[];
+    const diagnostics = timeCorpus(say, `corpus (${CORPUS_SIZE} templates, ${corpusRunsCount} runs)`, corpus, corpusRunsCount, [1]);
     const errors = diagnostics.filter((d) => d.severity === 'error');
-    say(`corpus (${CORPUS_SIZE} templates, ${corpusRunsCount} runs): ${median(corpusRuns).toFixed(0)} ms (min ${Math.min(...corpusRuns).toFixed(0)}, max ${Math.max(...corpusRuns).toFixed(0)}); ${(median(corpusRuns) / CORPUS_SIZE).toFixed(2)} ms per template; ${(median(corpusRuns) / median(corpusNode)).toFixed(1)}x bare Node start-up (${median(corpusNode).toFixed(0)} ms) in the same run; ${errors.length} errors found (${errors.filter((d) => d.ruleId === 'app-exec-form').length} app-exec-form, expected ${Math.floor(CORPUS_SIZE / 10)}); goal < 2000 ms: ${median(corpusRuns) < 2000 ? 'met' : 'NOT met'}`);
-    if (AGAINST) compareWith(say, AGAINST, corpus, corpusRunsCount);
+    say(`  ${errors.length} errors found (${errors.filter((d) => d.ruleId === 'app-exec-form').length} app-exec-form, expected ${Math.floor(CORPUS_SIZE / 10)})`);
+    if (COLLECTION) {
+      const made = Date.now();
+      const shape = generateFromCollection(COLLECTION, collectionCorpus, CORPUS_SIZE);
+      say(`collection ${COLLECTION}: ${shape}; ${CORPUS_SIZE} copies made in ${((Date.now() - made) / 1000).toFixed(1)} s (not timed below)`);
+      const found = timeCorpus(say, `collection (${CORPUS_SIZE} templates, ${corpusRunsCount} runs)`, collectionCorpus, corpusRunsCount, [0, 1]);
+      const bySeverity = (severity: string) => found.filter((d) => d.severity === severity).length;
+      say(`  ${found.length} diagnostics (${bySeverity('error')} errors, ${bySeverity('warning')} warnings, ${bySeverity('info')} info)`);
+    }
+    if (AGAINST) compareWith(say, AGAINST, COLLECTION ? [corpus, collectionCorpus] : [corpus], corpusRunsCount);
   } finally {
     fs.rmSync(corpus, { recursive: true, force: true });
+    fs.rmSync(collectionCorpus, { recursive: true, force: true });
   }
 
   // 3 and 4.
