@@ -290,7 +290,7 @@ function main(): void {
 
   // 2. The corpus.
   const corpus = fs.mkdtempSync(path.join(os.tmpdir(), 'stagepack-bench-'));
-  const collectionCorpus = fs.mkdtempSync(path.join(os.tmpdir(), 'stagepack-bench-collection-'));
+  const collectionCorpus = COLLECTION ? fs.mkdtempSync(path.join(os.tmpdir(), 'stagepack-bench-collection-')) : undefined;
   try {
     const generated = Date.now();
     generateCorpus(corpus, CORPUS_SIZE);
@@ -299,7 +299,7 @@ function main(): void {
     const diagnostics = timeCorpus(say, `corpus (${CORPUS_SIZE} templates, ${corpusRunsCount} runs)`, corpus, corpusRunsCount, [1]);
     const errors = diagnostics.filter((d) => d.severity === 'error');
     say(`  ${errors.length} errors found (${errors.filter((d) => d.ruleId === 'app-exec-form').length} app-exec-form, expected ${Math.floor(CORPUS_SIZE / 10)})`);
-    if (COLLECTION) {
+    if (COLLECTION && collectionCorpus) {
       const made = Date.now();
       const shape = generateFromCollection(COLLECTION, collectionCorpus, CORPUS_SIZE);
       say(`collection ${COLLECTION}: ${shape}; ${CORPUS_SIZE} copies made in ${((Date.now() - made) / 1000).toFixed(1)} s (not timed below)`);
@@ -307,10 +307,10 @@ function main(): void {
       const bySeverity = (severity: string) => found.filter((d) => d.severity === severity).length;
       say(`  ${found.length} diagnostics (${bySeverity('error')} errors, ${bySeverity('warning')} warnings, ${bySeverity('info')} info)`);
     }
-    if (AGAINST) compareWith(say, AGAINST, COLLECTION ? [corpus, collectionCorpus] : [corpus], corpusRunsCount);
+    if (AGAINST) compareWith(say, AGAINST, collectionCorpus ? [corpus, collectionCorpus] : [corpus], corpusRunsCount);
   } finally {
     fs.rmSync(corpus, { recursive: true, force: true });
-    fs.rmSync(collectionCorpus, { recursive: true, force: true });
+    if (collectionCorpus) fs.rmSync(collectionCorpus, { recursive: true, force: true });
   }
 
   // 3 and 4.

@@ -1,7 +1,7 @@
 import type { Document } from 'yaml';
 import type { Position } from './diagnostics';
 import { own, setOwn } from './jsonc';
-import { applyOptions } from './template-options';
+import { applyOptions, PLACEHOLDER_PREFIX } from './template-options';
 
 /**
  * A Docker Compose file as far as templates need it: its services' build settings and volumes, with the
@@ -122,9 +122,10 @@ export function substituteCompose(model: ComposeModel, values: Readonly<Record<s
   // The values of the options the file uses (`used`, the names of its placeholders), or else every value.
   const checked = used !== undefined ? [...used].map((name) => own(values, name) ?? '') : Object.values(values);
   if (checked.some((v) => !/^[\w. /+=@:-]*$/.test(v) || v.includes(': ') || v.endsWith(':') || v === '' || v.startsWith(' ') || v.endsWith(' '))) return undefined;
-  const sub = (text: string) => (text.includes('${templateOption') ? applyOptions(text, values) : text);
+  const sub = (text: string) => (text.includes(PLACEHOLDER_PREFIX) ? applyOptions(text, values) : text);
   // A placeholder in a short-syntax volume was split at its own colon (`${templateOption:x}:/w`), and a
-  // value with a colon would split differently: parse the applied text then.
+  // value with a colon would split differently: parse the applied text then. (Looked for without the
+  // prefix's colon, at which the split may have cut it: `${templateOption` and `x}`.)
   if (model.services.some((s) => s.volumes.some((v) => `${v.source}${v.target}`.includes('${templateOption')))) return undefined;
   return {
     errors: [],

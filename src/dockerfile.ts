@@ -1,7 +1,7 @@
 import type { Position } from './diagnostics';
 import { DIRECTIVE, FLAG_KEYWORDS, parseInstructions } from './dockerfile-parser';
 import { own, setOwn } from './jsonc';
-import { applyOptions, findPlaceholders } from './template-options';
+import { applyOptions, findPlaceholders, PLACEHOLDER_PREFIX } from './template-options';
 import { LineIndex } from './text-position';
 
 /**
@@ -85,8 +85,6 @@ export function parseDockerfile(text: string): DockerfileModel {
   }
   return model;
 }
-
-const PLACEHOLDER_PREFIX = '${templateOption:';
 
 /**
  * Options whose value decides how the Dockerfile is read, not only what a string says. A variant of such an
@@ -246,7 +244,7 @@ export function substituteDockerfile(
   };
   const instructions = from.instructions.slice();
   // Most strings hold no placeholder; skip the regular expression for them.
-  const sub = (text: string) => (text.includes('${templateOption') ? applyOptions(text, values) : text);
+  const sub = (text: string) => (text.includes(PLACEHOLDER_PREFIX) ? applyOptions(text, values) : text);
   for (const index of touched) {
     const i = model.instructions[index];
     const args = sub(i.args);
@@ -257,8 +255,8 @@ export function substituteDockerfile(
       // when that cannot differ, by substituting into the template's own one-line command.
       command: args === i.args ? i.command : plainValues(sites.oneLineArgs.get(index), values) ? applyOptions(i.command, values) : oneLine(args),
       // A flag or property without a placeholder is the template's own object.
-      flags: i.flags.map((f) => (f.value.includes('${templateOption') ? { ...f, value: sub(f.value), options: Object.fromEntries(Object.entries(f.options).map(([k, v]) => [k, sub(v)])) } : f)),
-      properties: i.properties.map((p) => (p.name.includes('${templateOption') || p.value?.includes('${templateOption') ? { ...p, name: sub(p.name), value: p.value === undefined ? undefined : sub(p.value) } : p)),
+      flags: i.flags.map((f) => (f.value.includes(PLACEHOLDER_PREFIX) ? { ...f, value: sub(f.value), options: Object.fromEntries(Object.entries(f.options).map(([k, v]) => [k, sub(v)])) } : f)),
+      properties: i.properties.map((p) => (p.name.includes(PLACEHOLDER_PREFIX) || p.value?.includes(PLACEHOLDER_PREFIX) ? { ...p, name: sub(p.name), value: p.value === undefined ? undefined : sub(p.value) } : p)),
     };
   }
   if (touched.every((index) => model.instructions[index].keyword !== 'FROM')) return made(restaged(from, instructions));
@@ -322,7 +320,7 @@ function placeholderSites(model: DockerfileModel): PlaceholderSites {
     const made: PlaceholderSites = { indices: [], byOption: new Map(), kinds: new Map(), oneLineArgs: new Map() };
     for (const [index, i] of model.instructions.entries()) {
       const parts: ['args' | 'property' | 'flag', string][] = [['args', i.args], ...i.flags.map((f): ['flag', string] => ['flag', f.value]), ...i.properties.flatMap((p): ['property', string][] => [['property', p.name], ['property', p.value ?? '']])];
-      if (!parts.some(([, t]) => t.includes('${templateOption'))) continue;
+      if (!parts.some(([, t]) => t.includes(PLACEHOLDER_PREFIX))) continue;
       made.indices.push(index);
       made.oneLineArgs.set(index, /[\n\r\u2028\u2029]/.test(i.args) ? undefined : findPlaceholders(i.args).map((use) => use.name));
       // `command` is `args` on one line: the same placeholders.

@@ -73,7 +73,9 @@ export function applyOptions(text: string, values: Readonly<Record<string, strin
   return out + text.slice(last);
 }
 
-const PREFIX = '${templateOption:';
+/** How every placeholder begins: a text without it has none (a cheap test before a scan). */
+export const PLACEHOLDER_PREFIX = '${templateOption:';
+const PREFIX = PLACEHOLDER_PREFIX;
 
 /**
  * Where the placeholder starting at `at` (with PREFIX) ends, and its name, matched as PLACEHOLDER_PATTERN
